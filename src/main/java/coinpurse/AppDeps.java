@@ -1,0 +1,22 @@
+package coinpurse;
+
+import coinpurse.auth.JwtSecretFile;
+import coinpurse.auth.TokenService;
+import coinpurse.config.Config;
+import coinpurse.db.Database;
+import coinpurse.stripe.StripeGateway;
+import java.time.Clock;
+import java.util.Optional;
+
+/** What the app runs on: its settings and the outside things it talks to. */
+public record AppDeps(Config config, Database db, Optional<StripeGateway> stripe, TokenService tokens, Clock clock) {
+
+    /** Opens the database and builds the Stripe client that {@code config} describes. */
+    public static AppDeps open(Config config) {
+        TokenService tokens = new TokenService(JwtSecretFile.resolve(config.jwtSecret(), config.dbPath()));
+        Optional<StripeGateway> stripe = config.stripeSecretKey()
+                .map(key -> StripeGateway.create(key, config.stripeApiBase()));
+        Database db = Database.open(config.dbPath());
+        return new AppDeps(config, db, stripe, tokens, Clock.systemUTC());
+    }
+}

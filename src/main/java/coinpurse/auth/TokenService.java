@@ -1,0 +1,72 @@
+package coinpurse.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Issues and verifies user tokens: HS256 JWTs whose {@code sub} is the user id and whose
+ * {@code exp} is required. Tokens signed with any other algorithm, or none, are refused.
+ */
+public final class TokenService {
+    private static final int MAX_USER_ID_LENGTH = 128;
+
+    private final byte[] secret;
+    private final DefaultJWTProcessor<SecurityContext> processor;
+
+    public TokenService(String secret) {
+        this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this.processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
+                JWSAlgorithm.HS256, new ImmutableSecret<>(this.secret)));
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+                null, new JWTClaimsSet.Builder().build(), Set.of("sub", "exp")));
+    }
+
+    /** A token for {@code userId}, valid for {@code ttl}. */
+    public String issue(String userId, Duration ttl) {
+        Instant now = Instant.now();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .subject(userId)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ttl)))
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        try {
+            jwt.sign(new MACSigner(secret));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign a token: " + e.getMessage(), e);
+        }
+        return jwt.serialize();
+    }
+
+    /** The user id of a valid token, or empty for anything else. */
+    public Optional<String> verify(String token) {
+        try {
+            JWTClaimsSet claims = processor.process(token, null);
+            String subject = claims.getStringClaim("sub");
+            if (subject == null || subject.isBlank() || subject.length() > MAX_USER_ID_LENGTH) {
+                return Optional.empty();
+            }
+            return Optional.of(subject);
+        } catch (ParseException | BadJOSEException | JOSEException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package coinpurse.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code java -jar coinpurse.jar [serve|token USER_ID]}; with no subcommand, serves. */
+@Command(name = "coinpurse", mixinStandardHelpOptions = true, version = "coinpurse 0.1.0",
+        description = "Sell in-app coins with Stripe Checkout.",
+        subcommands = {ServeCommand.class, TokenCommand.class})
+public final class CoinpurseCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption configOption = new ConfigOption();
+
+    @Override
+    public Integer call() {
+        ServeCommand serve = new ServeCommand();
+        serve.configOption = configOption;
+        return serve.call();
+    }
+}

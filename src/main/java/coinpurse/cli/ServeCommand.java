@@ -1,0 +1,38 @@
+package coinpurse.cli;
+
+import coinpurse.App;
+import coinpurse.AppDeps;
+import coinpurse.config.Config;
+import io.javalin.Javalin;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** Serves the API until the process is stopped. */
+@Command(name = "serve", description = "Serve the API (the default).")
+public final class ServeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Mixin
+    ConfigOption configOption = new ConfigOption();
+
+    @Override
+    public Integer call() {
+        Config config = configOption.load();
+        AppDeps deps = AppDeps.open(config);
+        Javalin app = App.create(deps);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping: finishing requests in flight, then closing the database");
+            app.stop();
+            deps.db().close();
+        }, "coinpurse-shutdown"));
+        app.start();
+        log.info("coinpurse serving on http://{}:{} (database {}, Stripe {}, {} webhook secret(s))",
+                config.serverHost(), app.port(), config.dbPath().toAbsolutePath(),
+                deps.stripe().isPresent() ? "configured" : "NOT configured: payment routes answer 503",
+                config.stripeWebhookSecrets().size());
+        return 0;
+    }
+}

@@ -1,0 +1,10 @@
+package coinpurse.db;
+
+import java.sql.SQLException;
+
+/** The database could not answer or commit; callers answer 503 (or 500 to Stripe). */
+public class DatabaseException extends RuntimeException {
+    public DatabaseException(String message, SQLException cause) {
+        super(message, cause);
+    }
+}

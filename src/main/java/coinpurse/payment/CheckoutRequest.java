@@ -1,0 +1,76 @@
+package coinpurse.payment;
+
+import coinpurse.http.ApiException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.util.Optional;
+
+/**
+ * A create-checkout-session body, read strictly: {@code {"package_id"}} or the older
+ * client's {@code {"coins", "price_usd", "bonus"}}, which must describe a package exactly.
+ */
+public record CheckoutRequest(CoinPackage coinPackage, Optional<String> successUrl, Optional<String> cancelUrl) {
+
+    public static CheckoutRequest parse(JsonNode body, PackageCatalog catalog) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("The body must be a JSON object such as {\"package_id\": \"popular\"}.");
+        }
+        CoinPackage coinPackage = body.has("package_id")
+                ? byId(body, catalog)
+                : byContents(body, catalog);
+        return new CheckoutRequest(coinPackage, optionalText(body, "success_url"), optionalText(body, "cancel_url"));
+    }
+
+    private static CoinPackage byId(JsonNode body, PackageCatalog catalog) {
+        JsonNode id = body.get("package_id");
+        if (!id.isTextual()) {
+            throw ApiException.badRequest("package_id must be a string.");
+        }
+        CoinPackage pack = catalog.byId(id.textValue()).orElseThrow(() ->
+                new ApiException(400, "unknown_package", "There is no package '" + clip(id.textValue()) + "'."));
+        boolean describesContents = body.has("coins") || body.has("price_usd") || body.has("bonus");
+        if (describesContents && !pack.equals(byContents(body, catalog))) {
+            throw new ApiException(400, "package_mismatch",
+                    "coins, bonus and price_usd do not match package '" + pack.id() + "'.");
+        }
+        return pack;
+    }
+
+    private static CoinPackage byContents(JsonNode body, PackageCatalog catalog) {
+        if (!body.has("coins") || !body.has("price_usd")) {
+            throw ApiException.badRequest("Name a package: {\"package_id\": \"...\"}.");
+        }
+        long coins = wholeNumber(body, "coins");
+        long bonus = body.has("bonus") ? wholeNumber(body, "bonus") : 0;
+        JsonNode price = body.get("price_usd");
+        if (!price.isNumber()) {
+            throw ApiException.badRequest("price_usd must be a number such as 19.99.");
+        }
+        BigDecimal priceUsd = price.decimalValue();
+        return catalog.matching(coins, bonus, priceUsd).orElseThrow(() -> new ApiException(400, "unknown_package",
+                "No package has " + coins + " coins, " + bonus + " bonus for " + priceUsd.toPlainString() + "."));
+    }
+
+    private static long wholeNumber(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
+            throw ApiException.badRequest(field + " must be a whole number of at least 0.");
+        }
+        return value.longValue();
+    }
+
+    private static Optional<String> optionalText(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual() || value.textValue().length() > 2048) {
+            throw ApiException.badRequest(field + " must be a URL string.");
+        }
+        return Optional.of(value.textValue());
+    }
+
+    private static String clip(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "…" : text;
+    }
+}

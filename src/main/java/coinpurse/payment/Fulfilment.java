@@ -1,0 +1,129 @@
+package coinpurse.payment;
+
+import coinpurse.db.Timestamps;
+import coinpurse.payment.FulfilmentResult.Outcome;
+import coinpurse.stripe.CheckoutSessionData;
+import coinpurse.wallet.DuplicateLedgerEntryException;
+import coinpurse.wallet.Ledger;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns a paid Checkout Session into coins, used by the webhook and the
+ * status route alike. Every method runs on the caller's write transaction.
+ *
+ * <p>"Exactly once" rests on the ledger's unique index on purchase rows: a second credit for
+ * the same session conflicts there and is answered as already done, whichever path and
+ * whichever delivery tried it.
+ */
+public final class Fulfilment {
+    public static final String PURCHASE = "purchase";
+    private static final Logger log = LoggerFactory.getLogger(Fulfilment.class);
+
+    private final PaymentSessions sessions;
+    private final Ledger ledger;
+
+    public Fulfilment(PaymentSessions sessions, Ledger ledger) {
+        this.sessions = sessions;
+        this.ledger = ledger;
+    }
+
+    /** Credits a paid session's coins once; anything else about it is answered, not changed. */
+    public FulfilmentResult fulfil(Connection connection, CheckoutSessionData paid) throws SQLException {
+        if (!paid.isPaid()) {
+            return FulfilmentResult.of(Outcome.IGNORED, "payment_status is " + paid.paymentStatus());
+        }
+        Optional<PaymentSession> recorded = findOrRecord(connection, paid);
+        if (recorded.isEmpty()) {
+            return FulfilmentResult.of(Outcome.REJECTED, "unknown session without coinpurse metadata");
+        }
+        PaymentSession session = recorded.get();
+        Optional<String> mismatch = amountMismatch(session, paid);
+        if (mismatch.isPresent()) {
+            log.error("not crediting session {}: {}", session.sessionId(), mismatch.get());
+            return FulfilmentResult.of(Outcome.REJECTED, mismatch.get());
+        }
+        if (session.status() == SessionStatus.COMPLETED || session.status() == SessionStatus.REFUNDED) {
+            return FulfilmentResult.of(Outcome.ALREADY_DONE, "session is " + session.status().value());
+        }
+        try {
+            ledger.append(connection, session.userId(), session.coinsTotal(), PURCHASE, session.sessionId());
+        } catch (DuplicateLedgerEntryException alreadyCredited) {
+            return FulfilmentResult.of(Outcome.ALREADY_DONE, "purchase already in the ledger");
+        }
+        sessions.markCompleted(connection, session.sessionId(), paid.paymentIntent());
+        return FulfilmentResult.of(Outcome.CREDITED, session.coinsTotal() + " coins to user " + session.userId());
+    }
+
+    /** Moves a pending session to failed or expired; a completed one stays completed. */
+    public FulfilmentResult close(Connection connection, CheckoutSessionData data, SessionStatus to)
+            throws SQLException {
+        Optional<PaymentSession> recorded = findOrRecord(connection, data);
+        if (recorded.isEmpty()) {
+            return FulfilmentResult.of(Outcome.IGNORED, "unknown session without coinpurse metadata");
+        }
+        if (sessions.transition(connection, data.id(), SessionStatus.PENDING, to)) {
+            return FulfilmentResult.of(Outcome.UPDATED, "session is " + to.value());
+        }
+        return FulfilmentResult.of(Outcome.IGNORED, "session was already " + recorded.get().status().value());
+    }
+
+    /** Records a session not yet known here (created elsewhere, or its row was lost). */
+    public FulfilmentResult record(Connection connection, CheckoutSessionData data) throws SQLException {
+        return findOrRecord(connection, data).isPresent()
+                ? FulfilmentResult.of(Outcome.UPDATED, "session recorded, awaiting payment")
+                : FulfilmentResult.of(Outcome.IGNORED, "unknown session without coinpurse metadata");
+    }
+
+    private Optional<PaymentSession> findOrRecord(Connection connection, CheckoutSessionData data)
+            throws SQLException {
+        Optional<PaymentSession> known = sessions.find(connection, data.id());
+        if (known.isPresent()) {
+            return known;
+        }
+        Optional<PaymentSession> fromMetadata = fromMetadata(data);
+        if (fromMetadata.isPresent()) {
+            ledger.ensureUser(connection, fromMetadata.get().userId());
+            sessions.insert(connection, fromMetadata.get());
+            log.warn("session {} was unknown here; recorded it from its metadata", data.id());
+        }
+        return fromMetadata;
+    }
+
+    private static Optional<PaymentSession> fromMetadata(CheckoutSessionData data) {
+        String userId = data.metadata().getOrDefault("user_id", data.clientReferenceId());
+        String packageId = data.metadata().get("package_id");
+        Optional<Long> coins = wholeNumber(data.metadata().get("coins"));
+        Optional<Long> bonus = wholeNumber(data.metadata().getOrDefault("bonus", "0"));
+        if (data.id() == null || userId == null || userId.isBlank() || packageId == null
+                || coins.isEmpty() || bonus.isEmpty() || data.amountTotal() == null || data.currency() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new PaymentSession(data.id(), userId, packageId, data.amountTotal(),
+                data.currency().toLowerCase(Locale.ROOT), coins.get(), bonus.get(), SessionStatus.PENDING,
+                null, Timestamps.now()));
+    }
+
+    private static Optional<Long> wholeNumber(String text) {
+        try {
+            long value = Long.parseLong(text);
+            return value >= 0 ? Optional.of(value) : Optional.empty();
+        } catch (NumberFormatException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> amountMismatch(PaymentSession session, CheckoutSessionData paid) {
+        boolean amountMatches = paid.amountTotal() != null && paid.amountTotal() == session.amountCents();
+        boolean currencyMatches = session.currency().equalsIgnoreCase(paid.currency());
+        if (amountMatches && currencyMatches) {
+            return Optional.empty();
+        }
+        return Optional.of("paid " + paid.amountTotal() + " " + paid.currency() + " but the session was for "
+                + session.amountCents() + " " + session.currency());
+    }
+}

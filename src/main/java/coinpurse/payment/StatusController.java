@@ -1,0 +1,87 @@
+package coinpurse.payment;
+
+import coinpurse.auth.UserAuth;
+import coinpurse.db.Database;
+import coinpurse.http.ApiException;
+import coinpurse.stripe.CheckoutSessionData;
+import coinpurse.stripe.StripeFailureException;
+import coinpurse.stripe.StripeGateway;
+import coinpurse.wallet.Ledger;
+import io.javalin.http.Context;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /api/payment/status/{session_id}}: where the user's purchase stands. While it
+ * is pending, asks Stripe now and then, so the success page works when a webhook is late.
+ */
+public final class StatusController {
+    private static final Logger log = LoggerFactory.getLogger(StatusController.class);
+
+    public record Answer(String status, String sessionId, Long coinsAdded, Long newBalance) {}
+
+    private final UserAuth auth;
+    private final Database db;
+    private final PaymentSessions sessions;
+    private final Ledger ledger;
+    private final Fulfilment fulfilment;
+    private final Optional<StripeGateway> stripe;
+    private final StripePollThrottle throttle;
+
+    public StatusController(UserAuth auth, Database db, PaymentSessions sessions, Ledger ledger,
+            Fulfilment fulfilment, Optional<StripeGateway> stripe, StripePollThrottle throttle) {
+        this.auth = auth;
+        this.db = db;
+        this.sessions = sessions;
+        this.ledger = ledger;
+        this.fulfilment = fulfilment;
+        this.stripe = stripe;
+        this.throttle = throttle;
+    }
+
+    public void status(Context ctx) {
+        String userId = auth.requireUser(ctx);
+        String sessionId = ctx.pathParam("session_id");
+        PaymentSession session = ownSession(userId, sessionId);
+        if (session.status() == SessionStatus.PENDING && stripe.isPresent() && throttle.tryAcquire(sessionId)) {
+            askStripe(stripe.get(), sessionId);
+            session = ownSession(userId, sessionId);
+        }
+        ctx.json(answerFor(session));
+    }
+
+    private PaymentSession ownSession(String userId, String sessionId) {
+        return db.read(connection -> sessions.find(connection, sessionId))
+                .filter(found -> found.userId().equals(userId))
+                .orElseThrow(() -> ApiException.notFound("No payment session " + sessionId + " for you."));
+    }
+
+    /** A failed poll is not the user's problem: the local status stands, the webhook will come. */
+    private void askStripe(StripeGateway gateway, String sessionId) {
+        CheckoutSessionData remote;
+        try {
+            remote = gateway.retrieveCheckoutSession(sessionId);
+        } catch (StripeFailureException e) {
+            log.warn("could not ask Stripe about session {}: {}", sessionId, e.getCause().getMessage());
+            return;
+        }
+        FulfilmentResult result;
+        if (remote.isPaid()) {
+            result = db.inTransaction(connection -> fulfilment.fulfil(connection, remote));
+        } else if (remote.isExpired()) {
+            result = db.inTransaction(connection -> fulfilment.close(connection, remote, SessionStatus.EXPIRED));
+        } else {
+            return;
+        }
+        log.info("status poll session={} outcome={} ({})", sessionId, result.label(), result.detail());
+    }
+
+    private Answer answerFor(PaymentSession session) {
+        if (session.status() != SessionStatus.COMPLETED) {
+            return new Answer(session.status().value(), session.sessionId(), null, null);
+        }
+        long balance = db.read(connection -> ledger.balanceOf(connection, session.userId())).orElse(0);
+        return new Answer(session.status().value(), session.sessionId(), session.coinsTotal(), balance);
+    }
+}

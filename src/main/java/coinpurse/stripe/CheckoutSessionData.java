@@ -1,0 +1,67 @@
+package coinpurse.stripe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The few stable fields of a Checkout Session that coinpurse relies on, whether it came
+ * from Stripe's API (through stripe-java) or from a webhook event's JSON.
+ */
+public record CheckoutSessionData(
+        String id,
+        String url,
+        String status,
+        String paymentStatus,
+        Long amountTotal,
+        String currency,
+        String clientReferenceId,
+        Map<String, String> metadata,
+        String paymentIntent) {
+
+    public CheckoutSessionData {
+        metadata = Map.copyOf(metadata);
+    }
+
+    public boolean isPaid() {
+        return "paid".equals(paymentStatus);
+    }
+
+    public boolean isExpired() {
+        return "expired".equals(status);
+    }
+
+    /** Reads a session object from JSON, whatever API version it was rendered with. */
+    public static CheckoutSessionData fromJson(JsonNode session) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        session.path("metadata").properties().forEach(field -> {
+            if (field.getValue().isValueNode() && !field.getValue().isNull()) {
+                metadata.put(field.getKey(), field.getValue().asText());
+            }
+        });
+        JsonNode amount = session.path("amount_total");
+        return new CheckoutSessionData(
+                text(session, "id"),
+                text(session, "url"),
+                text(session, "status"),
+                text(session, "payment_status"),
+                amount.canConvertToExactIntegral() && amount.canConvertToLong() ? amount.longValue() : null,
+                text(session, "currency"),
+                text(session, "client_reference_id"),
+                metadata,
+                idOf(session.path("payment_intent")));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isTextual() ? value.textValue() : null;
+    }
+
+    /** An expandable field is either an id or the expanded object carrying one. */
+    private static String idOf(JsonNode expandable) {
+        if (expandable.isTextual()) {
+            return expandable.textValue();
+        }
+        return text(expandable, "id");
+    }
+}

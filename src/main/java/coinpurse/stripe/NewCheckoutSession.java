@@ -1,0 +1,10 @@
+package coinpurse.stripe;
+
+import coinpurse.payment.CoinPackage;
+
+/** What coinpurse asks Stripe for when a user buys a package. */
+public record NewCheckoutSession(
+        String userId,
+        CoinPackage coinPackage,
+        String successUrl,
+        String cancelUrl) {}

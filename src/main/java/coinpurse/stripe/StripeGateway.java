@@ -1,0 +1,92 @@
+package coinpurse.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.model.checkout.Session;
+import com.stripe.param.checkout.SessionCreateParams;
+import com.stripe.param.checkout.SessionCreateParams.LineItem;
+import com.stripe.param.checkout.SessionCreateParams.LineItem.PriceData;
+import coinpurse.payment.CoinPackage;
+
+/** coinpurse's narrow door to Stripe's API: create and look up Checkout Sessions. */
+public final class StripeGateway {
+    private final StripeClient client;
+
+    public StripeGateway(StripeClient client) {
+        this.client = client;
+    }
+
+    /** A client for {@code secretKey}; {@code apiBase} points it elsewhere (a fake, in tests). */
+    public static StripeGateway create(String secretKey, java.util.Optional<String> apiBase) {
+        StripeClient.StripeClientBuilder builder = new StripeClient.StripeClientBuilder()
+                .setApiKey(secretKey)
+                .setConnectTimeout(5_000)
+                .setReadTimeout(20_000)
+                .setMaxNetworkRetries(2);
+        apiBase.ifPresent(builder::setApiBase);
+        return new StripeGateway(builder.build());
+    }
+
+    public CheckoutSessionData createCheckoutSession(NewCheckoutSession request) {
+        CoinPackage pack = request.coinPackage();
+        SessionCreateParams params = SessionCreateParams.builder()
+                .setMode(SessionCreateParams.Mode.PAYMENT)
+                .setSuccessUrl(request.successUrl())
+                .setCancelUrl(request.cancelUrl())
+                .setClientReferenceId(request.userId())
+                .putMetadata("user_id", request.userId())
+                .putMetadata("package_id", pack.id())
+                .putMetadata("coins", Long.toString(pack.coins()))
+                .putMetadata("bonus", Long.toString(pack.bonus()))
+                .addLineItem(lineItemFor(pack))
+                .build();
+        try {
+            return toData(client.v1().checkout().sessions().create(params));
+        } catch (StripeException | RuntimeException e) {
+            throw new StripeFailureException("creating a Checkout Session failed", e);
+        }
+    }
+
+    public CheckoutSessionData retrieveCheckoutSession(String sessionId) {
+        try {
+            return toData(client.v1().checkout().sessions().retrieve(sessionId));
+        } catch (StripeException | RuntimeException e) {
+            throw new StripeFailureException("retrieving Checkout Session " + sessionId + " failed", e);
+        }
+    }
+
+    private static LineItem lineItemFor(CoinPackage pack) {
+        LineItem.Builder item = LineItem.builder().setQuantity(1L);
+        if (pack.stripePriceId() != null) {
+            return item.setPrice(pack.stripePriceId()).build();
+        }
+        return item.setPriceData(PriceData.builder()
+                        .setCurrency(pack.currency())
+                        .setUnitAmount(pack.priceCents())
+                        .setProductData(PriceData.ProductData.builder()
+                                .setName(pack.name())
+                                .setDescription(describe(pack))
+                                .build())
+                        .build())
+                .build();
+    }
+
+    private static String describe(CoinPackage pack) {
+        return pack.bonus() == 0
+                ? pack.coins() + " coins"
+                : pack.coins() + " coins + " + pack.bonus() + " bonus";
+    }
+
+    private static CheckoutSessionData toData(Session session) {
+        return new CheckoutSessionData(
+                session.getId(),
+                session.getUrl(),
+                session.getStatus(),
+                session.getPaymentStatus(),
+                session.getAmountTotal(),
+                session.getCurrency(),
+                session.getClientReferenceId(),
+                session.getMetadata() == null ? java.util.Map.of() : session.getMetadata(),
+                session.getPaymentIntent());
+    }
+}

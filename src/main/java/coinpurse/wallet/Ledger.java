@@ -1,0 +1,103 @@
+package coinpurse.wallet;
+
+import coinpurse.db.SqlErrors;
+import coinpurse.db.Timestamps;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Users' balances and the ledger that explains them. Every balance change goes through
+ * {@link #append}, which writes the ledger row and the new balance on the caller's
+ * connection, so both land in the caller's transaction or neither does.
+ */
+public final class Ledger {
+
+    /** Creates the user with a balance of 0 if this is the first time we see them. */
+    public void ensureUser(Connection connection, String userId) throws SQLException {
+        if (balanceOf(connection, userId).isPresent()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO users (id, balance, created_at) VALUES (?, 0, ?)")) {
+            insert.setString(1, userId);
+            insert.setString(2, Timestamps.now());
+            insert.executeUpdate();
+        }
+    }
+
+    /** The user's balance, or empty for a user never seen. */
+    public OptionalLong balanceOf(Connection connection, String userId) throws SQLException {
+        try (PreparedStatement query =
+                connection.prepareStatement("SELECT balance FROM users WHERE id = ?")) {
+            query.setString(1, userId);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? OptionalLong.of(row.getLong(1)) : OptionalLong.empty();
+            }
+        }
+    }
+
+    /**
+     * Adds {@code delta} (negative to take coins back) to the user's balance and records
+     * why. Must run inside a write transaction. Throws {@link DuplicateLedgerEntryException}
+     * when a unique constraint says this entry exists already.
+     */
+    public LedgerEntry append(Connection connection, String userId, long delta, String reason,
+            String reference) throws SQLException {
+        ensureUser(connection, userId);
+        long balanceAfter = Math.addExact(balanceOf(connection, userId).orElseThrow(), delta);
+        String now = Timestamps.now();
+        long id;
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO coin_ledger (user_id, delta, balance_after, reason, reference, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, userId);
+            insert.setLong(2, delta);
+            insert.setLong(3, balanceAfter);
+            insert.setString(4, reason);
+            insert.setString(5, reference);
+            insert.setString(6, now);
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                id = keys.getLong(1);
+            }
+        } catch (SQLException e) {
+            if (SqlErrors.isUniqueViolation(e)) {
+                throw new DuplicateLedgerEntryException(reference);
+            }
+            throw e;
+        }
+        try (PreparedStatement update =
+                connection.prepareStatement("UPDATE users SET balance = ? WHERE id = ?")) {
+            update.setLong(1, balanceAfter);
+            update.setString(2, userId);
+            update.executeUpdate();
+        }
+        return new LedgerEntry(id, userId, delta, balanceAfter, reason, reference, now);
+    }
+
+    /** The user's newest entries first, at most {@code limit}. */
+    public List<LedgerEntry> history(Connection connection, String userId, int limit)
+            throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT id, user_id, delta, balance_after, reason, reference, created_at
+                FROM coin_ledger WHERE user_id = ? ORDER BY id DESC LIMIT ?""")) {
+            query.setString(1, userId);
+            query.setInt(2, limit);
+            try (ResultSet rows = query.executeQuery()) {
+                List<LedgerEntry> entries = new ArrayList<>();
+                while (rows.next()) {
+                    entries.add(new LedgerEntry(rows.getLong(1), rows.getString(2), rows.getLong(3),
+                            rows.getLong(4), rows.getString(5), rows.getString(6), rows.getString(7)));
+                }
+                return entries;
+            }
+        }
+    }
+}

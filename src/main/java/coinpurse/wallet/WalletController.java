@@ -1,0 +1,63 @@
+package coinpurse.wallet;
+
+import coinpurse.auth.UserAuth;
+import coinpurse.db.Database;
+import coinpurse.http.ApiException;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+
+/** The user's own balance and the ledger entries behind it. */
+public final class WalletController {
+    private static final int DEFAULT_HISTORY = 50;
+    private static final int MAX_HISTORY = 200;
+
+    public record Balance(String userId, long balance) {}
+
+    public record HistoryEntry(long id, long delta, long balanceAfter, String reason, String reference,
+            String createdAt) {
+        static HistoryEntry of(LedgerEntry entry) {
+            return new HistoryEntry(entry.id(), entry.delta(), entry.balanceAfter(), entry.reason(),
+                    entry.reference(), entry.createdAt());
+        }
+    }
+
+    private final UserAuth auth;
+    private final Database db;
+    private final Ledger ledger;
+
+    public WalletController(UserAuth auth, Database db, Ledger ledger) {
+        this.auth = auth;
+        this.db = db;
+        this.ledger = ledger;
+    }
+
+    public void balance(Context ctx) {
+        String userId = auth.requireUser(ctx);
+        long balance = db.read(connection -> ledger.balanceOf(connection, userId)).orElse(0);
+        ctx.json(new Balance(userId, balance));
+    }
+
+    public void history(Context ctx) {
+        String userId = auth.requireUser(ctx);
+        int limit = limitOf(ctx.queryParam("limit"));
+        List<HistoryEntry> entries = db.read(connection -> ledger.history(connection, userId, limit))
+                .stream().map(HistoryEntry::of).toList();
+        ctx.json(Map.of("entries", entries));
+    }
+
+    private static int limitOf(String text) {
+        if (text == null) {
+            return DEFAULT_HISTORY;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= MAX_HISTORY) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_HISTORY + ".");
+    }
+}

@@ -1,0 +1,138 @@
+package coinpurse.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import coinpurse.wallet.DuplicateLedgerEntryException;
+import coinpurse.wallet.Ledger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SQLite file: its settings, its schema, and transactions that hold under contention. */
+class DatabaseTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void opensInANewFolderWithWalFullSyncForeignKeysAndABusyTimeout() throws Exception {
+        Path file = dir.resolve("not/yet/there/coinpurse.db");
+        try (Database db = Database.open(file)) {
+            assertTrue(Files.exists(file));
+            try (Connection connection = db.dataSource().getConnection()) {
+                assertEquals("wal", pragma(connection, "journal_mode"));
+                assertEquals("2", pragma(connection, "synchronous"), "2 is FULL");
+                assertEquals("1", pragma(connection, "foreign_keys"));
+                assertEquals("10000", pragma(connection, "busy_timeout"));
+            }
+        }
+    }
+
+    @Test
+    void appliesTheVersionedMigrationsOnceAcrossRestarts() throws Exception {
+        Path file = dir.resolve("coinpurse.db");
+        Database.open(file).close();
+        try (Database db = Database.open(file);
+                Connection connection = db.dataSource().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(
+                        "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL")) {
+            assertTrue(rows.next());
+            assertEquals("1", rows.getString(1));
+            assertTrue(rows.getBoolean(2));
+            for (String table : List.of("users", "payment_sessions", "coin_ledger", "processed_events")) {
+                try (Statement probe = connection.createStatement()) {
+                    probe.executeQuery("SELECT COUNT(*) FROM " + table).close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void foreignKeysRefuseALedgerRowForAnUnknownUser() {
+        try (Database db = Database.open(dir.resolve("coinpurse.db"))) {
+            DatabaseException refused = assertThrows(DatabaseException.class, () -> db.inTransaction(connection -> {
+                try (Statement insert = connection.createStatement()) {
+                    return insert.executeUpdate("INSERT INTO coin_ledger (user_id, delta, balance_after, reason,"
+                            + " created_at) VALUES ('ghost', 5, 5, 'grant', '2026-01-01T00:00:00.000Z')");
+                }
+            }));
+            assertTrue(refused.getCause().getMessage().contains("FOREIGN KEY"), refused.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void aSecondPurchaseRowForOneSessionIsRefusedByTheDatabase() {
+        Ledger ledger = new Ledger();
+        try (Database db = Database.open(dir.resolve("coinpurse.db"))) {
+            db.inTransaction(connection -> ledger.append(connection, "u1", 550, "purchase", "cs_1"));
+            assertThrows(DuplicateLedgerEntryException.class, () -> db.inTransaction(connection ->
+                    ledger.append(connection, "u1", 550, "purchase", "cs_1")));
+            long balance = db.read(connection -> ledger.balanceOf(connection, "u1")).orElseThrow();
+            assertEquals(550, balance, "the refused credit rolled back with its transaction");
+        }
+    }
+
+    /**
+     * Many threads each read a balance and write it back plus one. With deferred transactions
+     * SQLite would fail some upgrades from read to write lock with SQLITE_BUSY; BEGIN IMMEDIATE
+     * makes them wait their turn, so none fails and none is lost.
+     */
+    @Test
+    void concurrentReadThenWriteTransactionsNeitherFailNorLoseUpdates() throws Exception {
+        int threads = 8;
+        int perThread = 25;
+        Ledger ledger = new Ledger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (Database db = Database.open(dir.resolve("coinpurse.db"))) {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        db.inTransaction(connection -> ledger.append(connection, "busy", 1, "grant", null));
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> future : futures) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+            long balance = db.read(connection -> ledger.balanceOf(connection, "busy")).orElseThrow();
+            assertEquals(threads * perThread, balance);
+            long ledgerSum = db.read(connection -> {
+                try (Statement sum = connection.createStatement();
+                        ResultSet row = sum.executeQuery("SELECT SUM(delta) FROM coin_ledger WHERE user_id = 'busy'")) {
+                    row.next();
+                    return row.getLong(1);
+                }
+            });
+            assertEquals(balance, ledgerSum);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String pragma(Connection connection, String name) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("PRAGMA " + name)) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+}

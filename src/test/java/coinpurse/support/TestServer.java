@@ -1,0 +1,229 @@
+package coinpurse.support;
+
+import coinpurse.App;
+import coinpurse.AppDeps;
+import coinpurse.config.Config;
+import coinpurse.config.ConfigLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The real app on a real port and a temp SQLite file, wired exactly as Main wires it,
+ * talking to a {@link FakeStripe} (unless started without one). Plain HTTP helpers on top.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String WEBHOOK_SECRET = "whsec_test_coinpurse_webhook_secret";
+    public static final String JWT_SECRET = "test-jwt-secret-that-is-long-enough-for-hs256";
+    public static final String STRIPE_KEY = "sk_test_coinpurse";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FakeStripe stripe;
+    private final AppDeps deps;
+    private final Javalin app;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServer(FakeStripe stripe, AppDeps deps, Javalin app) {
+        this.stripe = stripe;
+        this.deps = deps;
+        this.app = app;
+    }
+
+    /** A server with Stripe (the fake) and a webhook secret configured. */
+    public static TestServer start(Path dir) {
+        return start(dir, Map.of());
+    }
+
+    /** As {@link #start(Path)}, with extra settings given as environment variables. */
+    public static TestServer start(Path dir, Map<String, String> extraEnv) {
+        FakeStripe stripe = FakeStripe.start();
+        Map<String, String> env = new HashMap<>(baseEnv(dir));
+        env.put("STRIPE_SECRET_KEY", STRIPE_KEY);
+        env.put("STRIPE_API_BASE", stripe.apiBase());
+        env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        env.putAll(extraEnv);
+        return launch(stripe, dir, env);
+    }
+
+    /** A server with no Stripe key and no webhook secret, as a fresh install runs. */
+    public static TestServer startWithoutStripe(Path dir) {
+        return launch(null, dir, baseEnv(dir));
+    }
+
+    private static Map<String, String> baseEnv(Path dir) {
+        return Map.of(
+                "SERVER_HOST", "127.0.0.1",
+                "SERVER_PORT", "5000",
+                "DB_PATH", dir.resolve("db/coinpurse.db").toString(),
+                "AUTH_JWT_SECRET", JWT_SECRET);
+    }
+
+    private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env) {
+        Config loaded = ConfigLoader.load(Optional.empty(), env, dir);
+        // Port 0: let the OS pick, so test classes never collide.
+        Config config = new Config(loaded.serverHost(), 0, loaded.dbPath(), loaded.stripeSecretKey(),
+                loaded.stripeWebhookSecrets(), loaded.stripeApiBase(), loaded.jwtSecret(), loaded.cookieName(),
+                loaded.allowedRedirectOrigins(), loaded.successUrl(), loaded.cancelUrl(),
+                loaded.corsAllowedOrigins(), loaded.internalApiKey(), loaded.checkoutPerMinute(), loaded.packages());
+        AppDeps deps = AppDeps.open(config);
+        Javalin app = App.create(deps).start();
+        return new TestServer(stripe, deps, app);
+    }
+
+    public FakeStripe stripe() {
+        return stripe;
+    }
+
+    public AppDeps deps() {
+        return deps;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port() + path;
+    }
+
+    /** A valid user token for {@code userId}, valid for an hour. */
+    public String token(String userId) {
+        return deps.tokens().issue(userId, Duration.ofHours(1));
+    }
+
+    public HttpResponse<String> get(String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
+    }
+
+    public HttpResponse<String> post(String path, String body, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
+    }
+
+    /** Delivers {@code payload} to the webhook, signed now with the configured secret. */
+    public HttpResponse<String> deliver(String payload) {
+        return deliver(payload, WebhookSigner.sign(payload, WEBHOOK_SECRET));
+    }
+
+    public HttpResponse<String> deliver(String payload, String signatureHeader) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url("/api/payment/webhook")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(payload));
+        if (signatureHeader != null) {
+            request.header("Stripe-Signature", signatureHeader);
+        }
+        return send(request);
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
+        }
+    }
+
+    public static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
+    /** Creates a checkout session for {@code packageId} through the API; returns its id. */
+    public String checkout(String token, String packageId) {
+        HttpResponse<String> response = post("/api/payment/create-checkout-session",
+                "{\"package_id\": \"" + packageId + "\"}", token);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("checkout failed: " + response.statusCode() + " " + response.body());
+        }
+        return json(response).get("session_id").asText();
+    }
+
+    /** The {@code checkout.session.completed} event Stripe sends once the fake marks it paid. */
+    public String paidEvent(String sessionId) {
+        stripe.markPaid(sessionId);
+        return StripeEvents.checkoutEvent(StripeEvents.newEventId(), "checkout.session.completed",
+                stripe.session(sessionId));
+    }
+
+    // Reads straight from the database, to check what the API says against what is stored.
+
+    public long storedBalance(String userId) {
+        return queryLong("SELECT COALESCE((SELECT balance FROM users WHERE id = ?), 0)", userId);
+    }
+
+    public long ledgerSum(String userId) {
+        return queryLong("SELECT COALESCE(SUM(delta), 0) FROM coin_ledger WHERE user_id = ?", userId);
+    }
+
+    public long purchaseRows(String sessionId) {
+        return queryLong("SELECT COUNT(*) FROM coin_ledger WHERE reason = 'purchase' AND reference = ?", sessionId);
+    }
+
+    public String storedStatus(String sessionId) {
+        return queryString("SELECT status FROM payment_sessions WHERE session_id = ?", sessionId);
+    }
+
+    public long queryLong(String sql, String parameter) {
+        return Long.parseLong(queryString(sql, parameter));
+    }
+
+    public String queryString(String sql, String parameter) {
+        try (Connection connection = deps.db().dataSource().getConnection();
+                PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, parameter);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? row.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        deps.db().close();
+        if (stripe != null) {
+            stripe.close();
+        }
+    }
+}
