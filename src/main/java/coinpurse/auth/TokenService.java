@@ -59,8 +59,13 @@ public final class TokenService {
     /** The user id of a valid token, or empty for anything else. */
     public Optional<String> verify(String token) {
         try {
-            JWTClaimsSet claims = processor.process(token, null);
-            String subject = claims.getStringClaim("sub");
+            SignedJWT jwt = SignedJWT.parse(token);
+            // nimbus turns a numeric sub into text; a token's sub must be a JSON string (RFC 7519).
+            if (!(jwt.getPayload().toJSONObject().get("sub") instanceof String)) {
+                return Optional.empty();
+            }
+            JWTClaimsSet claims = processor.process(jwt, null);
+            String subject = claims.getSubject();
             if (subject == null || subject.isBlank() || subject.length() > MAX_USER_ID_LENGTH) {
                 return Optional.empty();
             }

@@ -1,6 +1,7 @@
 package coinpurse.http;
 
 import coinpurse.db.DatabaseException;
+import coinpurse.stripe.StripeFailureException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -27,6 +28,11 @@ public final class ErrorMapping {
             log.error("database unavailable on {} {}", ctx.method(), ctx.path(), e);
             respond(ctx, 503, "database_unavailable",
                     "The database is unavailable right now. Please try again shortly.");
+        });
+        routes.exception(StripeFailureException.class, (e, ctx) -> {
+            log.error("Stripe failed on {} {}", ctx.method(), ctx.path(), e);
+            respond(ctx, 502, "stripe_unavailable",
+                    "The payment provider did not answer. Please try again in a moment.");
         });
         routes.exception(HttpResponseException.class, (e, ctx) -> respondToJavalin(ctx, e));
         routes.exception(Exception.class, (e, ctx) -> {
@@ -55,7 +61,7 @@ public final class ErrorMapping {
         switch (status) {
             case 413 -> respond(ctx, 413, "payload_too_large", "The request body is too large.");
             case 400 -> respond(ctx, 400, "bad_request", "The request could not be read.");
-            case 404 -> respond(ctx, 404, "not_found", "Not found.");
+            case 404 -> respond(ctx, 404, "not_found", "No such route: " + ctx.method() + " " + ctx.path());
             default -> respond(ctx, status, "http_" + status, "The request could not be handled.");
         }
     }

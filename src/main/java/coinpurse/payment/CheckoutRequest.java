@@ -28,12 +28,18 @@ public record CheckoutRequest(CoinPackage coinPackage, Optional<String> successU
         }
         CoinPackage pack = catalog.byId(id.textValue()).orElseThrow(() ->
                 new ApiException(400, "unknown_package", "There is no package '" + clip(id.textValue()) + "'."));
-        boolean describesContents = body.has("coins") || body.has("price_usd") || body.has("bonus");
-        if (describesContents && !pack.equals(byContents(body, catalog))) {
+        if (!describes(body, pack)) {
             throw new ApiException(400, "package_mismatch",
                     "coins, bonus and price_usd do not match package '" + pack.id() + "'.");
         }
         return pack;
+    }
+
+    /** True unless the body also gives coins, bonus or a price that differ from the package's. */
+    private static boolean describes(JsonNode body, CoinPackage pack) {
+        return (!body.has("coins") || wholeNumber(body, "coins") == pack.coins())
+                && (!body.has("bonus") || wholeNumber(body, "bonus") == pack.bonus())
+                && (!body.has("price_usd") || price(body).compareTo(pack.priceUsd()) == 0);
     }
 
     private static CoinPackage byContents(JsonNode body, PackageCatalog catalog) {
@@ -42,13 +48,17 @@ public record CheckoutRequest(CoinPackage coinPackage, Optional<String> successU
         }
         long coins = wholeNumber(body, "coins");
         long bonus = body.has("bonus") ? wholeNumber(body, "bonus") : 0;
+        BigDecimal priceUsd = price(body);
+        return catalog.matching(coins, bonus, priceUsd).orElseThrow(() -> new ApiException(400, "unknown_package",
+                "No package has " + coins + " coins, " + bonus + " bonus for " + priceUsd.toPlainString() + "."));
+    }
+
+    private static BigDecimal price(JsonNode body) {
         JsonNode price = body.get("price_usd");
         if (!price.isNumber()) {
             throw ApiException.badRequest("price_usd must be a number such as 19.99.");
         }
-        BigDecimal priceUsd = price.decimalValue();
-        return catalog.matching(coins, bonus, priceUsd).orElseThrow(() -> new ApiException(400, "unknown_package",
-                "No package has " + coins + " coins, " + bonus + " bonus for " + priceUsd.toPlainString() + "."));
+        return price.decimalValue();
     }
 
     private static long wholeNumber(JsonNode body, String field) {

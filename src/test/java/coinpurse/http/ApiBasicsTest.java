@@ -1,0 +1,242 @@
+package coinpurse.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import coinpurse.support.TestServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What every client meets first: health, the catalog, errors for wrong requests, CORS and headers. */
+class ApiBasicsTest {
+    private static final String CREATE = "/api/payment/create-checkout-session";
+    private static final String WEB_APP = "http://localhost:5173";
+
+    @TempDir
+    static Path dir;
+    @TempDir
+    static Path noStripeDir;
+    static TestServer server;
+    /** A fresh install: no Stripe key, no webhook secret. */
+    static TestServer noStripe;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(dir);
+        noStripe = TestServer.startWithoutStripe(noStripeDir);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        noStripe.close();
+    }
+
+    // ---- health ----
+
+    @Test
+    void healthIsOkAndSaysStripeIsConfigured() {
+        HttpResponse<String> response = server.get("/health", null);
+
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode body = TestServer.json(response);
+        assertEquals(List.of("status", "db", "stripe"), fieldNames(body));
+        assertEquals("ok", body.get("status").asText());
+        assertEquals("ok", body.get("db").asText());
+        assertEquals("configured", body.get("stripe").asText());
+        assertEquals(0, server.stripe().createRequests().size(), "health must not call Stripe");
+    }
+
+    @Test
+    void healthIsOkAndSaysStripeIsNotConfiguredWithoutAKey() {
+        HttpResponse<String> response = noStripe.get("/health", null);
+
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode body = TestServer.json(response);
+        assertEquals("ok", body.get("status").asText());
+        assertEquals("ok", body.get("db").asText());
+        assertEquals("not_configured", body.get("stripe").asText());
+    }
+
+    // ---- packages ----
+
+    @Test
+    void packagesListsTheCatalogWithPriceUsdAsAJsonNumber() {
+        HttpResponse<String> response = server.get("/api/payment/packages", null);
+
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode packages = TestServer.json(response).get("packages");
+        assertEquals(3, packages.size(), response.body());
+        List<String> ids = new ArrayList<>();
+        for (JsonNode p : packages) {
+            ids.add(p.get("id").asText());
+            assertEquals(List.of("id", "name", "coins", "bonus", "price_usd", "currency"), fieldNames(p));
+            assertTrue(p.get("coins").isIntegralNumber() && p.get("bonus").isIntegralNumber(), p.toString());
+            assertTrue(p.get("price_usd").isNumber(), p.toString());
+        }
+        assertEquals(List.of("starter", "popular", "best_value"), ids);
+        JsonNode popular = packages.get(1);
+        assertEquals("Popular", popular.get("name").asText());
+        assertEquals(500, popular.get("coins").asLong());
+        assertEquals(50, popular.get("bonus").asLong());
+        assertEquals(0, new BigDecimal("19.99").compareTo(popular.get("price_usd").decimalValue()));
+        assertEquals("usd", popular.get("currency").asText());
+        assertTrue(response.body().replace(" ", "").contains("\"price_usd\":19.99"), response.body());
+        assertEquals(0, server.stripe().createRequests().size(), "the catalog is local");
+    }
+
+    // ---- errors for requests no route takes ----
+
+    @Test
+    void anUnknownRouteIs404WithTheJsonError() {
+        for (String path : List.of("/nope", "/api/payment/nope", "/api/payment/status/")) {
+            HttpResponse<String> response = server.get(path, server.token("ab-unknown"));
+
+            assertEquals(404, response.statusCode(), path + " " + response.body());
+            assertEquals("not_found", assertJsonError(response).get("error").asText());
+            assertFalse(response.body().contains("<html"), response.body());
+        }
+    }
+
+    @Test
+    void aWrongMethodOnARouteIsAJsonError() {
+        List<HttpResponse<String>> responses = List.of(
+                server.get(CREATE, server.token("ab-wrong-method")),
+                server.send(HttpRequest.newBuilder(URI.create(server.url("/health")))
+                        .DELETE()),
+                server.send(HttpRequest.newBuilder(URI.create(server.url("/api/payment/packages")))
+                        .PUT(HttpRequest.BodyPublishers.ofString("{}"))));
+        for (HttpResponse<String> response : responses) {
+            assertTrue(response.statusCode() == 404 || response.statusCode() == 405,
+                    response.statusCode() + " " + response.body());
+            assertJsonError(response);
+        }
+        assertEquals(0, server.stripe().createRequests().stream()
+                .filter(sent -> "ab-wrong-method".equals(sent.get("client_reference_id"))).count());
+    }
+
+    // ---- CORS ----
+
+    @Test
+    void aPreflightFromTheWebAppIsAllowed() {
+        HttpResponse<String> response = preflight(WEB_APP);
+
+        assertTrue(response.statusCode() >= 200 && response.statusCode() < 300, response.statusCode() + "");
+        assertEquals(WEB_APP, response.headers().firstValue("Access-Control-Allow-Origin").orElse(null),
+                response.headers().toString());
+        assertEquals("true", response.headers().firstValue("Access-Control-Allow-Credentials").orElse(null));
+        String allowedHeaders = response.headers().firstValue("Access-Control-Allow-Headers").orElse("")
+                .toLowerCase(Locale.ROOT);
+        assertTrue(allowedHeaders.contains("authorization") && allowedHeaders.contains("content-type"),
+                response.headers().toString());
+        assertEquals(0, server.stripe().createRequests().size(), "a preflight creates nothing");
+    }
+
+    @Test
+    void aPreflightFromAnotherOriginIsNotAllowed() {
+        HttpResponse<String> response = preflight("https://evil.example");
+
+        assertTrue(response.headers().firstValue("Access-Control-Allow-Origin").isEmpty(),
+                response.headers().toString());
+        assertTrue(response.headers().firstValue("Access-Control-Allow-Credentials").isEmpty(),
+                response.headers().toString());
+        assertEquals(0, server.stripe().createRequests().size(), "a preflight creates nothing");
+    }
+
+    @Test
+    void aCrossOriginRequestFromTheWebAppCarriesTheAllowOriginHeader() {
+        HttpResponse<String> allowed = server.send(HttpRequest.newBuilder(URI.create(server.url("/api/payment/packages")))
+                .header("Origin", WEB_APP).GET());
+        HttpResponse<String> foreign = server.send(HttpRequest.newBuilder(URI.create(server.url("/api/payment/packages")))
+                .header("Origin", "http://localhost:5173.evil.example").GET());
+
+        assertEquals(200, allowed.statusCode());
+        assertEquals(WEB_APP, allowed.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertTrue(foreign.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), foreign.headers().toString());
+    }
+
+    // ---- headers ----
+
+    @Test
+    void responsesCarryNosniffAndNoServerVersion() {
+        List<HttpResponse<String>> responses = List.of(
+                server.get("/health", null),
+                server.get("/api/payment/packages", null),
+                server.get("/api/coins/balance", null),
+                server.get("/no/such/route", null),
+                server.post(CREATE, "not json", server.token("ab-headers")));
+        assertEquals(List.of(200, 200, 401, 404, 400), responses.stream().map(HttpResponse::statusCode).toList());
+        for (HttpResponse<String> response : responses) {
+            assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(null),
+                    response.uri() + " " + response.headers());
+            String serverHeader = response.headers().firstValue("Server").orElse("");
+            assertFalse(serverHeader.matches(".*\\d.*") || serverHeader.toLowerCase(Locale.ROOT).contains("jetty"),
+                    "Server: " + serverHeader);
+        }
+    }
+
+    // ---- without Stripe ----
+
+    @Test
+    void withoutStripeThePaymentRoutesAre503AndTheRestWorks() {
+        String token = noStripe.token("ab-no-stripe");
+
+        HttpResponse<String> create = noStripe.post(CREATE, "{\"package_id\": \"popular\"}", token);
+        assertEquals(503, create.statusCode(), create.body());
+        JsonNode createError = assertJsonError(create);
+        assertTrue(createError.get("message").asText().contains("stripe.secret_key"), create.body());
+
+        HttpResponse<String> webhook = noStripe.deliver("{\"id\": \"evt_test_1\", \"type\": \"ping\"}");
+        assertEquals(503, webhook.statusCode(), webhook.body());
+        JsonNode webhookError = assertJsonError(webhook);
+        assertTrue(webhookError.get("message").asText().contains("stripe.webhook_secret"), webhook.body());
+
+        HttpResponse<String> balance = noStripe.get("/api/coins/balance", token);
+        assertEquals(200, balance.statusCode(), balance.body());
+        assertEquals(0, TestServer.json(balance).get("balance").asLong());
+        HttpResponse<String> packages = noStripe.get("/api/payment/packages", null);
+        assertEquals(200, packages.statusCode(), packages.body());
+        assertEquals(3, TestServer.json(packages).get("packages").size());
+
+        assertEquals(0, noStripe.queryLong("SELECT COUNT(*) FROM payment_sessions WHERE ? IS NOT NULL", "x"));
+        assertEquals(0, noStripe.queryLong("SELECT COUNT(*) FROM processed_events WHERE ? IS NOT NULL", "x"));
+    }
+
+    // ---- helpers ----
+
+    private static HttpResponse<String> preflight(String origin) {
+        return server.send(HttpRequest.newBuilder(URI.create(server.url(CREATE)))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", origin)
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization, content-type"));
+    }
+
+    private static JsonNode assertJsonError(HttpResponse<String> response) {
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+                response.headers().toString());
+        JsonNode body = TestServer.json(response);
+        assertEquals(List.of("error", "message"), fieldNames(body), response.body());
+        assertTrue(body.get("error").isTextual() && !body.get("error").asText().isBlank(), response.body());
+        assertTrue(body.get("message").isTextual() && !body.get("message").asText().isBlank(), response.body());
+        return body;
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
