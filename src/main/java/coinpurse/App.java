@@ -13,21 +13,28 @@ import coinpurse.payment.PackageCatalog;
 import coinpurse.payment.PaymentSessions;
 import coinpurse.payment.ProcessedEvents;
 import coinpurse.payment.RedirectUrls;
+import coinpurse.payment.Reversals;
 import coinpurse.payment.StatusController;
 import coinpurse.payment.StripePollThrottle;
 import coinpurse.payment.WebhookController;
 import coinpurse.stripe.WebhookVerifier;
+import coinpurse.wallet.InternalAuth;
+import coinpurse.wallet.InternalWalletController;
 import coinpurse.wallet.Ledger;
+import coinpurse.wallet.Wallet;
 import coinpurse.wallet.WalletController;
+import coinpurse.wallet.WalletOperations;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /** Wires the HTTP routes to their controllers. Main and the tests both start what this returns. */
 public final class App {
     public static final long MAX_BODY_BYTES = 1024 * 1024;
     private static final Duration STRIPE_POLL_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private App() {}
 
@@ -49,15 +56,27 @@ public final class App {
         StatusController status = new StatusController(auth, deps.db(), sessions, ledger, fulfilment,
                 deps.stripe(), new StripePollThrottle(STRIPE_POLL_INTERVAL, deps.clock()));
         WebhookController webhook = new WebhookController(new WebhookVerifier(config.stripeWebhookSecrets()),
-                json, deps.db(), new ProcessedEvents(), fulfilment);
+                json, deps.db(), new ProcessedEvents(), fulfilment, new Reversals(sessions, ledger));
         WalletController wallet = new WalletController(auth, deps.db(), ledger);
+        InternalWalletController internalWallet = new InternalWalletController(
+                new InternalAuth(config.internalApiKey()), json, new Wallet(deps.db(), ledger, new WalletOperations()));
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.jetty.host = config.serverHost();
             cfg.jetty.port = config.serverPort();
-            cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setSendServerVersion(false);
+                // Jetty's per-connection header cache matches values ignoring case by default, so a
+                // later "Bearer KEY" would be read as an earlier "Bearer key": keys and tokens are case-sensitive.
+                http.setHeaderCacheCaseSensitive(true);
+            });
+            // On stop, refuse new connections but let requests in flight finish (bounded).
+            cfg.jetty.modifyServer(server -> {
+                server.setStopTimeout(STOP_TIMEOUT.toMillis());
+                server.insertHandler(new GracefulHandler());
+            });
             cfg.http.maxRequestSize = MAX_BODY_BYTES;
             cfg.jsonMapper(new JavalinJackson(mapper, false));
             if (!config.corsAllowedOrigins().isEmpty()) {
@@ -76,6 +95,8 @@ public final class App {
             cfg.routes.post("/api/payment/webhook", webhook::receive);
             cfg.routes.get("/api/coins/balance", wallet::balance);
             cfg.routes.get("/api/coins/history", wallet::history);
+            cfg.routes.post("/api/internal/coins/spend", internalWallet::spend);
+            cfg.routes.post("/api/internal/coins/grant", internalWallet::grant);
         });
     }
 }

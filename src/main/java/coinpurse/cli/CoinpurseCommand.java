@@ -4,10 +4,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code java -jar coinpurse.jar [serve|token USER_ID]}; with no subcommand, serves. */
+/** {@code java -jar coinpurse.jar [serve|token USER_ID|reconcile|backup FILE]}; with no subcommand, serves. */
 @Command(name = "coinpurse", mixinStandardHelpOptions = true, version = "coinpurse 0.1.0",
         description = "Sell in-app coins with Stripe Checkout.",
-        subcommands = {ServeCommand.class, TokenCommand.class})
+        subcommands = {ServeCommand.class, TokenCommand.class, ReconcileCommand.class, BackupCommand.class})
 public final class CoinpurseCommand implements Callable<Integer> {
     @Mixin
     ConfigOption configOption = new ConfigOption();

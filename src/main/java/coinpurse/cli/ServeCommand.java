@@ -27,6 +27,7 @@ public final class ServeCommand implements Callable<Integer> {
             log.info("stopping: finishing requests in flight, then closing the database");
             app.stop();
             deps.db().close();
+            log.info("database closed");
         }, "coinpurse-shutdown"));
         app.start();
         log.info("coinpurse serving on http://{}:{} (database {}, Stripe {}, {} webhook secret(s))",

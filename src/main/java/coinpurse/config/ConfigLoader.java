@@ -463,15 +463,7 @@ public final class ConfigLoader {
             throw s.error(key, quote(text) + " is not an origin: an origin is scheme://host[:port] "
                     + "with no path, like https://shop.example.com");
         }
-        return originOf(uri);
-    }
-
-    private static String originOf(URI uri) {
-        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        int port = uri.getPort();
-        boolean defaultPort = (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
-        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT)
-                + (port == -1 || defaultPort ? "" : ":" + port);
+        return Origins.of(uri);
     }
 
     /** An absolute http(s) URL on one of the allowed redirect origins, kept as written. */
@@ -479,7 +471,7 @@ public final class ConfigLoader {
         String text = s.get(key).orElse(defaultUrl);
         // Stripe's {CHECKOUT_SESSION_ID} template is not legal in a URI; check the URL around it.
         URI uri = httpUri(s, key, text.replace("{CHECKOUT_SESSION_ID}", "CHECKOUT_SESSION_ID"));
-        if (!allowedOrigins.contains(originOf(uri))) {
+        if (!allowedOrigins.contains(Origins.of(uri))) {
             throw s.error(key, quote(text) + " is not on an allowed redirect origin (app.allowed_redirect_origins is "
                     + String.join(",", allowedOrigins) + ")");
         }

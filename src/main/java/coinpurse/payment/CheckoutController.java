@@ -15,9 +15,12 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code POST /api/payment/create-checkout-session}: a Stripe Checkout Session for one package. */
 public final class CheckoutController {
+    private static final Logger log = LoggerFactory.getLogger(CheckoutController.class);
 
     public record Answer(String sessionId, String checkoutUrl) {}
 
@@ -73,6 +76,8 @@ public final class CheckoutController {
                     null, Timestamps.now()));
             return null;
         });
+        log.info("checkout session={} user={} package={} amount={} {}", created.id(), userId, pack.id(),
+                pack.priceCents(), pack.currency());
         ctx.json(new Answer(created.id(), created.url()));
     }
 

@@ -1,6 +1,9 @@
 package coinpurse.payment;
 
-/** What one attempt to act on a Checkout Session did, as kept with the processed event. */
+/**
+ * What one attempt to act on a Checkout Session, or on a refund or dispute of its purchase,
+ * did, as kept with the processed event.
+ */
 public record FulfilmentResult(Outcome outcome, String detail) {
 
     public enum Outcome {
@@ -8,7 +11,10 @@ public record FulfilmentResult(Outcome outcome, String detail) {
         CREDITED,
         /** An earlier delivery or the status route already did it. */
         ALREADY_DONE,
-        /** The session's state changed (failed, expired, recorded while unpaid). */
+        /**
+         * The session's state changed (failed, expired, recorded while unpaid), or a refund or
+         * dispute took coins back or gave them back (the detail says which and how many).
+         */
         UPDATED,
         /** Nothing to do for this event. */
         IGNORED,

@@ -9,6 +9,9 @@ import java.util.Optional;
 
 /** The {@code payment_sessions} table. Writes run on the caller's transaction. */
 public final class PaymentSessions {
+    private static final String SESSION_COLUMNS = """
+            session_id, user_id, package_id, amount_cents, currency, coins, bonus, status, \
+            payment_intent, created_at""";
 
     public void insert(Connection connection, PaymentSession session) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
@@ -32,19 +35,56 @@ public final class PaymentSessions {
 
     public Optional<PaymentSession> find(Connection connection, String sessionId) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("""
-                SELECT session_id, user_id, package_id, amount_cents, currency, coins, bonus, status,
-                       payment_intent, created_at
-                FROM payment_sessions WHERE session_id = ?""")) {
+                SELECT %s FROM payment_sessions WHERE session_id = ?""".formatted(SESSION_COLUMNS))) {
             query.setString(1, sessionId);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? Optional.of(sessionOf(row)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * The purchase paid by {@code paymentIntent}, with what has been taken back from it so far;
+     * empty when no session here carries that payment intent (it is recorded at fulfilment).
+     */
+    public Optional<PurchaseReversal> findByPaymentIntent(Connection connection, String paymentIntent)
+            throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT %s, amount_refunded, coins_reversed, dispute_status
+                FROM payment_sessions WHERE payment_intent = ?
+                ORDER BY created_at, session_id LIMIT 1""".formatted(SESSION_COLUMNS))) {
+            query.setString(1, paymentIntent);
             try (ResultSet row = query.executeQuery()) {
                 if (!row.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new PaymentSession(row.getString(1), row.getString(2), row.getString(3),
-                        row.getLong(4), row.getString(5), row.getLong(6), row.getLong(7),
-                        SessionStatus.of(row.getString(8)), row.getString(9), row.getString(10)));
+                return Optional.of(new PurchaseReversal(sessionOf(row), row.getLong(11), row.getLong(12),
+                        DisputeStatus.of(row.getString(13))));
             }
         }
+    }
+
+    /** Stores what {@link Reversals} decided for a purchase: its refunds, reversed coins, dispute and status. */
+    public void saveReversal(Connection connection, String sessionId, long amountRefunded, long coinsReversed,
+            DisputeStatus dispute, SessionStatus status) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE payment_sessions
+                SET amount_refunded = ?, coins_reversed = ?, dispute_status = ?, status = ?, updated_at = ?
+                WHERE session_id = ?""")) {
+            update.setLong(1, amountRefunded);
+            update.setLong(2, coinsReversed);
+            update.setString(3, dispute == null ? null : dispute.value());
+            update.setString(4, status.value());
+            update.setString(5, Timestamps.now());
+            update.setString(6, sessionId);
+            update.executeUpdate();
+        }
+    }
+
+    private static PaymentSession sessionOf(ResultSet row) throws SQLException {
+        return new PaymentSession(row.getString(1), row.getString(2), row.getString(3),
+                row.getLong(4), row.getString(5), row.getLong(6), row.getLong(7),
+                SessionStatus.of(row.getString(8)), row.getString(9), row.getString(10));
     }
 
     /** Moves a session to {@code to} only if it is still in {@code from}; true if it moved. */

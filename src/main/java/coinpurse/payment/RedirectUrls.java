@@ -1,5 +1,6 @@
 package coinpurse.payment;
 
+import coinpurse.config.Origins;
 import coinpurse.http.ApiException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -50,10 +51,7 @@ public final class RedirectUrls {
                     || uri.getRawUserInfo() != null) {
                 throw new URISyntaxException(url, "not an absolute http(s) URL");
             }
-            int port = uri.getPort();
-            boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80)
-                    || (scheme.equals("https") && port == 443);
-            return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+            return Origins.of(uri);
         } catch (URISyntaxException e) {
             throw ApiException.badRequest(fieldName + " must be an absolute http(s) URL.");
         }

@@ -5,7 +5,9 @@ import coinpurse.db.DatabaseException;
 import coinpurse.http.ApiException;
 import coinpurse.http.JsonBodies;
 import coinpurse.payment.FulfilmentResult.Outcome;
+import coinpurse.stripe.ChargeData;
 import coinpurse.stripe.CheckoutSessionData;
+import coinpurse.stripe.DisputeData;
 import coinpurse.stripe.WebhookVerifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
@@ -13,13 +15,16 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/payment/webhook}: Stripe's word on a payment. The verified event is the
- * truth: the session is read from the event's own JSON (whatever its API version) and
- * Stripe is not called back. Handling an event and remembering it commit together.
+ * truth: the session (or the refunded charge, or the dispute) is read from the event's own
+ * JSON (whatever its API version) and Stripe is not called back. Checkout events go to
+ * {@link Fulfilment}, refunds and disputes to {@link Reversals}. Handling an event and
+ * remembering it commit together.
  */
 public final class WebhookController {
     private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
@@ -30,14 +35,16 @@ public final class WebhookController {
     private final Database db;
     private final ProcessedEvents events;
     private final Fulfilment fulfilment;
+    private final Reversals reversals;
 
     public WebhookController(WebhookVerifier verifier, JsonBodies json, Database db, ProcessedEvents events,
-            Fulfilment fulfilment) {
+            Fulfilment fulfilment, Reversals reversals) {
         this.verifier = verifier;
         this.json = json;
         this.db = db;
         this.events = events;
         this.fulfilment = fulfilment;
+        this.reversals = reversals;
     }
 
     /** A verified event: its id, type and data object. */
@@ -45,6 +52,14 @@ public final class WebhookController {
         String sessionId() {
             JsonNode id = object.path("id");
             return type.startsWith("checkout.session.") && id.isTextual() ? id.textValue() : null;
+        }
+
+        /** What the event is about, for the log: its session, or the payment intent of a charge or dispute. */
+        String subject() {
+            JsonNode intent = object.path("payment_intent");
+            return type.startsWith("charge.") && intent.isTextual()
+                    ? "payment_intent=" + intent.textValue()
+                    : "session=" + sessionId();
         }
     }
 
@@ -55,8 +70,9 @@ public final class WebhookController {
                     "Webhooks are not configured: set stripe.webhook_secret (STRIPE_WEBHOOK_SECRET).");
         }
         String payload = new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8);
-        if (!verifier.verify(payload, ctx.header("Stripe-Signature"))) {
-            log.warn("webhook rejected: missing, invalid or expired Stripe-Signature");
+        Optional<String> rejection = verifier.rejection(payload, ctx.header("Stripe-Signature"));
+        if (rejection.isPresent()) {
+            log.warn("webhook outcome=rejected why=\"{}\"", rejection.get());
             throw new ApiException(400, "invalid_signature",
                     "The Stripe-Signature header is missing, invalid or too old.");
         }
@@ -69,8 +85,8 @@ public final class WebhookController {
                     event.id(), event.type(), e);
             throw new ApiException(500, "not_processed", "The event could not be saved; deliver it again.");
         }
-        log.info("webhook event={} type={} session={} outcome={} detail=\"{}\" took={}ms", event.id(),
-                event.type(), event.sessionId(), result.label(), result.detail(),
+        log.info("webhook event={} type={} {} outcome={} detail=\"{}\" took={}ms", event.id(),
+                event.type(), event.subject(), result.label(), result.detail(),
                 (System.nanoTime() - started) / 1_000_000);
         ctx.json(ACCEPTED);
     }
@@ -114,6 +130,10 @@ public final class WebhookController {
                     fulfilment.close(connection, CheckoutSessionData.fromJson(event.object()), SessionStatus.FAILED);
             case "checkout.session.expired" ->
                     fulfilment.close(connection, CheckoutSessionData.fromJson(event.object()), SessionStatus.EXPIRED);
+            case "charge.refunded" -> reversals.refunded(connection, ChargeData.fromJson(event.object()));
+            case "charge.dispute.created" ->
+                    reversals.disputeCreated(connection, DisputeData.fromJson(event.object()));
+            case "charge.dispute.closed" -> reversals.disputeClosed(connection, DisputeData.fromJson(event.object()));
             default -> FulfilmentResult.of(Outcome.IGNORED, "event type not handled");
         };
     }

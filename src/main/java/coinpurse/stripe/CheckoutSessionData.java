@@ -39,29 +39,15 @@ public record CheckoutSessionData(
                 metadata.put(field.getKey(), field.getValue().asText());
             }
         });
-        JsonNode amount = session.path("amount_total");
         return new CheckoutSessionData(
-                text(session, "id"),
-                text(session, "url"),
-                text(session, "status"),
-                text(session, "payment_status"),
-                amount.canConvertToExactIntegral() && amount.canConvertToLong() ? amount.longValue() : null,
-                text(session, "currency"),
-                text(session, "client_reference_id"),
+                JsonFields.text(session, "id"),
+                JsonFields.text(session, "url"),
+                JsonFields.text(session, "status"),
+                JsonFields.text(session, "payment_status"),
+                JsonFields.wholeNumber(session, "amount_total"),
+                JsonFields.text(session, "currency"),
+                JsonFields.text(session, "client_reference_id"),
                 metadata,
-                idOf(session.path("payment_intent")));
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.path(field);
-        return value.isTextual() ? value.textValue() : null;
-    }
-
-    /** An expandable field is either an id or the expanded object carrying one. */
-    private static String idOf(JsonNode expandable) {
-        if (expandable.isTextual()) {
-            return expandable.textValue();
-        }
-        return text(expandable, "id");
+                JsonFields.idOf(session.path("payment_intent")));
     }
 }

@@ -6,10 +6,16 @@ import com.stripe.model.checkout.Session;
 import com.stripe.param.checkout.SessionCreateParams;
 import com.stripe.param.checkout.SessionCreateParams.LineItem;
 import com.stripe.param.checkout.SessionCreateParams.LineItem.PriceData;
+import com.stripe.param.checkout.SessionListParams;
 import coinpurse.payment.CoinPackage;
+import java.time.Instant;
+import java.util.Iterator;
 
-/** coinpurse's narrow door to Stripe's API: create and look up Checkout Sessions. */
+/** coinpurse's narrow door to Stripe's API: create, look up and list Checkout Sessions. */
 public final class StripeGateway {
+    /** Stripe's largest page: fewest round trips when listing. */
+    private static final long LIST_PAGE_SIZE = 100;
+
     private final StripeClient client;
 
     public StripeGateway(StripeClient client) {
@@ -53,6 +59,44 @@ public final class StripeGateway {
         } catch (StripeException | RuntimeException e) {
             throw new StripeFailureException("retrieving Checkout Session " + sessionId + " failed", e);
         }
+    }
+
+    /**
+     * Every Checkout Session created at or after {@code since}, newest first, fetching the
+     * next page from Stripe only when iteration reaches it. Any failure, on the first page
+     * or a later one, is a {@link StripeFailureException}.
+     */
+    public Iterable<CheckoutSessionData> listCheckoutSessions(Instant since) {
+        SessionListParams params = SessionListParams.builder()
+                .setCreated(SessionListParams.Created.builder().setGte(since.getEpochSecond()).build())
+                .setLimit(LIST_PAGE_SIZE)
+                .build();
+        Iterable<Session> pages;
+        try {
+            pages = client.v1().checkout().sessions().list(params).autoPagingIterable();
+        } catch (StripeException | RuntimeException e) {
+            throw new StripeFailureException("listing Checkout Sessions failed", e);
+        }
+        return () -> {
+            Iterator<Session> sessions = pages.iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return sessions.hasNext();
+                }
+
+                @Override
+                public CheckoutSessionData next() {
+                    try {
+                        return toData(sessions.next());
+                    } catch (RuntimeException e) {
+                        // stripe-java wraps a failed next page in a bare RuntimeException.
+                        throw new StripeFailureException("listing Checkout Sessions failed on a later page",
+                                e.getCause() instanceof StripeException stripe ? stripe : e);
+                    }
+                }
+            };
+        };
     }
 
     private static LineItem lineItemFor(CoinPackage pack) {

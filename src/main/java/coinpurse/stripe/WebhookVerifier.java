@@ -1,7 +1,9 @@
 package coinpurse.stripe;
 
+import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Checks a webhook's {@code Stripe-Signature} with Stripe's scheme against each configured
@@ -21,22 +23,26 @@ public final class WebhookVerifier {
     }
 
     /**
-     * True when any secret verifies the payload. stripe-java throws different exceptions
-     * for a missing header, a malformed timestamp and a wrong signature; all mean "no".
+     * Empty when any secret verifies the payload, else why none did (for the log).
+     * stripe-java throws different exceptions for a missing header, a malformed timestamp
+     * and a wrong signature; all of them mean "not from Stripe".
      */
-    public boolean verify(String payload, String signatureHeader) {
+    public Optional<String> rejection(String payload, String signatureHeader) {
         if (signatureHeader == null || signatureHeader.isBlank()) {
-            return false;
+            return Optional.of("no Stripe-Signature header");
         }
+        String reason = "no secret matched";
         for (String secret : secrets) {
             try {
                 if (Webhook.Signature.verifyHeader(payload, signatureHeader, secret, TOLERANCE_SECONDS)) {
-                    return true;
+                    return Optional.empty();
                 }
-            } catch (Exception notThisSecret) {
-                // try the next secret
+            } catch (SignatureVerificationException e) {
+                reason = e.getMessage();
+            } catch (RuntimeException malformed) {
+                reason = "malformed Stripe-Signature header";
             }
         }
-        return false;
+        return Optional.of(reason);
     }
 }

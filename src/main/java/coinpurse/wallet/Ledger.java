@@ -82,14 +82,18 @@ public final class Ledger {
         return new LedgerEntry(id, userId, delta, balanceAfter, reason, reference, now);
     }
 
-    /** The user's newest entries first, at most {@code limit}. */
-    public List<LedgerEntry> history(Connection connection, String userId, int limit)
+    /**
+     * The user's entries newest first, at most {@code limit}, only those older than the entry
+     * {@code beforeId} when given: a cursor that stays right while new entries arrive.
+     */
+    public List<LedgerEntry> history(Connection connection, String userId, int limit, OptionalLong beforeId)
             throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("""
                 SELECT id, user_id, delta, balance_after, reason, reference, created_at
-                FROM coin_ledger WHERE user_id = ? ORDER BY id DESC LIMIT ?""")) {
+                FROM coin_ledger WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?""")) {
             query.setString(1, userId);
-            query.setInt(2, limit);
+            query.setLong(2, beforeId.orElse(Long.MAX_VALUE));
+            query.setInt(3, limit);
             try (ResultSet rows = query.executeQuery()) {
                 List<LedgerEntry> entries = new ArrayList<>();
                 while (rows.next()) {

@@ -5,7 +5,7 @@ import coinpurse.db.Database;
 import coinpurse.http.ApiException;
 import io.javalin.http.Context;
 import java.util.List;
-import java.util.Map;
+import java.util.OptionalLong;
 
 /** The user's own balance and the ledger entries behind it. */
 public final class WalletController {
@@ -38,12 +38,32 @@ public final class WalletController {
         ctx.json(new Balance(userId, balance));
     }
 
+    /** A page of history; {@code next_before} is the cursor of the next page, null on the last. */
+    public record HistoryPage(List<HistoryEntry> entries, Long nextBefore) {}
+
     public void history(Context ctx) {
         String userId = auth.requireUser(ctx);
         int limit = limitOf(ctx.queryParam("limit"));
-        List<HistoryEntry> entries = db.read(connection -> ledger.history(connection, userId, limit))
+        OptionalLong before = beforeOf(ctx.queryParam("before"));
+        List<HistoryEntry> entries = db.read(connection -> ledger.history(connection, userId, limit, before))
                 .stream().map(HistoryEntry::of).toList();
-        ctx.json(Map.of("entries", entries));
+        Long nextBefore = entries.size() == limit ? entries.get(entries.size() - 1).id() : null;
+        ctx.json(new HistoryPage(entries, nextBefore));
+    }
+
+    private static OptionalLong beforeOf(String text) {
+        if (text == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            long before = Long.parseLong(text);
+            if (before >= 1) {
+                return OptionalLong.of(before);
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiException.badRequest("before must be the id of a history entry (a whole number from 1).");
     }
 
     private static int limitOf(String text) {

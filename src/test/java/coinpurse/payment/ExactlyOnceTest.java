@@ -1,6 +1,7 @@
 package coinpurse.payment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
@@ -109,7 +110,8 @@ class ExactlyOnceTest {
         answers.forEach(answer -> assertEquals(200, answer.statusCode(), answer.body()));
         for (String sessionId : sessions) {
             assertEquals(1, server.purchaseRows(sessionId), sessionId);
-            assertEquals(1, server.stripe().retrieveCount(sessionId), "the status route asked Stripe");
+            // A poll that reads the row after the webhook committed has no reason to ask Stripe.
+            assertTrue(server.stripe().retrieveCount(sessionId) <= 1, "at most one Stripe poll per session");
         }
         assertEquals((long) POPULAR_COINS * sessions.size(), server.storedBalance(user));
         assertEquals(server.storedBalance(user), server.ledgerSum(user));

@@ -1,0 +1,60 @@
+package coinpurse.cli;
+
+import coinpurse.config.Config;
+import coinpurse.db.Backup;
+import coinpurse.db.Database;
+import coinpurse.db.DatabaseException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Writes a consistent copy of the database to a new file, while the server keeps serving. */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = "Copy the database to FILE (a new file), safely while serving.")
+public final class BackupCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption configOption = new ConfigOption();
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "Where to write the copy; must not exist yet.")
+    Path target;
+
+    @Override
+    public Integer call() {
+        Config config = configOption.load();
+        Path source = config.dbPath().toAbsolutePath();
+        if (!Files.isRegularFile(source)) {
+            return fail("no database at " + source + " (check db.path)");
+        }
+        try {
+            Backup.requireNew(target); // before opening the database, so that a refused run touches nothing
+        } catch (Backup.TargetExistsException e) {
+            return fail(e.getMessage());
+        }
+        try (Database db = Database.open(source)) {
+            Backup.Result result = new Backup(db).to(target);
+            spec.commandLine().getOut().println("backed up " + source + " to " + result.file()
+                    + " (" + result.bytes() + " bytes)");
+            return 0;
+        } catch (Backup.TargetExistsException e) {
+            return fail(e.getMessage());
+        } catch (IOException e) {
+            return fail("cannot write " + target + ": " + e);
+        } catch (DatabaseException e) {
+            return fail(e.getMessage() + ": " + e.getCause().getMessage());
+        }
+    }
+
+    private int fail(String message) {
+        spec.commandLine().getErr().println("coinpurse: backup failed: " + message);
+        return 1;
+    }
+}

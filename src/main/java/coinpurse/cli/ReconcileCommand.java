@@ -1,0 +1,118 @@
+package coinpurse.cli;
+
+import coinpurse.config.Config;
+import coinpurse.config.ConfigException;
+import coinpurse.db.Database;
+import coinpurse.db.DatabaseException;
+import coinpurse.payment.Fulfilment;
+import coinpurse.payment.PaymentSessions;
+import coinpurse.payment.Reconciler;
+import coinpurse.payment.Reconciler.Change;
+import coinpurse.payment.Reconciler.Summary;
+import coinpurse.stripe.StripeFailureException;
+import coinpurse.stripe.StripeGateway;
+import coinpurse.wallet.Ledger;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Asks Stripe for the Checkout Sessions of a recent window and fulfils the paid ones that no
+ * webhook completed here. Safe to run while the server serves, and as often as wanted.
+ */
+@Command(name = "reconcile", mixinStandardHelpOptions = true,
+        description = "Fulfil paid Checkout Sessions whose webhook never arrived, and mark expired ones.")
+public final class ReconcileCommand implements Callable<Integer> {
+    private static final String AGAIN = " (what was done before stays done; running it again is safe)";
+
+    @Mixin
+    ConfigOption configOption = new ConfigOption();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--since", paramLabel = "DURATION", defaultValue = "72h", converter = DurationConverter.class,
+            description = "Check sessions created this long ago or later: 72h, 30m, 7d or PT72H (default 72h).")
+    Duration since;
+
+    @Option(names = "--dry-run", description = "Print what would change; write nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        Config config = configOption.load();
+        String key = config.stripeSecretKey().orElseThrow(() -> new ConfigException(
+                "stripe.secret_key (STRIPE_SECRET_KEY) is not set; reconcile needs it to ask Stripe for sessions"));
+        if (!Files.isRegularFile(config.dbPath())) {
+            // The server creates the database; a reconcile run from the wrong folder must not start another.
+            return fail("no database at " + config.dbPath().toAbsolutePath() + " (check db.path and the working"
+                    + " directory)");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Instant from = Instant.now().minus(since).truncatedTo(ChronoUnit.SECONDS);
+        out.println((dryRun ? "dry run: " : "") + "reconciling Checkout Sessions created since " + from);
+        out.flush();
+        StripeGateway stripe = StripeGateway.create(key, config.stripeApiBase());
+        try (Database db = Database.open(config.dbPath())) {
+            PaymentSessions sessions = new PaymentSessions();
+            Reconciler reconciler = new Reconciler(db, sessions, new Fulfilment(sessions, new Ledger()));
+            Summary summary = reconciler.reconcile(stripe.listCheckoutSessions(from), dryRun, change -> {
+                String line = describe(change);
+                if (line != null) {
+                    out.println(line);
+                    out.flush();
+                }
+            });
+            out.println(summarize(summary));
+            out.flush();
+            return 0;
+        } catch (StripeFailureException e) {
+            return fail("Stripe failed: " + e.getMessage() + ": " + rootMessage(e) + AGAIN);
+        } catch (DatabaseException e) {
+            return fail("database failed: " + e.getMessage() + ": " + rootMessage(e) + AGAIN);
+        }
+    }
+
+    private String describe(Change change) {
+        return switch (change.action()) {
+            case CREDITED -> (dryRun ? "would credit " : "credited ") + change.sessionId()
+                    + " user " + change.userId() + " " + change.coins() + " coins";
+            case EXPIRED -> (dryRun ? "would expire " : "expired ") + change.sessionId();
+            case REJECTED -> (dryRun ? "would reject " : "rejected ") + change.sessionId() + ": " + change.detail();
+            case UNCHANGED -> null;
+        };
+    }
+
+    private String summarize(Summary s) {
+        if (dryRun) {
+            return "dry run: checked " + s.checked() + " sessions: " + s.credited() + " to credit, "
+                    + s.expired() + " to expire, " + s.rejected() + " to reject, " + s.unchanged()
+                    + " unchanged; nothing was written";
+        }
+        return "checked " + s.checked() + " sessions: " + s.credited() + " credited, " + s.expired() + " expired, "
+                + s.rejected() + " rejected, " + s.unchanged() + " unchanged";
+    }
+
+    /** Reports an expected failure in one line; what was done before it stays done. */
+    private int fail(String message) {
+        spec.commandLine().getOut().flush();
+        spec.commandLine().getErr().println("coinpurse: reconcile stopped: " + message);
+        return 1;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+    }
+}

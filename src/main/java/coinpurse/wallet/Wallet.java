@@ -1,0 +1,80 @@
+package coinpurse.wallet;
+
+import coinpurse.db.Database;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spends and grants coins for the web app's server, each once per idempotency key: one
+ * write transaction looks the key up, checks the balance, appends the ledger row and
+ * records the operation, or does none of it.
+ */
+public final class Wallet {
+    private static final Logger log = LoggerFactory.getLogger(Wallet.class);
+
+    private final Database db;
+    private final Ledger ledger;
+    private final WalletOperations operations;
+
+    public Wallet(Database db, Ledger ledger, WalletOperations operations) {
+        this.db = db;
+        this.ledger = ledger;
+        this.operations = operations;
+    }
+
+    /**
+     * Applies {@code operation}, or answers what it got the first time if its key was seen.
+     *
+     * @throws InsufficientFundsException a spend larger than the balance; nothing is written
+     * @throws IdempotencyConflictException the key was used for a different operation
+     */
+    public WalletReceipt apply(WalletOperation operation) {
+        try {
+            Outcome outcome = db.inTransaction(connection -> applyOnce(connection, operation));
+            if (outcome.written()) {
+                log.info("wallet {} user={} amount={} key={} entry={} balance={}", operation.kind().value(),
+                        operation.userId(), operation.amount(), operation.idempotencyKey(),
+                        outcome.receipt().entryId(), outcome.receipt().balance());
+            }
+            return outcome.receipt();
+        } catch (DuplicateOperationException raced) {
+            // Another transaction recorded the key after our lookup (BEGIN IMMEDIATE rules this
+            // out on SQLite; the primary key is the guarantee). Ours rolled back; its answer stands.
+            return db.read(connection -> operations.find(connection, operation.idempotencyKey()))
+                    .map(recorded -> replay(recorded, operation))
+                    .orElseThrow(() -> new IllegalStateException(
+                            "idempotency key conflicted but is not recorded: " + operation.idempotencyKey()));
+        }
+    }
+
+    private record Outcome(WalletReceipt receipt, boolean written) {}
+
+    private Outcome applyOnce(Connection connection, WalletOperation operation) throws SQLException {
+        // The key is looked up before the balance: a repeated spend answers as it did then,
+        // even if the balance would no longer cover it.
+        Optional<WalletOperations.Recorded> recorded = operations.find(connection, operation.idempotencyKey());
+        if (recorded.isPresent()) {
+            return new Outcome(replay(recorded.get(), operation), false);
+        }
+        if (operation.kind() == WalletOperation.Kind.SPEND) {
+            long balance = ledger.balanceOf(connection, operation.userId()).orElse(0);
+            if (balance < operation.amount()) {
+                throw new InsufficientFundsException(operation.userId(), balance, operation.amount());
+            }
+        }
+        LedgerEntry entry = ledger.append(connection, operation.userId(), operation.delta(),
+                operation.kind().value(), operation.idempotencyKey());
+        operations.record(connection, operation, entry);
+        return new Outcome(new WalletReceipt(operation.userId(), entry.balanceAfter(), entry.id()), true);
+    }
+
+    private static WalletReceipt replay(WalletOperations.Recorded recorded, WalletOperation operation) {
+        if (!recorded.operation().equals(operation)) {
+            throw new IdempotencyConflictException(operation.idempotencyKey());
+        }
+        return recorded.receipt();
+    }
+}

@@ -1,0 +1,61 @@
+package coinpurse.wallet;
+
+import coinpurse.db.SqlErrors;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * The {@code wallet_operations} table: each applied spend or grant under its idempotency key,
+ * with the answer it got. Its primary key is what makes a key act once.
+ */
+public final class WalletOperations {
+
+    /** An operation applied earlier and the answer it got then. */
+    public record Recorded(WalletOperation operation, WalletReceipt receipt) {}
+
+    public Optional<Recorded> find(Connection connection, String idempotencyKey) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT kind, user_id, amount, reason, ledger_entry_id, balance_after
+                FROM wallet_operations WHERE idempotency_key = ?""")) {
+            query.setString(1, idempotencyKey);
+            try (ResultSet row = query.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                String userId = row.getString(2);
+                WalletOperation operation = new WalletOperation(WalletOperation.Kind.of(row.getString(1)), userId,
+                        row.getLong(3), idempotencyKey, row.getString(4));
+                return Optional.of(new Recorded(operation, new WalletReceipt(userId, row.getLong(6), row.getLong(5))));
+            }
+        }
+    }
+
+    /**
+     * Records {@code operation} as answered by {@code entry}, on the caller's transaction.
+     * Throws {@link DuplicateOperationException} when its key is recorded already.
+     */
+    public void record(Connection connection, WalletOperation operation, LedgerEntry entry) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO wallet_operations
+                    (idempotency_key, kind, user_id, amount, reason, ledger_entry_id, balance_after, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            insert.setString(1, operation.idempotencyKey());
+            insert.setString(2, operation.kind().value());
+            insert.setString(3, operation.userId());
+            insert.setLong(4, operation.amount());
+            insert.setString(5, operation.reason());
+            insert.setLong(6, entry.id());
+            insert.setLong(7, entry.balanceAfter());
+            insert.setString(8, entry.createdAt());
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            if (SqlErrors.isUniqueViolation(e)) {
+                throw new DuplicateOperationException(operation.idempotencyKey());
+            }
+            throw e;
+        }
+    }
+}

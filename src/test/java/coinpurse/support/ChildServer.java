@@ -1,0 +1,118 @@
+package coinpurse.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * coinpurse in a child JVM ({@code coinpurse.Main}, on this test run's classpath), for what
+ * only a real process shows: signals, exit, and the files it leaves behind.
+ */
+public final class ChildServer implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ChildServer(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts {@code serve} with {@code env} as its settings and waits until /health answers. */
+    public static ChildServer start(Path dir, Map<String, String> env) throws IOException {
+        int port = freePort();
+        Path log = dir.resolve("child-" + port + ".log");
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "coinpurse.Main", "serve")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("SERVER_HOST", "127.0.0.1");
+        builder.environment().put("SERVER_PORT", Integer.toString(port));
+        ChildServer child = new ChildServer(builder.start(), port, log);
+        child.awaitHealthy(Duration.ofSeconds(30));
+        return child;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void awaitHealthy(Duration limit) {
+        HttpClient http = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plus(limit);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server exited with " + process.exitValue() + ": " + output());
+            }
+            try {
+                HttpResponse<Void> health = http.send(HttpRequest.newBuilder(URI.create(url("/health")))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (health.statusCode() == 200) {
+                    return;
+                }
+                pause();
+            } catch (IOException notYetListening) {
+                pause();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("the server did not become healthy in " + limit + ": " + output());
+    }
+
+    /** Readiness polling interval: the deadline, not this pause, bounds the wait. */
+    private static void pause() {
+        try {
+            TimeUnit.MILLISECONDS.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** SIGTERM, as a service manager stops it; returns the exit code. */
+    public int terminate(Duration limit) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the server did not stop within " + limit + ": " + output());
+        }
+        return process.exitValue();
+    }
+
+    public String output() {
+        try {
+            return java.nio.file.Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
