@@ -45,11 +45,12 @@ public final class App {
         UserAuth auth = new UserAuth(deps.tokens(), config.cookieName());
         Ledger ledger = new Ledger();
         PaymentSessions sessions = new PaymentSessions();
-        Fulfilment fulfilment = new Fulfilment(sessions, ledger);
+        PackageCatalog catalog = new PackageCatalog(config.packages());
+        Fulfilment fulfilment = new Fulfilment(sessions, ledger, catalog);
 
         HealthController health = new HealthController(deps.db(), deps.stripe().isPresent());
         CheckoutController checkout = new CheckoutController(deps.stripe(), auth,
-                new PackageCatalog(config.packages()), new RedirectUrls(config.allowedRedirectOrigins()),
+                catalog, new RedirectUrls(config.allowedRedirectOrigins()),
                 config.successUrl(), config.cancelUrl(),
                 new CheckoutRateLimiter(config.checkoutPerMinute(), deps.clock()),
                 deps.db(), sessions, ledger, json);

@@ -5,6 +5,7 @@ import coinpurse.config.ConfigException;
 import coinpurse.db.Database;
 import coinpurse.db.DatabaseException;
 import coinpurse.payment.Fulfilment;
+import coinpurse.payment.PackageCatalog;
 import coinpurse.payment.PaymentSessions;
 import coinpurse.payment.Reconciler;
 import coinpurse.payment.Reconciler.Change;
@@ -63,7 +64,7 @@ public final class ReconcileCommand implements Callable<Integer> {
         StripeGateway stripe = StripeGateway.create(key, config.stripeApiBase());
         try (Database db = Database.open(config.dbPath())) {
             PaymentSessions sessions = new PaymentSessions();
-            Reconciler reconciler = new Reconciler(db, sessions, new Fulfilment(sessions, new Ledger()));
+            Reconciler reconciler = new Reconciler(db, sessions, new Fulfilment(sessions, new Ledger(), new PackageCatalog(config.packages())));
             Summary summary = reconciler.reconcile(stripe.listCheckoutSessions(from), dryRun, change -> {
                 String line = describe(change);
                 if (line != null) {

@@ -104,6 +104,24 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs work in a write transaction like {@link #inTransaction}, then rolls it back: what
+     * the work would have done, without doing it (a dry run).
+     */
+    public <T> T inRolledBackTransaction(SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                return work.run(connection);
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("database transaction failed", e);
+        }
+    }
+
     /** Runs read-only work outside any write transaction. */
     public <T> T read(SqlWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {

@@ -7,7 +7,6 @@ import coinpurse.wallet.DuplicateLedgerEntryException;
 import coinpurse.wallet.Ledger;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,14 +21,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class Fulfilment {
     public static final String PURCHASE = "purchase";
+    private static final String UNRECORDABLE =
+            "unknown session whose metadata is missing or does not match a package of the catalog";
     private static final Logger log = LoggerFactory.getLogger(Fulfilment.class);
 
     private final PaymentSessions sessions;
     private final Ledger ledger;
 
-    public Fulfilment(PaymentSessions sessions, Ledger ledger) {
+    private final PackageCatalog catalog;
+
+    public Fulfilment(PaymentSessions sessions, Ledger ledger, PackageCatalog catalog) {
         this.sessions = sessions;
         this.ledger = ledger;
+        this.catalog = catalog;
     }
 
     /** Credits a paid session's coins once; anything else about it is answered, not changed. */
@@ -39,7 +43,7 @@ public final class Fulfilment {
         }
         Optional<PaymentSession> recorded = findOrRecord(connection, paid);
         if (recorded.isEmpty()) {
-            return FulfilmentResult.of(Outcome.REJECTED, "unknown session without coinpurse metadata");
+            return FulfilmentResult.of(Outcome.REJECTED, UNRECORDABLE);
         }
         PaymentSession session = recorded.get();
         Optional<String> mismatch = amountMismatch(session, paid);
@@ -64,7 +68,7 @@ public final class Fulfilment {
             throws SQLException {
         Optional<PaymentSession> recorded = findOrRecord(connection, data);
         if (recorded.isEmpty()) {
-            return FulfilmentResult.of(Outcome.IGNORED, "unknown session without coinpurse metadata");
+            return FulfilmentResult.of(Outcome.IGNORED, UNRECORDABLE);
         }
         if (sessions.transition(connection, data.id(), SessionStatus.PENDING, to)) {
             return FulfilmentResult.of(Outcome.UPDATED, "session is " + to.value());
@@ -76,7 +80,7 @@ public final class Fulfilment {
     public FulfilmentResult record(Connection connection, CheckoutSessionData data) throws SQLException {
         return findOrRecord(connection, data).isPresent()
                 ? FulfilmentResult.of(Outcome.UPDATED, "session recorded, awaiting payment")
-                : FulfilmentResult.of(Outcome.IGNORED, "unknown session without coinpurse metadata");
+                : FulfilmentResult.of(Outcome.IGNORED, UNRECORDABLE);
     }
 
     private Optional<PaymentSession> findOrRecord(Connection connection, CheckoutSessionData data)
@@ -94,18 +98,30 @@ public final class Fulfilment {
         return fromMetadata;
     }
 
-    private static Optional<PaymentSession> fromMetadata(CheckoutSessionData data) {
+    /**
+     * The session an unknown Checkout Session stands for, from the metadata coinpurse gave it,
+     * only when that metadata and the amount paid describe a package of the catalog exactly:
+     * a session made by anything else on the same Stripe account is not ours to credit.
+     */
+    private Optional<PaymentSession> fromMetadata(CheckoutSessionData data) {
         String userId = data.metadata().getOrDefault("user_id", data.clientReferenceId());
-        String packageId = data.metadata().get("package_id");
+        Optional<CoinPackage> pack = Optional.ofNullable(data.metadata().get("package_id")).flatMap(catalog::byId);
         Optional<Long> coins = wholeNumber(data.metadata().get("coins"));
         Optional<Long> bonus = wholeNumber(data.metadata().getOrDefault("bonus", "0"));
-        if (data.id() == null || userId == null || userId.isBlank() || packageId == null
+        if (data.id() == null || userId == null || userId.isBlank() || pack.isEmpty()
                 || coins.isEmpty() || bonus.isEmpty() || data.amountTotal() == null || data.currency() == null) {
             return Optional.empty();
         }
-        return Optional.of(new PaymentSession(data.id(), userId, packageId, data.amountTotal(),
-                data.currency().toLowerCase(Locale.ROOT), coins.get(), bonus.get(), SessionStatus.PENDING,
-                null, Timestamps.now()));
+        CoinPackage p = pack.get();
+        boolean matchesCatalog = p.coins() == coins.get() && p.bonus() == bonus.get()
+                && p.priceCents() == data.amountTotal() && p.currency().equalsIgnoreCase(data.currency());
+        if (!matchesCatalog) {
+            log.error("session {} claims package {} but its metadata or amount ({} {}) differ from the catalog",
+                    data.id(), p.id(), data.amountTotal(), data.currency());
+            return Optional.empty();
+        }
+        return Optional.of(new PaymentSession(data.id(), userId, p.id(), p.priceCents(), p.currency(),
+                p.coins(), p.bonus(), SessionStatus.PENDING, null, Timestamps.now()));
     }
 
     private static Optional<Long> wholeNumber(String text) {

@@ -37,6 +37,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code POST /api/payment/webhook} through real HTTP into the real app: signatures, body
@@ -446,6 +448,27 @@ class WebhookTest {
                 "SELECT amount_cents FROM payment_sessions WHERE session_id = ?", sessionId));
         assertCredited(server, new Pending(user, null, sessionId));
         assertEquals(session.get("payment_intent").asText(), storedPaymentIntent(server, sessionId));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "popular, 5000, 50, 1999", // more coins than the package has
+            "popular, 500, 500, 1999", // a bigger bonus
+            "popular, 500, 50, 99", // paid less than the package's price
+            "no_such_package, 500, 50, 1999"})
+    void aPaidSessionUnknownHereWhoseMetadataDiffersFromTheCatalogIsNotCredited(String packageId, long coins,
+            long bonus, long amount) {
+        String user = uniqueUser("off-catalog");
+        String sessionId = newSessionId();
+        ObjectNode session = StripeEvents.paidSession(sessionId, user, packageId, coins, bonus, amount, "usd");
+
+        assertAccepted(server.deliver(checkoutEvent("checkout.session.completed", session)));
+
+        assertNull(server.storedStatus(sessionId));
+        assertEquals(0, server.purchaseRows(sessionId));
+        assertEquals(0, server.storedBalance(user));
+        assertEquals("rejected", server.queryString(
+                "SELECT outcome FROM processed_events WHERE session_id = ?", sessionId));
     }
 
     @Test
