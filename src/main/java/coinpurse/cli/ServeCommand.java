@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** Serves the API until the process is stopped. */
-@Command(name = "serve", description = "Serve the API (the default).")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the API (the default).")
 public final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 

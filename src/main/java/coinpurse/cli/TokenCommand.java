@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Prints a signed user token, for trying the API with curl. */
-@Command(name = "token", description = "Print a signed user token for USER_ID (for local testing).")
+@Command(name = "token", mixinStandardHelpOptions = true, description = "Print a signed user token for USER_ID (for local testing).")
 public final class TokenCommand implements Callable<Integer> {
     @Mixin
     ConfigOption configOption = new ConfigOption();
