@@ -15,7 +15,7 @@ public record AppDeps(Config config, Database db, Optional<StripeGateway> stripe
     public static AppDeps open(Config config) {
         TokenService tokens = new TokenService(JwtSecretFile.resolve(config.jwtSecret(), config.dbPath()));
         Optional<StripeGateway> stripe = config.stripeSecretKey()
-                .map(key -> StripeGateway.create(key, config.stripeApiBase()));
+                .map(key -> StripeGateway.create(key, config.stripeApiBase(), config.stripeTimeout()));
         Database db = Database.open(config.dbPath());
         return new AppDeps(config, db, stripe, tokens, Clock.systemUTC());
     }

@@ -61,7 +61,7 @@ public final class ReconcileCommand implements Callable<Integer> {
         Instant from = Instant.now().minus(since).truncatedTo(ChronoUnit.SECONDS);
         out.println((dryRun ? "dry run: " : "") + "reconciling Checkout Sessions created since " + from);
         out.flush();
-        StripeGateway stripe = StripeGateway.create(key, config.stripeApiBase());
+        StripeGateway stripe = StripeGateway.create(key, config.stripeApiBase(), config.stripeTimeout());
         try (Database db = Database.open(config.dbPath())) {
             PaymentSessions sessions = new PaymentSessions();
             Reconciler reconciler = new Reconciler(db, sessions, new Fulfilment(sessions, new Ledger(), new PackageCatalog(config.packages())));

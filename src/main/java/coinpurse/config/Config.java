@@ -2,6 +2,7 @@ package coinpurse.config;
 
 import coinpurse.payment.CoinPackage;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,6 +14,7 @@ public record Config(
         Optional<String> stripeSecretKey,
         List<String> stripeWebhookSecrets,
         Optional<String> stripeApiBase,
+        Duration stripeTimeout,
         Optional<String> jwtSecret,
         Optional<String> cookieName,
         List<String> allowedRedirectOrigins,
@@ -28,5 +30,12 @@ public record Config(
         allowedRedirectOrigins = List.copyOf(allowedRedirectOrigins);
         corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
         packages = List.copyOf(packages);
+    }
+
+    /** The same settings listening on {@code port} (0: any free port, for tests). */
+    public Config withServerPort(int port) {
+        return new Config(serverHost, port, dbPath, stripeSecretKey, stripeWebhookSecrets, stripeApiBase,
+                stripeTimeout, jwtSecret, cookieName, allowedRedirectOrigins, successUrl, cancelUrl,
+                corsAllowedOrigins, internalApiKey, checkoutPerMinute, packages);
     }
 }

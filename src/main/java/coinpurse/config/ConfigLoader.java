@@ -13,6 +13,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Currency;
@@ -46,7 +47,7 @@ public final class ConfigLoader {
 
     private static final List<String> KEYS = List.of(
             "server.host", "server.port", "db.path",
-            "stripe.secret_key", "stripe.webhook_secret", "stripe.api_base",
+            "stripe.secret_key", "stripe.webhook_secret", "stripe.api_base", "stripe.timeout_seconds",
             "auth.jwt_secret", "auth.cookie_name",
             "app.allowed_redirect_origins", "app.success_url", "app.cancel_url",
             "cors.allowed_origins", "internal.api_key", "ratelimit.checkout_per_minute");
@@ -66,6 +67,7 @@ public final class ConfigLoader {
     private static final List<String> STRIPE_KEY_PREFIXES =
             List.of("sk_test_", "sk_live_", "rk_test_", "rk_live_");
     private static final int MIN_JWT_SECRET_BYTES = 32;
+    private static final int DEFAULT_STRIPE_TIMEOUT_SECONDS = 5;
     private static final int MIN_INTERNAL_API_KEY_LENGTH = 16;
 
     /** Stripe counts these in whole units or thousandths, not cents: a price in cents would be wrong. */
@@ -96,6 +98,7 @@ public final class ConfigLoader {
                 stripeSecretKey(s, "stripe.secret_key"),
                 webhookSecrets(s, "stripe.webhook_secret"),
                 apiBase(s, "stripe.api_base"),
+                Duration.ofSeconds(boundedInt(s, "stripe.timeout_seconds", DEFAULT_STRIPE_TIMEOUT_SECONDS, 1, 120)),
                 jwtSecret(s, "auth.jwt_secret"),
                 cookieName(s, "auth.cookie_name"),
                 redirectOrigins,
@@ -332,6 +335,16 @@ public final class ConfigLoader {
             long value = wholeNumber(s, key, text, 1);
             if (value > Integer.MAX_VALUE) {
                 throw s.error(key, quote(text) + " is too large");
+            }
+            return (int) value;
+        }).orElse(defaultValue);
+    }
+
+    private static int boundedInt(Settings s, String key, int defaultValue, int min, int max) {
+        return s.get(key).map(text -> {
+            long value = wholeNumber(s, key, text, min);
+            if (value > max) {
+                throw s.error(key, quote(text) + " is too large (at most " + max + ")");
             }
             return (int) value;
         }).orElse(defaultValue);

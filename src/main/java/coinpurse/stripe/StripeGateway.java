@@ -8,6 +8,8 @@ import com.stripe.param.checkout.SessionCreateParams.LineItem;
 import com.stripe.param.checkout.SessionCreateParams.LineItem.PriceData;
 import com.stripe.param.checkout.SessionListParams;
 import coinpurse.payment.CoinPackage;
+import java.time.Duration;
+import java.util.Optional;
 import java.time.Instant;
 import java.util.Iterator;
 
@@ -22,13 +24,18 @@ public final class StripeGateway {
         this.client = client;
     }
 
-    /** A client for {@code secretKey}; {@code apiBase} points it elsewhere (a fake, in tests). */
-    public static StripeGateway create(String secretKey, java.util.Optional<String> apiBase) {
+    /**
+     * A client for {@code secretKey}; {@code apiBase} points it elsewhere (a fake, in tests).
+     * Each attempt may take {@code timeout} to connect and as long to read; one retry (with the
+     * same idempotency key, so it cannot create twice) bounds a call to about twice that.
+     */
+    public static StripeGateway create(String secretKey, Optional<String> apiBase, Duration timeout) {
+        int millis = Math.toIntExact(timeout.toMillis());
         StripeClient.StripeClientBuilder builder = new StripeClient.StripeClientBuilder()
                 .setApiKey(secretKey)
-                .setConnectTimeout(5_000)
-                .setReadTimeout(20_000)
-                .setMaxNetworkRetries(2);
+                .setConnectTimeout(millis)
+                .setReadTimeout(millis)
+                .setMaxNetworkRetries(1);
         apiBase.ifPresent(builder::setApiBase);
         return new StripeGateway(builder.build());
     }

@@ -75,12 +75,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env) {
-        Config loaded = ConfigLoader.load(Optional.empty(), env, dir);
         // Port 0: let the OS pick, so test classes never collide.
-        Config config = new Config(loaded.serverHost(), 0, loaded.dbPath(), loaded.stripeSecretKey(),
-                loaded.stripeWebhookSecrets(), loaded.stripeApiBase(), loaded.jwtSecret(), loaded.cookieName(),
-                loaded.allowedRedirectOrigins(), loaded.successUrl(), loaded.cancelUrl(),
-                loaded.corsAllowedOrigins(), loaded.internalApiKey(), loaded.checkoutPerMinute(), loaded.packages());
+        Config config = ConfigLoader.load(Optional.empty(), env, dir).withServerPort(0);
         AppDeps deps = AppDeps.open(config);
         Javalin app = App.create(deps).start();
         return new TestServer(stripe, deps, app);
