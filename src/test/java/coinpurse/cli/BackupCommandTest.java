@@ -1,5 +1,6 @@
 package coinpurse.cli;
 
+import static coinpurse.support.CliRun.run;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,11 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.Main;
+import coinpurse.support.CliRun;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -69,7 +69,7 @@ class BackupCommandTest {
         server.checkout(server.token("carol"), "starter"); // pending
         Path target = dir.resolve("backups/2026/coinpurse-copy.db"); // its folders do not exist yet
 
-        Run run = run("backup", target.toString(), "--config", config.toString());
+        CliRun run = run("backup", target.toString(), "--config", config.toString());
 
         assertEquals(0, run.exit(), run.err());
         Matcher printed = PRINTED.matcher(run.out().strip());
@@ -125,7 +125,7 @@ class BackupCommandTest {
         for (int b = 0; b < 4; b++) {
             Path copy = dir.resolve("racing/copy-" + b + ".db");
             int before = statuses.size();
-            Run run = run("backup", copy.toString(), "--config", config.toString());
+            CliRun run = run("backup", copy.toString(), "--config", config.toString());
             answeredBeforeAndAfter.add(new int[] {before, statuses.size()});
             assertEquals(0, run.exit(), run.err());
             copies.add(copy);
@@ -167,7 +167,7 @@ class BackupCommandTest {
         FileTime modified = FileTime.fromMillis(1_000_000_000_000L);
         Files.setLastModifiedTime(target, modified);
 
-        Run run = run("backup", target.toString(), "--config", config.toString());
+        CliRun run = run("backup", target.toString(), "--config", config.toString());
 
         assertNotEquals(0, run.exit());
         assertEquals("", run.out());
@@ -189,7 +189,7 @@ class BackupCommandTest {
         Files.writeString(noDb, "db.path=" + db + "\nauth.jwt_secret=" + TestServer.JWT_SECRET + "\n", UTF_8);
         Path target = elsewhere.resolve("copy.db");
 
-        Run run = run("backup", target.toString(), "--config", noDb.toString());
+        CliRun run = run("backup", target.toString(), "--config", noDb.toString());
 
         assertNotEquals(0, run.exit());
         assertEquals(1, run.err().lines().filter(line -> !line.isBlank()).count(), run.err());
@@ -199,8 +199,6 @@ class BackupCommandTest {
     }
 
     // ---- helpers ----
-
-    private record Run(int exit, String out, String err) {}
 
     /** A purchase credited through the real webhook. */
     private void buy(String user, String packageId) {
@@ -239,24 +237,5 @@ class BackupCommandTest {
             }
         }
         return rows.toString();
-    }
-
-    /** Runs the command line in this JVM, capturing what it prints (Main.run never exits the JVM). */
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        int exit;
-        try (PrintStream capturedOut = new PrintStream(outBytes, true, UTF_8);
-                PrintStream capturedErr = new PrintStream(errBytes, true, UTF_8)) {
-            System.setOut(capturedOut);
-            System.setErr(capturedErr);
-            exit = Main.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new Run(exit, outBytes.toString(UTF_8), errBytes.toString(UTF_8));
     }
 }

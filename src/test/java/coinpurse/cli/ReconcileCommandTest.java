@@ -1,5 +1,6 @@
 package coinpurse.cli;
 
+import static coinpurse.support.CliRun.run;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,12 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.Main;
+import coinpurse.support.CliRun;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +72,7 @@ class ReconcileCommandTest {
         List.of(alice, bob1, bob2).forEach(server.stripe()::markPaid);
         assertEquals(200, server.deliver(server.paidEvent(webhooked)).statusCode());
 
-        Run run = reconcile();
+        CliRun run = reconcile();
 
         assertEquals(0, run.exit(), run.err());
         assertEquals(Set.of(
@@ -102,11 +102,11 @@ class ReconcileCommandTest {
         checkout("erin", "starter");
         server.stripe().markPaid(paid);
         server.stripe().markExpired(expired);
-        Run first = reconcile();
+        CliRun first = reconcile();
         assertEquals("checked 3 sessions: 1 credited, 1 expired, 0 rejected, 1 unchanged", lastLine(first));
         String afterFirst = snapshot();
 
-        Run second = reconcile();
+        CliRun second = reconcile();
 
         assertEquals(0, second.exit(), second.err());
         assertEquals(Set.of(), changeLines(second));
@@ -128,7 +128,7 @@ class ReconcileCommandTest {
                 "frank", "popular", 500, 50, 1999, "usd").put("status", "expired").put("payment_status", "unpaid");
         server.stripe().putSession(unknownExpired);
 
-        Run run = reconcile();
+        CliRun run = reconcile();
 
         assertEquals(0, run.exit(), run.err());
         assertEquals(Set.of("expired " + expired), changeLines(run));
@@ -150,7 +150,7 @@ class ReconcileCommandTest {
         notOurs.remove("client_reference_id");
         server.stripe().putSession(notOurs);
 
-        Run run = reconcile();
+        CliRun run = reconcile();
 
         assertEquals(0, run.exit(), run.err());
         assertEquals(Set.of("credited " + unknown + " user grace 550 coins"), changeLines(run));
@@ -169,7 +169,7 @@ class ReconcileCommandTest {
         server.stripe().markPaid(session);
         server.stripe().putSession(server.stripe().session(session).put("amount_total", 999));
 
-        Run run = reconcile();
+        CliRun run = reconcile();
 
         assertEquals(0, run.exit(), run.err());
         assertEquals(Set.of("rejected " + session + ": paid 999 usd but the session was for 1999 usd"),
@@ -189,7 +189,7 @@ class ReconcileCommandTest {
             ids.add(id);
         }
 
-        Run run = reconcile();
+        CliRun run = reconcile();
 
         assertEquals(0, run.exit(), run.err());
         assertEquals("checked 230 sessions: 230 credited, 0 expired, 0 rejected, 0 unchanged", lastLine(run));
@@ -209,18 +209,18 @@ class ReconcileCommandTest {
         server.stripe().putSession(StripeEvents.paidSession(old, "ivan", "popular", 500, 50, 1999, "usd")
                 .put("created", Instant.now().minus(Duration.ofDays(4)).getEpochSecond()));
 
-        Run defaultWindow = reconcile();
+        CliRun defaultWindow = reconcile();
         assertEquals("checked 1 sessions: 1 credited, 0 expired, 0 rejected, 0 unchanged", lastLine(defaultWindow));
         assertEquals(null, server.storedStatus(old), "72 h by default: the 4-day-old session is not looked at");
 
-        Run hours = reconcile("--since", "30m");
+        CliRun hours = reconcile("--since", "30m");
         assertEquals("checked 1 sessions: 0 credited, 0 expired, 0 rejected, 1 unchanged", lastLine(hours));
 
-        Run wider = reconcile("--since", "PT100H");
+        CliRun wider = reconcile("--since", "PT100H");
         assertEquals(0, wider.exit(), wider.err());
         assertEquals(Set.of("credited " + old + " user ivan 550 coins"), changeLines(wider));
 
-        Run days = reconcile("--since", "5d");
+        CliRun days = reconcile("--since", "5d");
         assertEquals("checked 2 sessions: 0 credited, 0 expired, 0 rejected, 2 unchanged", lastLine(days));
         assertBalance("ivan", STARTER + POPULAR);
     }
@@ -231,7 +231,7 @@ class ReconcileCommandTest {
         server.stripe().markPaid(paid);
 
         for (String bad : List.of("72", "-1h", "0h", "soon")) {
-            Run run = reconcile("--since", bad);
+            CliRun run = reconcile("--since", bad);
             assertNotEquals(0, run.exit(), bad);
             assertTrue(run.err().contains(bad), run.err());
         }
@@ -252,7 +252,7 @@ class ReconcileCommandTest {
         server.stripe().putSession(StripeEvents.paidSession(unknown, "lena", "starter", 100, 0, 499, "usd"));
         String before = snapshot();
 
-        Run dry = reconcile("--dry-run");
+        CliRun dry = reconcile("--dry-run");
 
         assertEquals(0, dry.exit(), dry.err());
         Set<String> wouldBe = Set.of(
@@ -266,7 +266,7 @@ class ReconcileCommandTest {
         assertEquals(before, snapshot(), "a dry run writes nothing");
         assertEquals(null, server.storedStatus(unknown), "not even the unknown session's row");
 
-        Run real = reconcile();
+        CliRun real = reconcile();
 
         Set<String> predicted = wouldBe.stream()
                 .map(line -> line.replace("would credit", "credited").replace("would expire", "expired")
@@ -313,7 +313,7 @@ class ReconcileCommandTest {
         webhooks.start();
 
         long reconcileStarted = System.nanoTime();
-        Run run = reconcile();
+        CliRun run = reconcile();
         long reconcileEnded = System.nanoTime();
         reconcileDone.set(true);
         webhooks.join(TimeUnit.SECONDS.toMillis(30));
@@ -346,7 +346,7 @@ class ReconcileCommandTest {
         Path noKey = elsewhere.resolve("no-key.properties");
         Files.writeString(noKey, "db.path=" + db + "\nauth.jwt_secret=" + TestServer.JWT_SECRET + "\n", UTF_8);
 
-        Run run = run("reconcile", "--config", noKey.toString());
+        CliRun run = run("reconcile", "--config", noKey.toString());
 
         assertEquals(2, run.exit());
         assertEquals("", run.out());
@@ -366,7 +366,7 @@ class ReconcileCommandTest {
                 + "\n", UTF_8);
         server.stripe().markPaid(checkout("nina", "starter"));
 
-        Run run = run("reconcile", "--config", wrongDb.toString());
+        CliRun run = run("reconcile", "--config", wrongDb.toString());
 
         assertEquals(1, run.exit());
         assertEquals("", run.out());
@@ -383,7 +383,7 @@ class ReconcileCommandTest {
         Path wrongKey = writeConfig(dir.resolve("other"), server, "sk_live_not_accepted_by_the_fake");
         String before = snapshot();
 
-        Run run = run("reconcile", "--config", wrongKey.toString());
+        CliRun run = run("reconcile", "--config", wrongKey.toString());
 
         assertEquals(1, run.exit());
         List<String> errLines = run.err().lines().filter(line -> !line.isBlank()).toList();
@@ -396,10 +396,7 @@ class ReconcileCommandTest {
 
     // ---- helpers ----
 
-    /** What one in-process run printed and returned. */
-    private record Run(int exit, String out, String err) {}
-
-    private Run reconcile(String... flags) {
+    private CliRun reconcile(String... flags) {
         List<String> args = new ArrayList<>(List.of("reconcile", "--config", config.toString()));
         Collections.addAll(args, flags);
         return run(args.toArray(String[]::new));
@@ -419,7 +416,7 @@ class ReconcileCommandTest {
     }
 
     /** The lines that report a change: all but the first (what is checked) and the last (the summary). */
-    private static Set<String> changeLines(Run run) {
+    private static Set<String> changeLines(CliRun run) {
         List<String> lines = run.out().lines().toList();
         assertTrue(lines.size() >= 2, "a header and a summary at least: " + run.out() + run.err());
         assertTrue(lines.get(0).contains("reconciling Checkout Sessions created since"), lines.get(0));
@@ -428,7 +425,7 @@ class ReconcileCommandTest {
         return changes;
     }
 
-    private static String lastLine(Run run) {
+    private static String lastLine(CliRun run) {
         List<String> lines = run.out().lines().toList();
         assertFalse(lines.isEmpty(), "nothing printed; stderr: " + run.err());
         return lines.get(lines.size() - 1);
@@ -470,24 +467,5 @@ class ReconcileCommandTest {
                 "auth.jwt_secret=" + TestServer.JWT_SECRET,
                 ""), UTF_8);
         return file;
-    }
-
-    /** Runs the command line in this JVM, capturing what it prints (Main.run never exits the JVM). */
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        int exit;
-        try (PrintStream capturedOut = new PrintStream(outBytes, true, UTF_8);
-                PrintStream capturedErr = new PrintStream(errBytes, true, UTF_8)) {
-            System.setOut(capturedOut);
-            System.setErr(capturedErr);
-            exit = Main.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new Run(exit, outBytes.toString(UTF_8), errBytes.toString(UTF_8));
     }
 }

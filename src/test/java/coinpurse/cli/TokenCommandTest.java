@@ -1,5 +1,6 @@
 package coinpurse.cli;
 
+import static coinpurse.support.CliRun.run;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,12 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.Main;
 import coinpurse.auth.TokenService;
+import coinpurse.support.CliRun;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,18 +30,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TokenCommandTest {
     private static final String SECRET = "token-command-test-secret-long-enough-for-hs256";
 
-    /** What one in-process run printed and returned. */
-    private record Run(int exit, String out, String err) {
-        List<String> outLines() {
-            return out.lines().toList();
-        }
-    }
-
     @Test
     void theTokenIsSignedWithTheConfiguredSecretForTheGivenUser(@TempDir Path dir) throws Exception {
         Path config = writeConfig(dir, "db.path=" + dir.resolve("db/coinpurse.db") + "\nauth.jwt_secret=" + SECRET + "\n");
 
-        Run run = run("token", "42", "--config", config.toString());
+        CliRun run = run("token", "42", "--config", config.toString());
 
         assertEquals(0, run.exit(), run.err());
         assertEquals(1, run.outLines().size(), run.out());
@@ -63,7 +56,7 @@ class TokenCommandTest {
         Path config = writeConfig(dir, "db.path=" + dir.resolve("data/coinpurse.db") + "\n");
         Path secretFile = dir.resolve("data/jwt-secret");
 
-        Run first = run("token", "42", "--config", config.toString());
+        CliRun first = run("token", "42", "--config", config.toString());
 
         assertEquals(0, first.exit(), first.err());
         assertTrue(Files.isRegularFile(secretFile), "the secret file is beside the database");
@@ -73,7 +66,7 @@ class TokenCommandTest {
         assertTrue(first.err().contains("auth.jwt_secret"), "a warning says the secret is generated: " + first.err());
         assertFalse(first.out().contains(secret) || first.err().contains(secret), "the secret is never printed");
 
-        Run second = run("token", "43", "--config", config.toString());
+        CliRun second = run("token", "43", "--config", config.toString());
 
         assertEquals(0, second.exit(), second.err());
         assertEquals(secret, Files.readString(secretFile, UTF_8).trim(), "the second run reuses the file");
@@ -98,7 +91,7 @@ class TokenCommandTest {
         String secretLine = key.equals("auth.jwt_secret") ? "" : "auth.jwt_secret=" + SECRET + "\n";
         Path config = writeConfig(dir, "db.path=" + dir.resolve("db/coinpurse.db") + "\n" + secretLine + line + "\n");
 
-        Run run = run("token", "42", "--config", config.toString());
+        CliRun run = run("token", "42", "--config", config.toString());
 
         assertNotEquals(0, run.exit());
         assertEquals("", run.out(), "no token is printed");
@@ -119,24 +112,5 @@ class TokenCommandTest {
         Path file = dir.resolve("coinpurse.properties");
         Files.writeString(file, text, UTF_8);
         return file;
-    }
-
-    /** Runs the command line in this JVM, capturing what it prints (Main.run never exits the JVM). */
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        int exit;
-        try (PrintStream capturedOut = new PrintStream(outBytes, true, UTF_8);
-                PrintStream capturedErr = new PrintStream(errBytes, true, UTF_8)) {
-            System.setOut(capturedOut);
-            System.setErr(capturedErr);
-            exit = Main.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new Run(exit, outBytes.toString(UTF_8), errBytes.toString(UTF_8));
     }
 }

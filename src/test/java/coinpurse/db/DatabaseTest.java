@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.support.Concurrently;
 import coinpurse.wallet.DuplicateLedgerEntryException;
 import coinpurse.wallet.Ledger;
 import java.nio.file.Files;
@@ -12,13 +13,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,23 +91,13 @@ class DatabaseTest {
         int threads = 8;
         int perThread = 25;
         Ledger ledger = new Ledger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (Database db = Database.open(dir.resolve("coinpurse.db"))) {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    for (int i = 0; i < perThread; i++) {
-                        db.inTransaction(connection -> ledger.append(connection, "busy", 1, "grant", null));
-                    }
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> future : futures) {
-                future.get(60, TimeUnit.SECONDS);
-            }
+            Concurrently.allAtOnce(threads, t -> () -> {
+                for (int i = 0; i < perThread; i++) {
+                    db.inTransaction(connection -> ledger.append(connection, "busy", 1, "grant", null));
+                }
+                return null;
+            });
             long balance = db.read(connection -> ledger.balanceOf(connection, "busy")).orElseThrow();
             assertEquals(threads * perThread, balance);
             long ledgerSum = db.read(connection -> {
@@ -123,8 +108,6 @@ class DatabaseTest {
                 }
             });
             assertEquals(balance, ledgerSum);
-        } finally {
-            pool.shutdownNow();
         }
     }
 

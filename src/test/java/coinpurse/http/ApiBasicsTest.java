@@ -1,5 +1,7 @@
 package coinpurse.http;
 
+import static coinpurse.support.JsonAssertions.assertJsonError;
+import static coinpurse.support.JsonAssertions.fieldNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -222,21 +224,5 @@ class ApiBasicsTest {
                 .header("Origin", origin)
                 .header("Access-Control-Request-Method", "POST")
                 .header("Access-Control-Request-Headers", "authorization, content-type"));
-    }
-
-    private static JsonNode assertJsonError(HttpResponse<String> response) {
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
-                response.headers().toString());
-        JsonNode body = TestServer.json(response);
-        assertEquals(List.of("error", "message"), fieldNames(body), response.body());
-        assertTrue(body.get("error").isTextual() && !body.get("error").asText().isBlank(), response.body());
-        assertTrue(body.get("message").isTextual() && !body.get("message").asText().isBlank(), response.body());
-        return body;
-    }
-
-    private static List<String> fieldNames(JsonNode node) {
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 }

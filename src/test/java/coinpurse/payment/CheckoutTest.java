@@ -1,5 +1,7 @@
 package coinpurse.payment;
 
+import static coinpurse.support.JsonAssertions.assertJsonError;
+import static coinpurse.support.JsonAssertions.fieldNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +10,6 @@ import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -117,29 +118,29 @@ class CheckoutTest {
     })
     void anOldClientFormThatMatchesNoPackageExactlyIs400AndReachesNoStripe(String body) {
         String user = "co-old-mismatch-" + Math.abs(body.hashCode());
-        assertRefused(user, server.post(CREATE, body, server.token(user)), 400);
+        assertRefused(user, body);
+    }
+
+    /** Bodies naming the "popular" package with a price (and coins) of another, or of none. */
+    static Stream<String> pricesDisagreeingWithPopular() {
+        return Stream.of(
+                "{\"package_id\": \"popular\", \"price_usd\": 0.01}",
+                "{\"package_id\": \"popular\", \"coins\": 500, \"bonus\": 50, \"price_usd\": 0.01}",
+                "{\"package_id\": \"popular\", \"coins\": 100, \"bonus\": 0, \"price_usd\": 4.99}");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"package_id\": \"popular\", \"price_usd\": 0.01}",
-        "{\"package_id\": \"popular\", \"coins\": 500, \"bonus\": 50, \"price_usd\": 0.01}",
-        "{\"package_id\": \"popular\", \"coins\": 100, \"bonus\": 0, \"price_usd\": 4.99}"
-    })
+    @MethodSource("pricesDisagreeingWithPopular")
     void aClientPriceThatDisagreesWithTheNamedPackageIs400AndNeverACheaperSession(String body) {
         String user = "co-price-mismatch-" + Math.abs(body.hashCode());
-        assertRefused(user, server.post(CREATE, body, server.token(user)), 400);
+        assertRefused(user, body);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"package_id\": \"popular\", \"price_usd\": 0.01}",
-        "{\"package_id\": \"popular\", \"coins\": 500, \"bonus\": 50, \"price_usd\": 0.01}",
-        "{\"package_id\": \"popular\", \"coins\": 100, \"bonus\": 0, \"price_usd\": 4.99}"
-    })
+    @MethodSource("pricesDisagreeingWithPopular")
     void aClientPriceThatDisagreesWithTheNamedPackageIsReportedAsPackageMismatch(String body) {
         String user = "co-price-mismatch-code-" + Math.abs(body.hashCode());
-        JsonNode error = assertRefused(user, server.post(CREATE, body, server.token(user)), 400);
+        JsonNode error = assertRefused(user, body);
         assertEquals("package_mismatch", error.get("error").asText(), error.toString());
         assertTrue(error.get("message").asText().contains("popular"), error.toString());
     }
@@ -167,7 +168,7 @@ class CheckoutTest {
     @MethodSource("malformedBodies")
     void aBodyThatIsNotAStrictlyValidRequestIs400AndReachesNoStripe(String what, String body) {
         String user = "co-strict-" + what.replace(' ', '-');
-        assertRefused(user, server.post(CREATE, body, server.token(user)), 400);
+        assertRefused(user, body);
     }
 
     static Stream<Arguments> foreignRedirects() {
@@ -190,7 +191,7 @@ class CheckoutTest {
     void aRedirectUrlOffTheAllowedOriginsIs400AndReachesNoStripe(String field, String url) {
         String user = "co-redirect-" + field + "-" + Math.abs(url.hashCode());
         String body = "{\"package_id\": \"popular\", \"" + field + "\": \"" + url + "\"}";
-        JsonNode error = assertRefused(user, server.post(CREATE, body, server.token(user)), 400);
+        JsonNode error = assertRefused(user, body);
         assertTrue(error.get("message").asText().contains(field), error.toString());
     }
 
@@ -314,29 +315,17 @@ class CheckoutTest {
         return onlyCreateFor(user).get("success_url");
     }
 
-    /** Asserts a refusal: status, the JSON error shape, and that neither Stripe nor the database saw it. */
-    private static JsonNode assertRefused(String user, HttpResponse<String> response, int status) {
-        assertEquals(status, response.statusCode(), response.body());
+    /**
+     * Posts {@code body} as {@code user} and asserts a refusal: 400, the JSON error shape, and
+     * that neither Stripe nor the database saw it.
+     */
+    private static JsonNode assertRefused(String user, String body) {
+        HttpResponse<String> response = server.post(CREATE, body, server.token(user));
+        assertEquals(400, response.statusCode(), response.body());
         JsonNode error = assertJsonError(response);
         assertEquals(List.of(), stripeCreatesFor(user), "no Stripe call");
         assertEquals(0, sessionRows(user), "no payment_sessions row");
         return error;
-    }
-
-    static JsonNode assertJsonError(HttpResponse<String> response) {
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
-                response.headers().toString());
-        JsonNode body = TestServer.json(response);
-        assertEquals(List.of("error", "message"), fieldNames(body), response.body());
-        assertTrue(body.get("error").isTextual() && !body.get("error").asText().isBlank(), response.body());
-        assertTrue(body.get("message").isTextual() && !body.get("message").asText().isBlank(), response.body());
-        return body;
-    }
-
-    private static List<String> fieldNames(JsonNode node) {
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 
     private static List<Map<String, String>> stripeCreatesFor(String user) {

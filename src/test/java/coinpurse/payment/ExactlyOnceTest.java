@@ -1,5 +1,6 @@
 package coinpurse.payment;
 
+import static coinpurse.support.Concurrently.allAtOnce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,12 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,18 +28,14 @@ class ExactlyOnceTest {
     @TempDir
     static Path dir;
     static TestServer server;
-    static ExecutorService pool;
 
     @BeforeAll
     static void start() {
         server = TestServer.start(dir);
-        pool = Executors.newFixedThreadPool(THREADS * 2);
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
-        pool.shutdownNow();
-        pool.awaitTermination(10, TimeUnit.SECONDS);
+    static void stop() {
         server.close();
     }
 
@@ -141,28 +132,5 @@ class ExactlyOnceTest {
         String secondEventId = TestServer.parse(secondEvent).get("id").asText();
         assertEquals("already_done",
                 server.queryString("SELECT outcome FROM processed_events WHERE event_id = ?", secondEventId));
-    }
-
-    /** Runs {@code count} tasks released together by one latch; returns their answers in order. */
-    private static <T> List<T> allAtOnce(int count, java.util.function.IntFunction<Callable<T>> task)
-            throws Exception {
-        CountDownLatch ready = new CountDownLatch(count);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<T>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            Callable<T> work = task.apply(i);
-            futures.add(pool.submit(() -> {
-                ready.countDown();
-                go.await();
-                return work.call();
-            }));
-        }
-        ready.await(10, TimeUnit.SECONDS);
-        go.countDown();
-        List<T> results = new ArrayList<>();
-        for (Future<T> future : futures) {
-            results.add(future.get(60, TimeUnit.SECONDS));
-        }
-        return results;
     }
 }

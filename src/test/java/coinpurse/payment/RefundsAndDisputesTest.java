@@ -1,5 +1,6 @@
 package coinpurse.payment;
 
+import static coinpurse.support.Concurrently.allAtOnce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,13 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,23 +43,18 @@ class RefundsAndDisputesTest {
     static final long SIXTY_COINS = 329; // 329.89 rounded down; rounding would give 330
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int THREADS = 10;
 
     @TempDir
     static Path dir;
     static TestServer server;
-    static ExecutorService pool;
 
     @BeforeAll
     static void start() {
         server = TestServer.start(dir);
-        pool = Executors.newFixedThreadPool(THREADS * 2);
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
-        pool.shutdownNow();
-        pool.awaitTermination(10, TimeUnit.SECONDS);
+    static void stop() {
         server.close();
     }
 
@@ -472,27 +461,5 @@ class RefundsAndDisputesTest {
             }
         }
         return all;
-    }
-
-    /** Runs {@code count} tasks released together by one latch; returns their answers in order. */
-    private static <T> List<T> allAtOnce(int count, IntFunction<Callable<T>> task) throws Exception {
-        CountDownLatch ready = new CountDownLatch(count);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<T>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            Callable<T> work = task.apply(i);
-            futures.add(pool.submit(() -> {
-                ready.countDown();
-                go.await();
-                return work.call();
-            }));
-        }
-        assertTrue(ready.await(10, TimeUnit.SECONDS), "the threads did not start");
-        go.countDown();
-        List<T> results = new ArrayList<>();
-        for (Future<T> future : futures) {
-            results.add(future.get(60, TimeUnit.SECONDS));
-        }
-        return results;
     }
 }

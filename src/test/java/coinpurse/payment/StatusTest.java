@@ -1,5 +1,6 @@
 package coinpurse.payment;
 
+import static coinpurse.support.JsonAssertions.fieldNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,6 @@ import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,10 +57,8 @@ class StatusTest {
         String sessionId = server.checkout(token, "popular");
         server.stripe().markPaid(sessionId);
 
-        HttpResponse<String> response = server.get(STATUS + sessionId, token);
+        JsonNode answer = poll(server, sessionId, token);
 
-        assertEquals(200, response.statusCode(), response.body());
-        JsonNode answer = TestServer.json(response);
         assertEquals(List.of("status", "session_id", "coins_added", "new_balance"), fieldNames(answer));
         assertEquals("completed", answer.get("status").asText());
         assertEquals(sessionId, answer.get("session_id").asText());
@@ -81,10 +79,8 @@ class StatusTest {
         server.stripe().markPaid(sessionId);
         assertEquals("completed", TestServer.json(server.get(STATUS + sessionId, token)).get("status").asText());
 
-        HttpResponse<String> again = server.get(STATUS + sessionId, token);
+        JsonNode answer = poll(server, sessionId, token);
 
-        assertEquals(200, again.statusCode(), again.body());
-        JsonNode answer = TestServer.json(again);
         assertEquals("completed", answer.get("status").asText());
         assertEquals(100, answer.get("coins_added").asLong());
         assertEquals(100, answer.get("new_balance").asLong());
@@ -101,14 +97,12 @@ class StatusTest {
         String sessionId = server.checkout(token, "popular");
 
         // Two immediate polls: far inside the 5 s interval, no sleeping involved.
-        HttpResponse<String> first = server.get(STATUS + sessionId, token);
-        HttpResponse<String> second = server.get(STATUS + sessionId, token);
+        JsonNode first = poll(server, sessionId, token);
+        JsonNode second = poll(server, sessionId, token);
 
-        for (HttpResponse<String> response : List.of(first, second)) {
-            assertEquals(200, response.statusCode(), response.body());
-            JsonNode answer = TestServer.json(response);
+        for (JsonNode answer : List.of(first, second)) {
             assertEquals("pending", answer.get("status").asText());
-            assertTrue(answer.get("coins_added").isNull() && answer.get("new_balance").isNull(), answer.toString());
+            assertNoCoinsInAnswer(answer);
         }
         assertEquals(1, server.stripe().retrieveCount(sessionId));
         assertEquals("pending", server.storedStatus(sessionId));
@@ -122,13 +116,11 @@ class StatusTest {
         String sessionId = server.checkout(token, "popular");
         server.stripe().markExpired(sessionId);
 
-        HttpResponse<String> response = server.get(STATUS + sessionId, token);
+        JsonNode answer = poll(server, sessionId, token);
 
-        assertEquals(200, response.statusCode(), response.body());
-        JsonNode answer = TestServer.json(response);
         assertEquals("expired", answer.get("status").asText());
         assertEquals(sessionId, answer.get("session_id").asText());
-        assertTrue(answer.get("coins_added").isNull() && answer.get("new_balance").isNull(), answer.toString());
+        assertNoCoinsInAnswer(answer);
         assertEquals(1, server.stripe().retrieveCount(sessionId));
         assertEquals("expired", server.storedStatus(sessionId));
         assertEquals(0, server.purchaseRows(sessionId));
@@ -144,13 +136,11 @@ class StatusTest {
             String sessionId = down.checkout(token, "popular");
             down.stripe().close();
 
-            HttpResponse<String> response = down.get(STATUS + sessionId, token);
+            JsonNode answer = poll(down, sessionId, token);
 
-            assertEquals(200, response.statusCode(), response.body());
-            JsonNode answer = TestServer.json(response);
             assertEquals("pending", answer.get("status").asText());
             assertEquals(sessionId, answer.get("session_id").asText());
-            assertTrue(answer.get("coins_added").isNull() && answer.get("new_balance").isNull(), answer.toString());
+            assertNoCoinsInAnswer(answer);
             assertEquals("pending", down.storedStatus(sessionId));
             assertEquals(0, down.ledgerSum(user));
         }
@@ -168,6 +158,17 @@ class StatusTest {
         assertEquals("pending", server.storedStatus(sessionId));
     }
 
+    /** Polls {@code sessionId}'s status on {@code on} with {@code token}; asserts a 200 and returns its JSON. */
+    private static JsonNode poll(TestServer on, String sessionId, String token) {
+        HttpResponse<String> response = on.get(STATUS + sessionId, token);
+        assertEquals(200, response.statusCode(), response.body());
+        return TestServer.json(response);
+    }
+
+    private static void assertNoCoinsInAnswer(JsonNode answer) {
+        assertTrue(answer.get("coins_added").isNull() && answer.get("new_balance").isNull(), answer.toString());
+    }
+
     private static JsonNode assertJsonError(HttpResponse<String> response) {
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
                 response.headers().toString());
@@ -175,11 +176,5 @@ class StatusTest {
         assertEquals(List.of("error", "message"), fieldNames(body), response.body());
         assertTrue(!body.get("message").asText().isBlank(), response.body());
         return body;
-    }
-
-    private static List<String> fieldNames(JsonNode node) {
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 }

@@ -1,5 +1,6 @@
 package coinpurse.payment;
 
+import static coinpurse.support.JsonAssertions.fieldNames;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.support.Concurrently;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
 import coinpurse.support.WebhookSigner;
@@ -25,14 +27,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,51 +75,30 @@ class WebhookTest {
 
     @Test
     void anEventSignedWithAnotherSecretIsRejectedAndChangesNothing() {
-        Pending checkout = Pending.create(server, "wrong-secret");
-        String payload = server.paidEvent(checkout.sessionId());
-
-        HttpResponse<String> response = server.deliver(payload,
-                WebhookSigner.sign(payload, "whsec_not_the_configured_secret"));
-
-        assertError(response, 400, "invalid_signature");
-        assertNothingChanged(server, checkout, eventIdOf(payload));
+        assertSignatureRejected("wrong-secret",
+                payload -> WebhookSigner.sign(payload, "whsec_not_the_configured_secret"));
     }
 
     @Test
     void anEventWithoutAStripeSignatureHeaderIsRejectedAndChangesNothing() {
-        Pending checkout = Pending.create(server, "no-header");
-        String payload = server.paidEvent(checkout.sessionId());
-
-        HttpResponse<String> response = server.deliver(payload, null);
-
-        assertError(response, 400, "invalid_signature");
-        assertNothingChanged(server, checkout, eventIdOf(payload));
+        assertSignatureRejected("no-header", payload -> null);
     }
 
     @Test
     void aSignatureHeaderWithANonNumericTimestampIsRejectedAndChangesNothing() {
-        Pending checkout = Pending.create(server, "bad-timestamp");
-        String payload = server.paidEvent(checkout.sessionId());
-        String validSignature = WebhookSigner.sign(payload, TestServer.WEBHOOK_SECRET);
-        String v1 = validSignature.substring(validSignature.indexOf("v1="));
-
-        HttpResponse<String> response = server.deliver(payload, "t=abc," + v1);
-
-        assertError(response, 400, "invalid_signature");
-        assertNothingChanged(server, checkout, eventIdOf(payload));
+        assertSignatureRejected("bad-timestamp", payload -> {
+            String validSignature = WebhookSigner.sign(payload, TestServer.WEBHOOK_SECRET);
+            String v1 = validSignature.substring(validSignature.indexOf("v1="));
+            return "t=abc," + v1;
+        });
     }
 
     @Test
     void aSignatureMoreThan300SecondsOldIsRejectedAndChangesNothing() {
-        Pending checkout = Pending.create(server, "old-timestamp");
-        String payload = server.paidEvent(checkout.sessionId());
-        long tooOld = Instant.now().getEpochSecond() - 301;
-
-        HttpResponse<String> response = server.deliver(payload,
-                WebhookSigner.sign(payload, TestServer.WEBHOOK_SECRET, tooOld));
-
-        assertError(response, 400, "invalid_signature");
-        assertNothingChanged(server, checkout, eventIdOf(payload));
+        assertSignatureRejected("old-timestamp", payload -> {
+            long tooOld = Instant.now().getEpochSecond() - 301;
+            return WebhookSigner.sign(payload, TestServer.WEBHOOK_SECRET, tooOld);
+        });
     }
 
     @Test
@@ -403,31 +380,14 @@ class WebhookTest {
 
     @Test
     void aPaidSessionForAnotherAmountIsAcknowledgedButNotCredited() {
-        Pending checkout = Pending.create(server, "one-cent");
-        server.stripe().markPaid(checkout.sessionId());
-        ObjectNode session = server.stripe().session(checkout.sessionId())
-                .put("amount_total", 1).put("amount_subtotal", 1);
-        String payload = checkoutEvent("checkout.session.completed", session);
-
-        assertAccepted(server.deliver(payload));
-
-        assertEquals("rejected", outcomeOf(server, eventIdOf(payload)));
-        assertEquals("pending", server.storedStatus(checkout.sessionId()));
-        assertNoCoins(server, checkout);
+        assertPaidButAlteredIsNotCredited("one-cent", "checkout.session.completed",
+                session -> session.put("amount_total", 1).put("amount_subtotal", 1));
     }
 
     @Test
     void aPaidSessionInAnotherCurrencyIsAcknowledgedButNotCredited() {
-        Pending checkout = Pending.create(server, "other-currency");
-        server.stripe().markPaid(checkout.sessionId());
-        ObjectNode session = server.stripe().session(checkout.sessionId()).put("currency", "jpy");
-        String payload = checkoutEvent("checkout.session.async_payment_succeeded", session);
-
-        assertAccepted(server.deliver(payload));
-
-        assertEquals("rejected", outcomeOf(server, eventIdOf(payload)));
-        assertEquals("pending", server.storedStatus(checkout.sessionId()));
-        assertNoCoins(server, checkout);
+        assertPaidButAlteredIsNotCredited("other-currency", "checkout.session.async_payment_succeeded",
+                session -> session.put("currency", "jpy"));
     }
 
     // ---- 10. sessions unknown here ----
@@ -552,20 +512,11 @@ class WebhookTest {
         String completed = server.paidEvent(checkout.sessionId());
         String succeeded = checkoutEvent("checkout.session.async_payment_succeeded",
                 server.stripe().session(checkout.sessionId()));
-        List<Callable<HttpResponse<String>>> deliveries = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            String payload = i % 2 == 0 ? completed : succeeded;
-            deliveries.add(() -> server.deliver(payload));
-        }
 
-        ExecutorService pool = Executors.newFixedThreadPool(deliveries.size());
-        try {
-            for (Future<HttpResponse<String>> answer : pool.invokeAll(deliveries)) {
-                assertAccepted(answer.get());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<HttpResponse<String>> answers = Concurrently.allAtOnce(6,
+                i -> () -> server.deliver(i % 2 == 0 ? completed : succeeded));
+
+        answers.forEach(WebhookTest::assertAccepted);
 
         assertCredited(server, checkout);
         assertEquals(1, processedEventCount(server, eventIdOf(completed)));
@@ -639,6 +590,37 @@ class WebhookTest {
     }
 
     // ---- helpers ----
+
+    /**
+     * A fresh pending checkout's paid event, delivered with the {@code Stripe-Signature} header
+     * {@code signatureFor} makes for it (null: none), is refused as invalid_signature and changes nothing.
+     */
+    private static void assertSignatureRejected(String label, UnaryOperator<String> signatureFor) {
+        Pending checkout = Pending.create(server, label);
+        String payload = server.paidEvent(checkout.sessionId());
+
+        HttpResponse<String> response = server.deliver(payload, signatureFor.apply(payload));
+
+        assertError(response, 400, "invalid_signature");
+        assertNothingChanged(server, checkout, eventIdOf(payload));
+    }
+
+    /**
+     * A fresh pending checkout, paid, whose session {@code alter} changes before it is sent as a
+     * {@code type} event: acknowledged, recorded as rejected, still pending and without coins.
+     */
+    private static void assertPaidButAlteredIsNotCredited(String label, String type, UnaryOperator<ObjectNode> alter) {
+        Pending checkout = Pending.create(server, label);
+        server.stripe().markPaid(checkout.sessionId());
+        ObjectNode session = alter.apply(server.stripe().session(checkout.sessionId()));
+        String payload = checkoutEvent(type, session);
+
+        assertAccepted(server.deliver(payload));
+
+        assertEquals("rejected", outcomeOf(server, eventIdOf(payload)));
+        assertEquals("pending", server.storedStatus(checkout.sessionId()));
+        assertNoCoins(server, checkout);
+    }
 
     private static String creditAndGetPaymentIntent(Pending checkout) {
         assertAccepted(server.deliver(server.paidEvent(checkout.sessionId())));
@@ -738,11 +720,7 @@ class WebhookTest {
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
                 "Content-Type of " + body);
         JsonNode json = TestServer.json(response);
-        List<String> fields = new ArrayList<>();
-        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
-            fields.add(names.next());
-        }
-        assertEquals(List.of("error", "message"), fields, body);
+        assertEquals(List.of("error", "message"), fieldNames(json), body);
         assertEquals(code, json.get("error").asText(), body);
         assertTrue(json.get("message").isTextual() && !json.get("message").asText().isBlank(), body);
         for (String leak : List.of("Exception", "SQL", "at coinpurse", "at io.javalin", "at org.",

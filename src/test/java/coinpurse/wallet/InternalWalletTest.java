@@ -1,5 +1,7 @@
 package coinpurse.wallet;
 
+import static coinpurse.support.Concurrently.allAtOnce;
+import static coinpurse.support.JsonAssertions.fieldNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,16 +15,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,18 +38,14 @@ class InternalWalletTest {
     @TempDir
     static Path dir;
     static TestServer server;
-    static ExecutorService pool;
 
     @BeforeAll
     static void start() {
         server = TestServer.start(dir, Map.of("INTERNAL_API_KEY", API_KEY));
-        pool = Executors.newFixedThreadPool(16);
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
-        pool.shutdownNow();
-        pool.awaitTermination(10, TimeUnit.SECONDS);
+    static void stop() {
         server.close();
     }
 
@@ -381,12 +371,6 @@ class InternalWalletTest {
         return json;
     }
 
-    private static List<String> fieldNames(JsonNode json) {
-        List<String> names = new ArrayList<>();
-        json.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
     private static void assertError(HttpResponse<String> response, int status, String code) {
         assertEquals(status, response.statusCode(), response.body());
         JsonNode json = TestServer.json(response);
@@ -427,27 +411,5 @@ class InternalWalletTest {
 
     private static long operationRows(String key) {
         return server.queryLong("SELECT COUNT(*) FROM wallet_operations WHERE idempotency_key = ?", key);
-    }
-
-    /** Runs {@code count} tasks released together by one latch; returns their answers in order. */
-    private static <T> List<T> allAtOnce(int count, IntFunction<Callable<T>> task) throws Exception {
-        CountDownLatch ready = new CountDownLatch(count);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<T>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            Callable<T> work = task.apply(i);
-            futures.add(pool.submit(() -> {
-                ready.countDown();
-                go.await();
-                return work.call();
-            }));
-        }
-        assertTrue(ready.await(10, TimeUnit.SECONDS), "the threads did not all start");
-        go.countDown();
-        List<T> results = new ArrayList<>();
-        for (Future<T> future : futures) {
-            results.add(future.get(60, TimeUnit.SECONDS));
-        }
-        return results;
     }
 }
