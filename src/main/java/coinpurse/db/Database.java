@@ -7,11 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteException;
 
 /**
  * The SQLite file: a small connection pool whose connections all use WAL, a busy timeout,
@@ -21,9 +24,14 @@ import org.sqlite.SQLiteConfig;
 public final class Database implements AutoCloseable {
     private static final int BUSY_TIMEOUT_MS = 10_000;
     private static final int POOL_SIZE = 8;
+    /** SQLite's primary result codes of a write that storage refused: READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB. */
+    private static final Set<Integer> STORAGE_FAULTS = Set.of(8, 10, 11, 13, 14, 26);
+    private static final int PRIMARY_CODE_MASK = 0xff;
 
     private final HikariDataSource dataSource;
     private final Path file;
+    /** The last write failed for want of storage; cleared by the next commit, or by {@link #isHealthy}. */
+    private volatile boolean writesFailing;
 
     private Database(HikariDataSource dataSource, Path file) {
         this.dataSource = dataSource;
@@ -89,17 +97,25 @@ public final class Database implements AutoCloseable {
     public <T> T inTransaction(SqlWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
+            T result;
             try {
-                T result = work.run(connection);
+                result = work.run(connection);
                 connection.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
+                restoreAutoCommitQuietly(connection, e);
                 throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
+            connection.setAutoCommit(true);
+            writesFailing = false;
+            return result;
         } catch (SQLException e) {
+            if (isStorageFault(e)) {
+                writesFailing = true;
+                // A connection opened while the file could not be written is read-only for good
+                // (SQLite falls back to read-only when it cannot open for writing): start afresh.
+                dataSource.getHikariPoolMXBean().softEvictConnections();
+            }
             throw new DatabaseException("database transaction failed", e);
         }
     }
@@ -111,12 +127,17 @@ public final class Database implements AutoCloseable {
     public <T> T inRolledBackTransaction(SqlWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
+            T result;
             try {
-                return work.run(connection);
-            } finally {
-                connection.rollback();
-                connection.setAutoCommit(true);
+                result = work.run(connection);
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                restoreAutoCommitQuietly(connection, e);
+                throw e;
             }
+            connection.rollback();
+            connection.setAutoCommit(true);
+            return result;
         } catch (SQLException e) {
             throw new DatabaseException("database transaction failed", e);
         }
@@ -131,15 +152,48 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** True when the database answers a trivial query. */
+    /**
+     * True when the database answers a trivial query and, if the last write transaction failed
+     * for want of storage, takes a write again. A full disk or a file that turned read-only still
+     * answers reads, so after such a failure the check retires the pool's connections (any opened
+     * during the fault is read-only) and rewrites the header's {@code user_version} with its own
+     * value on a fresh one: one real page written and synced, which fails for as long as writes
+     * fail. While writes succeed the check only reads.
+     */
     public boolean isHealthy() {
+        boolean probeWrite = writesFailing;
+        if (probeWrite) {
+            dataSource.getHikariPoolMXBean().softEvictConnections();
+        }
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement()) {
             statement.setQueryTimeout(2);
-            return statement.executeQuery("SELECT 1").next();
+            if (!statement.executeQuery("SELECT 1").next()) {
+                return false;
+            }
+            if (probeWrite) {
+                long version;
+                try (ResultSet row = statement.executeQuery("PRAGMA user_version")) {
+                    version = row.next() ? row.getLong(1) : 0;
+                }
+                statement.execute("PRAGMA user_version = " + version);
+                writesFailing = false;
+            }
+            return true;
         } catch (SQLException e) {
             return false;
         }
+    }
+
+    /** SQLite could not write the file: read-only, full, I/O error, unopenable or damaged. */
+    private static boolean isStorageFault(SQLException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLiteException sqlite
+                    && STORAGE_FAULTS.contains(sqlite.getResultCode().code & PRIMARY_CODE_MASK)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void rollbackQuietly(Connection connection, Exception cause) {
@@ -147,6 +201,19 @@ public final class Database implements AutoCloseable {
             connection.rollback();
         } catch (SQLException rollbackFailure) {
             cause.addSuppressed(rollbackFailure);
+        }
+    }
+
+    /**
+     * SQLite rolls a transaction back by itself on an I/O error or a full disk, after which
+     * sqlite-jdbc's {@code setAutoCommit(true)} fails with "no transaction is active"; that must
+     * not hide the real cause, nor leave the pooled connection outside autocommit.
+     */
+    private static void restoreAutoCommitQuietly(Connection connection, Exception cause) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException restoreFailure) {
+            cause.addSuppressed(restoreFailure);
         }
     }
 

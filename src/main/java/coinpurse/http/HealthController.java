@@ -5,7 +5,10 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code GET /health}: does the database answer, and is Stripe configured. */
+/**
+ * {@code GET /health}: does the database answer (and, after a failed write, take writes again),
+ * and is Stripe configured.
+ */
 public final class HealthController {
     private final Database db;
     private final boolean stripeConfigured;
@@ -23,7 +26,7 @@ public final class HealthController {
         body.put("stripe", stripeConfigured ? "configured" : "not_configured");
         if (!dbOk) {
             body.put("error", "database_unavailable");
-            body.put("message", "The database does not answer.");
+            body.put("message", "The database does not answer or cannot save changes.");
         }
         ctx.status(dbOk ? 200 : 503).json(body);
     }

@@ -7,15 +7,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * coinpurse in a child JVM ({@code coinpurse.Main}, on this test run's classpath), for what
  * only a real process shows: signals, exit, and the files it leaves behind.
+ * {@link #startJar} runs the built jar instead, for the failsafe {@code *IT} tests.
  */
 public final class ChildServer implements AutoCloseable {
     private final Process process;
@@ -30,11 +33,32 @@ public final class ChildServer implements AutoCloseable {
 
     /** Starts {@code serve} with {@code env} as its settings and waits until /health answers. */
     public static ChildServer start(Path dir, Map<String, String> env) throws IOException {
+        return launch(dir, env, List.of(java(), "-cp", System.getProperty("java.class.path"), "coinpurse.Main",
+                "serve"));
+    }
+
+    /**
+     * Starts {@code java -jar <the built jar> serve}, the jar failsafe names in the system property
+     * {@code coinpurse.jar}, with {@code env} as its settings, and waits until /health answers.
+     */
+    public static ChildServer startJar(Path dir, Map<String, String> env) throws IOException {
+        String jar = System.getProperty("coinpurse.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("no built jar at the system property coinpurse.jar (" + jar
+                    + "); run *IT tests with `mvn verify`, which packages it and sets the property");
+        }
+        return launch(dir, env, List.of(java(), "-jar", jar, "serve"));
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static ChildServer launch(Path dir, Map<String, String> env, List<String> command)
+            throws IOException {
         int port = freePort();
         Path log = dir.resolve("child-" + port + ".log");
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "coinpurse.Main", "serve")
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -42,7 +66,12 @@ public final class ChildServer implements AutoCloseable {
         builder.environment().put("SERVER_HOST", "127.0.0.1");
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         ChildServer child = new ChildServer(builder.start(), port, log);
-        child.awaitHealthy(Duration.ofSeconds(30));
+        try {
+            child.awaitHealthy(Duration.ofSeconds(30));
+        } catch (RuntimeException notHealthy) {
+            child.close();
+            throw notHealthy;
+        }
         return child;
     }
 
@@ -99,6 +128,19 @@ public final class ChildServer implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("the server did not stop within " + limit + ": " + output());
+        }
+        return process.exitValue();
+    }
+
+    /**
+     * SIGKILL ({@link Process#destroyForcibly()} on Linux), as a crash or the OOM killer ends it:
+     * no shutdown hook runs, nothing is closed. Waits until it is gone; returns the exit code
+     * (137 on Linux, 128 + SIGKILL's 9).
+     */
+    public int kill(Duration limit) throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the server was not gone within " + limit + " of SIGKILL");
         }
         return process.exitValue();
     }

@@ -46,6 +46,8 @@ public final class FakeStripe implements AutoCloseable {
     private final Map<String, Replay> replays = new HashMap<>();
     private volatile int failCreatesWith;
     private volatile Duration delay = Duration.ZERO;
+    private volatile boolean dropConnections;
+    private final AtomicInteger dropped = new AtomicInteger();
 
     private record Price(long unitAmount, String currency) {}
 
@@ -175,6 +177,20 @@ public final class FakeStripe implements AutoCloseable {
         delay = d;
     }
 
+    /**
+     * While {@code drop} holds, reads each request and then closes its connection without a
+     * byte of answer (no status line), as a crashed proxy or a reset connection does: the client
+     * sees an {@link IOException}. Nothing is created. {@code false} answers normally again.
+     */
+    public void dropConnections(boolean drop) {
+        dropConnections = drop;
+    }
+
+    /** How many requests were answered by closing the connection (see {@link #dropConnections}). */
+    public int droppedConnections() {
+        return dropped.get();
+    }
+
     private synchronized void update(String id, Consumer<ObjectNode> change) {
         ObjectNode session = existing(id);
         change.accept(session);
@@ -192,6 +208,13 @@ public final class FakeStripe implements AutoCloseable {
     // ---- HTTP ----
 
     private void handle(HttpExchange exchange) throws IOException {
+        if (dropConnections) {
+            exchange.getRequestBody().readAllBytes();
+            dropped.incrementAndGet();
+            // Closed before sendResponseHeaders: the JDK server closes the socket, answering nothing.
+            exchange.close();
+            return;
+        }
         try (exchange) {
             Answer answer;
             try {

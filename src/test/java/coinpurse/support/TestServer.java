@@ -90,6 +90,11 @@ public final class TestServer implements AutoCloseable {
         return deps;
     }
 
+    /** The running app, for what only its insides show (e.g. Jetty's thread pool). */
+    public Javalin javalin() {
+        return app;
+    }
+
     public int port() {
         return app.port();
     }
@@ -196,6 +201,18 @@ public final class TestServer implements AutoCloseable {
 
     public String storedStatus(String sessionId) {
         return queryString("SELECT status FROM payment_sessions WHERE session_id = ?", sessionId);
+    }
+
+    /** A single number from a query without parameters. */
+    public long queryLong(String sql) {
+        try (Connection connection = deps.db().dataSource().getConnection();
+                PreparedStatement query = connection.prepareStatement(sql);
+                ResultSet row = query.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public long queryLong(String sql, String parameter) {
