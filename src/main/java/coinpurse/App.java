@@ -77,6 +77,8 @@ public final class App {
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(STOP_TIMEOUT.toMillis());
                 server.insertHandler(new GracefulHandler());
+                // Requests Jetty refuses itself (bad URI, header, version) get JSON, not its HTML page.
+                server.setErrorHandler(ErrorMapping.jettyErrorHandler());
             });
             cfg.http.maxRequestSize = MAX_BODY_BYTES;
             cfg.jsonMapper(new JavalinJackson(mapper, false));

@@ -65,6 +65,11 @@ public final class TokenService {
                 return Optional.empty();
             }
             JWTClaimsSet claims = processor.process(jwt, null);
+            // "exp": null counts as present for nimbus's required-claims check, and a null
+            // expiry is never checked: such a token would never expire.
+            if (claims.getExpirationTime() == null) {
+                return Optional.empty();
+            }
             String subject = claims.getSubject();
             if (subject == null || subject.isBlank() || subject.length() > MAX_USER_ID_LENGTH) {
                 return Optional.empty();

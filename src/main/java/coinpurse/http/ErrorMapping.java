@@ -5,6 +5,16 @@ import coinpurse.stripe.StripeFailureException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +46,12 @@ public final class ErrorMapping {
         });
         routes.exception(HttpResponseException.class, (e, ctx) -> respondToJavalin(ctx, e));
         routes.exception(Exception.class, (e, ctx) -> {
+            if (unreadableRequest(e)) {
+                // The client broke off its body or sent broken chunks: its fault, not ours.
+                log.info("unreadable request body on {} {}: {}", ctx.method(), ctx.path(), e.toString());
+                respond(ctx, 400, "bad_request", "The request body could not be read.");
+                return;
+            }
             log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
             respond(ctx, 500, "internal_error", "Something went wrong on our side.");
         });
@@ -68,5 +84,69 @@ public final class ErrorMapping {
 
     private static boolean nothingWritten(Context ctx) {
         return ctx.resultInputStream() == null;
+    }
+
+    /**
+     * Reading the request failed: an early end of the body, bad chunking, and the like. Jetty
+     * throws these (an {@link IOException}, or one of its 4xx {@link HttpException}s) from the
+     * body's stream, so they reach the handlers as exceptions of their own.
+     */
+    private static boolean unreadableRequest(Exception e) {
+        return e instanceof IOException
+                || e instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500;
+    }
+
+    /** Jetty's own error pages (requests refused before they reach Javalin) as the SPEC's JSON error. */
+    public static ErrorHandler jettyErrorHandler() {
+        return new JsonJettyErrors();
+    }
+
+    /**
+     * Answers what Jetty refuses by itself (a malformed request line, URI or header, headers too
+     * large, an unknown HTTP version) with {@code {"error", "message"}} and nosniff, instead of
+     * its HTML page. The request was never understood, so nothing of it is echoed back.
+     */
+    private static final class JsonJettyErrors extends ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            int status = response.getStatus();
+            if (request.getAttribute(ERROR_EXCEPTION) instanceof HttpException http) {
+                status = http.getCode();
+            }
+            // An HTTP version we do not speak is the client's malformed request, not our failure.
+            if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+                status = HttpStatus.BAD_REQUEST_400;
+            }
+            response.setStatus(status);
+            response.getHeaders().put(ERROR_CACHE_CONTROL);
+            response.getHeaders().put("X-Content-Type-Options", "nosniff");
+            if (HttpStatus.hasNoBody(status) || "HEAD".equals(request.getMethod())) {
+                callback.succeeded();
+                return true;
+            }
+            String[] error = jettyError(status);
+            byte[] body = ("{\"error\":\"" + error[0] + "\",\"message\":\"" + error[1] + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, ByteBuffer.wrap(body), callback);
+            return true;
+        }
+
+        /** The code and the fixed sentence for a status: plain ASCII, nothing to escape. */
+        private static String[] jettyError(int status) {
+            return switch (status) {
+                case 400 -> new String[] {"bad_request", "The request could not be read."};
+                case 404 -> new String[] {"not_found", "No such route."};
+                case 405 -> new String[] {"method_not_allowed", "This route does not accept this method."};
+                case 408 -> new String[] {"request_timeout", "The request took too long to arrive."};
+                case 413 -> new String[] {"payload_too_large", "The request body is too large."};
+                case 414 -> new String[] {"uri_too_long", "The request URI is too long."};
+                case 417 -> new String[] {"expectation_failed", "The Expect header asks for something this server does not do."};
+                case 431 -> new String[] {"headers_too_large", "The request headers are too large."};
+                case 500 -> new String[] {"internal_error", "Something went wrong on our side."};
+                case 503 -> new String[] {"unavailable", "The server is unavailable right now. Please try again shortly."};
+                default -> new String[] {"http_" + status, "The request could not be handled."};
+            };
+        }
     }
 }

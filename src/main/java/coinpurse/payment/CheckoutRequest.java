@@ -50,7 +50,7 @@ public record CheckoutRequest(CoinPackage coinPackage, Optional<String> successU
         long bonus = body.has("bonus") ? wholeNumber(body, "bonus") : 0;
         BigDecimal priceUsd = price(body);
         return catalog.matching(coins, bonus, priceUsd).orElseThrow(() -> new ApiException(400, "unknown_package",
-                "No package has " + coins + " coins, " + bonus + " bonus for " + priceUsd.toPlainString() + "."));
+                "No package has " + coins + " coins, " + bonus + " bonus for " + shown(priceUsd) + "."));
     }
 
     private static BigDecimal price(JsonNode body) {
@@ -78,6 +78,15 @@ public record CheckoutRequest(CoinPackage coinPackage, Optional<String> successU
             throw ApiException.badRequest(field + " must be a URL string.");
         }
         return Optional.of(value.textValue());
+    }
+
+    /**
+     * The client's price for a message, kept short: the plain form of 1e999999999 is a billion
+     * digits (the server's memory), so long ones are shown in scientific notation instead.
+     */
+    private static String shown(BigDecimal price) {
+        long plainLength = (long) price.precision() + Math.abs((long) price.scale());
+        return plainLength <= 32 ? price.toPlainString() : clip(price.toString());
     }
 
     private static String clip(String text) {
