@@ -29,14 +29,27 @@ import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** Wires the HTTP routes to their controllers. Main and the tests both start what this returns. */
 public final class App {
     public static final long MAX_BODY_BYTES = 1024 * 1024;
     private static final Duration STRIPE_POLL_INTERVAL = Duration.ofSeconds(5);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final int MAX_THREADS = 64;
+    private static final int MIN_THREADS = 4;
 
     private App() {}
+
+    /**
+     * Fewer threads than Javalin's default 250: requests here are short, and every idle thread's
+     * stack costs memory on a small VPS. Webhooks waiting for their group commit hold a thread.
+     */
+    private static QueuedThreadPool threadPool() {
+        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
+        pool.setName("coinpurse-http");
+        return pool;
+    }
 
     public static Javalin create(AppDeps deps) {
         Config config = deps.config();
@@ -65,6 +78,7 @@ public final class App {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.jetty.threadPool = threadPool();
             cfg.jetty.host = config.serverHost();
             cfg.jetty.port = config.serverPort();
             cfg.jetty.modifyHttpConfiguration(http -> {

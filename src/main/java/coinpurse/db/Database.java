@@ -9,12 +9,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteException;
 
@@ -36,9 +37,12 @@ public final class Database implements AutoCloseable {
     private volatile boolean writesFailing;
     private final ReentrantLock writer = new ReentrantLock(true);
 
+    private final GroupCommit groupCommit;
+
     private Database(HikariDataSource dataSource, Path file) {
         this.dataSource = dataSource;
         this.file = file;
+        this.groupCommit = new GroupCommit(this::runBatch);
     }
 
     /** Opens (creating the folder and file if needed) and migrates the schema. */
@@ -60,7 +64,7 @@ public final class Database implements AutoCloseable {
         hikari.setConnectionTimeout(BUSY_TIMEOUT_MS);
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {
-            migrate(dataSource);
+            Migrations.apply(dataSource);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -77,14 +81,6 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static void migrate(DataSource dataSource) {
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
-    }
-
     public DataSource dataSource() {
         return dataSource;
     }
@@ -94,11 +90,13 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs work in one write transaction (BEGIN IMMEDIATE on SQLite) and commits it;
-     * any exception rolls everything back.
+     * Runs work in a write transaction (BEGIN IMMEDIATE on SQLite) and returns once it is
+     * committed; an exception from the work undoes all it wrote and reaches the caller as thrown.
+     * Work submitted at the same time may share the transaction's commit (see {@link GroupCommit}),
+     * each under a savepoint of its own, so that one caller's failure undoes only its own writes.
      */
     public <T> T inTransaction(SqlWork<T> work) {
-        return transaction(work, true);
+        return groupCommit.submit(work);
     }
 
     /**
@@ -106,37 +104,65 @@ public final class Database implements AutoCloseable {
      * the work would have done, without doing it (a dry run).
      */
     public <T> T inRolledBackTransaction(SqlWork<T> work) {
-        return transaction(work, false);
-    }
-
-    /**
-     * SQLite lets one writer in at a time. Writers of this process queue on a fair lock and are
-     * handed the database the moment it is free; left to SQLite's busy handler they would sleep
-     * in growing steps (1, 2, 5, 10… ms) while the database sat idle. Other processes (the
-     * {@code reconcile} and {@code backup} commands) still meet the busy timeout.
-     */
-    private <T> T transaction(SqlWork<T> work, boolean commit) {
         lockWriter();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            T result;
             try {
-                result = work.run(connection);
-                if (commit) {
-                    connection.commit();
-                } else {
-                    connection.rollback();
+                return work.run(connection);
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("database transaction failed", e);
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    /**
+     * The writer thread's half of {@link #inTransaction}: one transaction for the whole batch,
+     * a savepoint per caller, one commit. A storage fault (full disk, read-only file) aborts the
+     * whole batch, since SQLite may have rolled the transaction back by itself. Holding the
+     * writer lock keeps a dry run of this process out meanwhile; other processes (the
+     * {@code reconcile} and {@code backup} commands) meet SQLite's busy timeout.
+     */
+    private void runBatch(List<GroupCommit.Pending<?>> batch) {
+        lockWriter();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            Object[] results = new Object[batch.size()];
+            Exception[] failures = new Exception[batch.size()];
+            try {
+                for (int i = 0; i < batch.size(); i++) {
+                    Savepoint savepoint = connection.setSavepoint();
+                    try {
+                        results[i] = batch.get(i).work.run(connection);
+                        connection.releaseSavepoint(savepoint);
+                    } catch (SQLException | RuntimeException e) {
+                        if (e instanceof SQLException sql && isStorageFault(sql)) {
+                            throw sql;
+                        }
+                        connection.rollback(savepoint);
+                        connection.releaseSavepoint(savepoint);
+                        failures[i] = e;
+                    }
                 }
-            } catch (SQLException | RuntimeException e) {
+                connection.commit();
+            } catch (SQLException e) {
                 rollbackQuietly(connection, e);
                 restoreAutoCommitQuietly(connection, e);
                 throw e;
             }
             connection.setAutoCommit(true);
-            if (commit) {
-                writesFailing = false;
+            writesFailing = false;
+            for (int i = 0; i < batch.size(); i++) {
+                if (failures[i] != null) {
+                    batch.get(i).fail(failures[i]);
+                } else {
+                    batch.get(i).succeed(results[i]);
+                }
             }
-            return result;
         } catch (SQLException e) {
             if (isStorageFault(e)) {
                 writesFailing = true;
@@ -144,7 +170,10 @@ public final class Database implements AutoCloseable {
                 // (SQLite falls back to read-only when it cannot open for writing): start afresh.
                 dataSource.getHikariPoolMXBean().softEvictConnections();
             }
-            throw new DatabaseException("database transaction failed", e);
+            DatabaseException failed = new DatabaseException("database transaction failed", e);
+            batch.forEach(pending -> pending.fail(failed));
+        } catch (RuntimeException e) {
+            batch.forEach(pending -> pending.fail(e));
         } finally {
             writer.unlock();
         }
@@ -238,6 +267,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        groupCommit.close();
         dataSource.close();
     }
 }

@@ -111,6 +111,44 @@ class DatabaseTest {
         }
     }
 
+    /**
+     * Work submitted at once may share one commit; each piece still stands alone: one that fails
+     * undoes only its own writes, and its caller gets its own exception.
+     */
+    @Test
+    void concurrentTransactionsThatFailUndoOnlyTheirOwnWrites() throws Exception {
+        Ledger ledger = new Ledger();
+        try (Database db = Database.open(dir.resolve("coinpurse.db"))) {
+            List<String> outcomes = Concurrently.allAtOnce(40, i -> () -> {
+                try {
+                    return db.inTransaction(connection -> {
+                        ledger.append(connection, "user-" + i, 10, "grant", "key-" + i);
+                        if (i % 3 == 0) {
+                            throw new IllegalArgumentException("refused " + i);
+                        }
+                        return "ok";
+                    });
+                } catch (IllegalArgumentException refused) {
+                    return refused.getMessage();
+                }
+            });
+            for (int i = 0; i < 40; i++) {
+                assertEquals(i % 3 == 0 ? "refused " + i : "ok", outcomes.get(i));
+                String user = "user-" + i;
+                long rows = db.read(connection -> {
+                    try (var query = connection.prepareStatement("SELECT COUNT(*) FROM coin_ledger WHERE user_id = ?")) {
+                        query.setString(1, user);
+                        try (ResultSet row = query.executeQuery()) {
+                            row.next();
+                            return row.getLong(1);
+                        }
+                    }
+                });
+                assertEquals(i % 3 == 0 ? 0 : 1, rows, user);
+            }
+        }
+    }
+
     private static String pragma(Connection connection, String name) throws SQLException {
         try (Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery("PRAGMA " + name)) {
