@@ -26,6 +26,7 @@ import coinpurse.wallet.WalletController;
 import coinpurse.wallet.WalletOperations;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -95,6 +96,8 @@ public final class App {
                 server.setErrorHandler(ErrorMapping.jettyErrorHandler());
             });
             cfg.http.maxRequestSize = MAX_BODY_BYTES;
+            // Answers are a few hundred bytes of JSON: compressing them costs more than it saves.
+            cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.jsonMapper(new JavalinJackson(mapper, false));
             if (!config.corsAllowedOrigins().isEmpty()) {
                 cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {

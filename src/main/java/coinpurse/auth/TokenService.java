@@ -14,11 +14,14 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Issues and verifies user tokens: HS256 JWTs whose {@code sub} is the user id and whose
@@ -26,11 +29,27 @@ import java.util.Set;
  */
 public final class TokenService {
     private static final int MAX_USER_ID_LENGTH = 128;
+    private static final int MAX_REMEMBERED = 10_000;
 
+    private final Clock clock;
     private final byte[] secret;
     private final DefaultJWTProcessor<SecurityContext> processor;
+    /**
+     * Tokens verified lately, by their exact text (signature included), so that a client
+     * polling with one token pays for its HMAC and JSON parsing once. Each is still refused
+     * once it expires, with the same clock skew nimbus allows.
+     */
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    private record Verified(String userId, Instant acceptedUntil) {}
 
     public TokenService(String secret) {
+        this(secret, Clock.systemUTC());
+    }
+
+    /** With the clock that decides when a remembered token has expired. */
+    public TokenService(String secret, Clock clock) {
+        this.clock = clock;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
@@ -58,6 +77,27 @@ public final class TokenService {
 
     /** The user id of a valid token, or empty for anything else. */
     public Optional<String> verify(String token) {
+        Verified known = verified.get(token);
+        if (known != null) {
+            if (clock.instant().isBefore(known.acceptedUntil())) {
+                return Optional.of(known.userId());
+            }
+            verified.remove(token);
+            return Optional.empty();
+        }
+        Optional<Verified> checked = check(token);
+        checked.ifPresent(fresh -> remember(token, fresh));
+        return checked.map(Verified::userId);
+    }
+
+    private void remember(String token, Verified fresh) {
+        if (verified.size() >= MAX_REMEMBERED) {
+            verified.clear();
+        }
+        verified.put(token, fresh);
+    }
+
+    private Optional<Verified> check(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             // nimbus turns a numeric sub into text; a token's sub must be a JSON string (RFC 7519).
@@ -74,7 +114,9 @@ public final class TokenService {
             if (subject == null || subject.isBlank() || subject.length() > MAX_USER_ID_LENGTH) {
                 return Optional.empty();
             }
-            return Optional.of(subject);
+            Instant expires = claims.getExpirationTime().toInstant();
+            return Optional.of(new Verified(subject,
+                    expires.plusSeconds(DefaultJWTClaimsVerifier.DEFAULT_MAX_CLOCK_SKEW_SECONDS)));
         } catch (ParseException | BadJOSEException | JOSEException | RuntimeException e) {
             return Optional.empty();
         }

@@ -43,18 +43,27 @@ public final class StatusController {
     public void status(Context ctx) {
         String userId = auth.requireUser(ctx);
         String sessionId = ctx.pathParam("session_id");
-        PaymentSession session = ownSession(userId, sessionId);
-        if (session.status() == SessionStatus.PENDING && stripe.isPresent() && throttle.tryAcquire(sessionId)) {
+        Answer answer = answer(userId, sessionId);
+        if (answer.status().equals(SessionStatus.PENDING.value()) && stripe.isPresent()
+                && throttle.tryAcquire(sessionId)) {
             askStripe(stripe.get(), sessionId);
-            session = ownSession(userId, sessionId);
+            answer = answer(userId, sessionId);
         }
-        ctx.json(answerFor(session));
+        ctx.json(answer);
     }
 
-    private PaymentSession ownSession(String userId, String sessionId) {
-        return db.read(connection -> sessions.find(connection, sessionId))
-                .filter(found -> found.userId().equals(userId))
-                .orElseThrow(() -> ApiException.notFound("No payment session " + sessionId + " for you."));
+    /** The user's own session as it stands, with their balance once it is completed: one read. */
+    private Answer answer(String userId, String sessionId) {
+        return db.read(connection -> {
+            PaymentSession session = sessions.find(connection, sessionId)
+                    .filter(found -> found.userId().equals(userId))
+                    .orElseThrow(() -> ApiException.notFound("No payment session " + sessionId + " for you."));
+            if (session.status() != SessionStatus.COMPLETED) {
+                return new Answer(session.status().value(), session.sessionId(), null, null);
+            }
+            long balance = ledger.balanceOf(connection, userId).orElse(0);
+            return new Answer(session.status().value(), session.sessionId(), session.coinsTotal(), balance);
+        });
     }
 
     /** A failed poll is not the user's problem: the local status stands, the webhook will come. */
@@ -75,13 +84,5 @@ public final class StatusController {
             return;
         }
         log.info("status poll session={} outcome={} ({})", sessionId, result.label(), result.detail());
-    }
-
-    private Answer answerFor(PaymentSession session) {
-        if (session.status() != SessionStatus.COMPLETED) {
-            return new Answer(session.status().value(), session.sessionId(), null, null);
-        }
-        long balance = db.read(connection -> ledger.balanceOf(connection, session.userId())).orElse(0);
-        return new Answer(session.status().value(), session.sessionId(), session.coinsTotal(), balance);
     }
 }
