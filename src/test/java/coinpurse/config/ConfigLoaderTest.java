@@ -232,6 +232,20 @@ class ConfigLoaderTest {
         assertTrue(e.getMessage().startsWith("ratelimit.checkout_per_minute: \"" + limit + "\""), e.getMessage());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "121", "-1", "1.5", "soon"})
+    void stripeTimeoutMustBeWholeSecondsFromOneTo120(String seconds) {
+        ConfigException e = assertLoadFails("stripe.timeout_seconds=" + seconds + "\n");
+        assertTrue(e.getMessage().startsWith("stripe.timeout_seconds: \"" + seconds + "\""), e.getMessage());
+    }
+
+    @Test
+    void stripeTimeoutDefaultsToFiveSecondsAndCanBeSet() throws IOException {
+        assertEquals(java.time.Duration.ofSeconds(5), loadFile("", Map.of()).stripeTimeout());
+        assertEquals(java.time.Duration.ofSeconds(12),
+                loadFile("", Map.of("STRIPE_TIMEOUT_SECONDS", "12")).stripeTimeout());
+    }
+
     @Test
     void webhookSecretsAreSplitAndTrimmed() throws IOException {
         Config config = loadFile("stripe.webhook_secret= whsec_old , ,whsec_new,\n", Map.of());
@@ -468,7 +482,7 @@ class ConfigLoaderTest {
     void exampleConfigDocumentsEveryKey() throws IOException {
         String example = Files.readString(Path.of("config.example.properties"));
         for (String key : List.of("server.host", "server.port", "db.path", "stripe.secret_key",
-                "stripe.webhook_secret", "stripe.api_base", "auth.jwt_secret", "auth.cookie_name",
+                "stripe.webhook_secret", "stripe.api_base", "stripe.timeout_seconds", "auth.jwt_secret", "auth.cookie_name",
                 "app.allowed_redirect_origins", "app.success_url", "app.cancel_url", "cors.allowed_origins",
                 "internal.api_key", "ratelimit.checkout_per_minute", "packages.<id>.coins", "packages.<id>.bonus",
                 "packages.<id>.price_usd", "packages.<id>.name", "packages.<id>.currency",
