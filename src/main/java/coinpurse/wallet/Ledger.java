@@ -20,9 +20,12 @@ public final class Ledger {
 
     /** Creates the user with a balance of 0 if this is the first time we see them. */
     public void ensureUser(Connection connection, String userId) throws SQLException {
-        if (balanceOf(connection, userId).isPresent()) {
-            return;
+        if (balanceOf(connection, userId).isEmpty()) {
+            insertUser(connection, userId);
         }
+    }
+
+    private static void insertUser(Connection connection, String userId) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO users (id, balance, created_at) VALUES (?, 0, ?)")) {
             insert.setString(1, userId);
@@ -49,8 +52,11 @@ public final class Ledger {
      */
     public LedgerEntry append(Connection connection, String userId, long delta, String reason,
             String reference) throws SQLException {
-        ensureUser(connection, userId);
-        long balanceAfter = Math.addExact(balanceOf(connection, userId).orElseThrow(), delta);
+        OptionalLong current = balanceOf(connection, userId);
+        if (current.isEmpty()) {
+            insertUser(connection, userId);
+        }
+        long balanceAfter = Math.addExact(current.orElse(0), delta);
         String now = Timestamps.now();
         long id;
         try (PreparedStatement insert = connection.prepareStatement("""
