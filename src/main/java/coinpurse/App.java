@@ -35,6 +35,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /** Wires the HTTP routes to their controllers. Main and the tests both start what this returns. */
 public final class App {
     public static final long MAX_BODY_BYTES = 1024 * 1024;
+    private static final int RESPONSE_COPY_BUFFER_BYTES = 2048;
     private static final Duration STRIPE_POLL_INTERVAL = Duration.ofSeconds(5);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_THREADS = 64;
@@ -68,7 +69,7 @@ public final class App {
                 config.successUrl(), config.cancelUrl(),
                 new CheckoutRateLimiter(config.checkoutPerMinute(), deps.clock()),
                 deps.db(), sessions, ledger, json);
-        StatusController status = new StatusController(auth, deps.db(), sessions, ledger, fulfilment,
+        StatusController status = new StatusController(auth, deps.db(), sessions, fulfilment,
                 deps.stripe(), new StripePollThrottle(STRIPE_POLL_INTERVAL, deps.clock()));
         WebhookController webhook = new WebhookController(new WebhookVerifier(config.stripeWebhookSecrets()),
                 json, deps.db(), new ProcessedEvents(), fulfilment, new Reversals(sessions, ledger));
@@ -96,6 +97,9 @@ public final class App {
                 server.setErrorHandler(ErrorMapping.jettyErrorHandler());
             });
             cfg.http.maxRequestSize = MAX_BODY_BYTES;
+            // Javalin copies each answer to Jetty through a buffer of this size, new per request
+            // (32 KB by default): answers here are a few hundred bytes, and Jetty buffers the output itself.
+            cfg.http.responseBufferSize = RESPONSE_COPY_BUFFER_BYTES;
             // Answers are a few hundred bytes of JSON: compressing them costs more than it saves.
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.jsonMapper(new JavalinJackson(mapper, false));

@@ -1,7 +1,5 @@
 package coinpurse.db;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,11 +9,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
+import org.apache.commons.dbcp2.BasicDataSource;
+import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteException;
 
@@ -27,11 +28,12 @@ import org.sqlite.SQLiteException;
 public final class Database implements AutoCloseable {
     private static final int BUSY_TIMEOUT_MS = 10_000;
     private static final int POOL_SIZE = 8;
+    private static final int STATEMENTS_PER_CONNECTION = 64;
     /** SQLite's primary result codes of a write that storage refused: READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB. */
     private static final Set<Integer> STORAGE_FAULTS = Set.of(8, 10, 11, 13, 14, 26);
     private static final int PRIMARY_CODE_MASK = 0xff;
 
-    private final HikariDataSource dataSource;
+    private final BasicDataSource dataSource;
     private final Path file;
     /** The last write failed for want of storage; cleared by the next commit, or by {@link #isHealthy}. */
     private volatile boolean writesFailing;
@@ -39,7 +41,7 @@ public final class Database implements AutoCloseable {
 
     private final GroupCommit groupCommit;
 
-    private Database(HikariDataSource dataSource, Path file) {
+    private Database(BasicDataSource dataSource, Path file) {
         this.dataSource = dataSource;
         this.file = file;
         this.groupCommit = new GroupCommit(this::runBatch);
@@ -55,18 +57,31 @@ public final class Database implements AutoCloseable {
         sqlite.setBusyTimeout(BUSY_TIMEOUT_MS);
         sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
 
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("coinpurse-db");
-        hikari.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath());
-        hikari.setDataSourceProperties(sqlite.toProperties());
-        hikari.setMaximumPoolSize(POOL_SIZE);
-        hikari.setMinimumIdle(1);
-        hikari.setConnectionTimeout(BUSY_TIMEOUT_MS);
-        HikariDataSource dataSource = new HikariDataSource(hikari);
+        BasicDataSource dataSource = new BasicDataSource();
+        dataSource.setDriver(new JDBC());
+        dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        sqlite.toProperties().forEach((key, value) -> dataSource.addConnectionProperty((String) key, (String) value));
+        dataSource.setMaxTotal(POOL_SIZE);
+        dataSource.setMaxIdle(POOL_SIZE);
+        dataSource.setMinIdle(1);
+        dataSource.setMaxWait(Duration.ofMillis(BUSY_TIMEOUT_MS));
+        // Each connection keeps its prepared statements: SQLite compiles SQL on every prepare,
+        // which cost more than running these small statements.
+        dataSource.setPoolPreparedStatements(true);
+        dataSource.setMaxOpenPreparedStatements(STATEMENTS_PER_CONNECTION);
+        // A file connection does not go stale like a network one; storage faults retire the pool instead.
+        dataSource.setTestOnBorrow(false);
+        // Ask SQLite for autocommit, never a remembered value: SQLite ends a transaction by itself on some errors.
+        dataSource.setCacheState(false);
+        dataSource.setRegisterConnectionMBean(false);
         try {
             Migrations.apply(dataSource);
         } catch (RuntimeException e) {
-            dataSource.close();
+            try {
+                dataSource.close();
+            } catch (SQLException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
             throw e;
         }
         return new Database(dataSource, file);
@@ -168,7 +183,11 @@ public final class Database implements AutoCloseable {
                 writesFailing = true;
                 // A connection opened while the file could not be written is read-only for good
                 // (SQLite falls back to read-only when it cannot open for writing): start afresh.
-                dataSource.getHikariPoolMXBean().softEvictConnections();
+                try {
+                    retireConnections();
+                } catch (SQLException retireFailure) {
+                    e.addSuppressed(retireFailure);
+                }
             }
             DatabaseException failed = new DatabaseException("database transaction failed", e);
             batch.forEach(pending -> pending.fail(failed));
@@ -191,6 +210,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Closes every connection (those in use as they come back) and opens fresh ones on demand. */
+    private void retireConnections() throws SQLException {
+        dataSource.restart();
+    }
+
     /** Runs read-only work outside any write transaction. */
     public <T> T read(SqlWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
@@ -211,7 +235,11 @@ public final class Database implements AutoCloseable {
     public boolean isHealthy() {
         boolean probeWrite = writesFailing;
         if (probeWrite) {
-            dataSource.getHikariPoolMXBean().softEvictConnections();
+            try {
+                retireConnections();
+            } catch (SQLException e) {
+                return false;
+            }
         }
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement()) {
@@ -268,6 +296,10 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         groupCommit.close();
-        dataSource.close();
+        try {
+            dataSource.close();
+        } catch (SQLException e) {
+            throw new DatabaseException("could not close the database", e);
+        }
     }
 }

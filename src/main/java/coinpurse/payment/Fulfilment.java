@@ -41,11 +41,11 @@ public final class Fulfilment {
         if (!paid.isPaid()) {
             return FulfilmentResult.of(Outcome.IGNORED, "payment_status is " + paid.paymentStatus());
         }
-        Optional<PaymentSession> recorded = findOrRecord(connection, paid);
-        if (recorded.isEmpty()) {
+        Optional<Known> known = findOrRecord(connection, paid);
+        if (known.isEmpty()) {
             return FulfilmentResult.of(Outcome.REJECTED, UNRECORDABLE);
         }
-        PaymentSession session = recorded.get();
+        PaymentSession session = known.get().session();
         Optional<String> mismatch = amountMismatch(session, paid);
         if (mismatch.isPresent()) {
             log.error("not crediting session {}: {}", session.sessionId(), mismatch.get());
@@ -60,20 +60,21 @@ public final class Fulfilment {
             return FulfilmentResult.of(Outcome.ALREADY_DONE, "purchase already in the ledger");
         }
         sessions.markCompleted(connection, session.sessionId(), paid.paymentIntent());
-        return FulfilmentResult.of(Outcome.CREDITED, session.coinsTotal() + " coins to user " + session.userId());
+        return FulfilmentResult.of(Outcome.CREDITED, session.coinsTotal() + " coins to user " + session.userId()
+                + (known.get().recordedNow() ? "; the session was unknown here and was recorded from its metadata" : ""));
     }
 
     /** Moves a pending session to failed or expired; a completed one stays completed. */
     public FulfilmentResult close(Connection connection, CheckoutSessionData data, SessionStatus to)
             throws SQLException {
-        Optional<PaymentSession> recorded = findOrRecord(connection, data);
-        if (recorded.isEmpty()) {
+        Optional<Known> known = findOrRecord(connection, data);
+        if (known.isEmpty()) {
             return FulfilmentResult.of(Outcome.IGNORED, UNRECORDABLE);
         }
         if (sessions.transition(connection, data.id(), SessionStatus.PENDING, to)) {
             return FulfilmentResult.of(Outcome.UPDATED, "session is " + to.value());
         }
-        return FulfilmentResult.of(Outcome.IGNORED, "session was already " + recorded.get().status().value());
+        return FulfilmentResult.of(Outcome.IGNORED, "session was already " + known.get().session().status().value());
     }
 
     /** Records a session not yet known here (created elsewhere, or its row was lost). */
@@ -83,19 +84,25 @@ public final class Fulfilment {
                 : FulfilmentResult.of(Outcome.IGNORED, UNRECORDABLE);
     }
 
-    private Optional<PaymentSession> findOrRecord(Connection connection, CheckoutSessionData data)
-            throws SQLException {
-        Optional<PaymentSession> known = sessions.find(connection, data.id());
-        if (known.isPresent()) {
-            return known;
+    /** A session as stored here, and whether this call stored it. */
+    private record Known(PaymentSession session, boolean recordedNow) {}
+
+    /**
+     * The stored session, or one recorded now from the event's metadata. Recording it is told
+     * in the result's detail (the webhook's log line) rather than logged here, on the writer thread.
+     */
+    private Optional<Known> findOrRecord(Connection connection, CheckoutSessionData data) throws SQLException {
+        Optional<PaymentSession> stored = sessions.find(connection, data.id());
+        if (stored.isPresent()) {
+            return Optional.of(new Known(stored.get(), false));
         }
         Optional<PaymentSession> fromMetadata = fromMetadata(data);
-        if (fromMetadata.isPresent()) {
-            ledger.ensureUser(connection, fromMetadata.get().userId());
-            sessions.insert(connection, fromMetadata.get());
-            log.warn("session {} was unknown here; recorded it from its metadata", data.id());
+        if (fromMetadata.isEmpty()) {
+            return Optional.empty();
         }
-        return fromMetadata;
+        ledger.ensureUser(connection, fromMetadata.get().userId());
+        sessions.insert(connection, fromMetadata.get());
+        return Optional.of(new Known(fromMetadata.get(), true));
     }
 
     /**

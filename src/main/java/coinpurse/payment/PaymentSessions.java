@@ -10,8 +10,19 @@ import java.util.Optional;
 /** The {@code payment_sessions} table. Writes run on the caller's transaction. */
 public final class PaymentSessions {
     private static final String SESSION_COLUMNS = """
-            session_id, user_id, package_id, amount_cents, currency, coins, bonus, status, \
-            payment_intent, created_at""";
+            s.session_id, s.user_id, s.package_id, s.amount_cents, s.currency, s.coins, s.bonus, s.status, \
+            s.payment_intent, s.created_at""";
+    private static final String FIND = "SELECT " + SESSION_COLUMNS + " FROM payment_sessions s WHERE s.session_id = ?";
+    private static final String FIND_WITH_BALANCE = "SELECT " + SESSION_COLUMNS + """
+            , u.balance FROM payment_sessions s LEFT JOIN users u ON u.id = s.user_id
+            WHERE s.session_id = ?""";
+    private static final String FIND_BY_PAYMENT_INTENT = "SELECT " + SESSION_COLUMNS + """
+            , s.amount_refunded, s.coins_reversed, s.dispute_status
+            FROM payment_sessions s WHERE s.payment_intent = ?
+            ORDER BY s.created_at, s.session_id LIMIT 1""";
+
+    /** A session and its owner's balance as they stood together. */
+    public record WithBalance(PaymentSession session, long ownerBalance) {}
 
     public void insert(Connection connection, PaymentSession session) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
@@ -34,11 +45,20 @@ public final class PaymentSessions {
     }
 
     public Optional<PaymentSession> find(Connection connection, String sessionId) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT %s FROM payment_sessions WHERE session_id = ?""".formatted(SESSION_COLUMNS))) {
+        try (PreparedStatement query = connection.prepareStatement(FIND)) {
             query.setString(1, sessionId);
             try (ResultSet row = query.executeQuery()) {
                 return row.next() ? Optional.of(sessionOf(row)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The session with its owner's balance, read by one statement (so from one snapshot). */
+    public Optional<WithBalance> findWithBalance(Connection connection, String sessionId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(FIND_WITH_BALANCE)) {
+            query.setString(1, sessionId);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? Optional.of(new WithBalance(sessionOf(row), row.getLong(11))) : Optional.empty();
             }
         }
     }
@@ -49,10 +69,7 @@ public final class PaymentSessions {
      */
     public Optional<PurchaseReversal> findByPaymentIntent(Connection connection, String paymentIntent)
             throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT %s, amount_refunded, coins_reversed, dispute_status
-                FROM payment_sessions WHERE payment_intent = ?
-                ORDER BY created_at, session_id LIMIT 1""".formatted(SESSION_COLUMNS))) {
+        try (PreparedStatement query = connection.prepareStatement(FIND_BY_PAYMENT_INTENT)) {
             query.setString(1, paymentIntent);
             try (ResultSet row = query.executeQuery()) {
                 if (!row.next()) {

@@ -6,7 +6,6 @@ import coinpurse.http.ApiException;
 import coinpurse.stripe.CheckoutSessionData;
 import coinpurse.stripe.StripeFailureException;
 import coinpurse.stripe.StripeGateway;
-import coinpurse.wallet.Ledger;
 import io.javalin.http.Context;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -24,17 +23,15 @@ public final class StatusController {
     private final UserAuth auth;
     private final Database db;
     private final PaymentSessions sessions;
-    private final Ledger ledger;
     private final Fulfilment fulfilment;
     private final Optional<StripeGateway> stripe;
     private final StripePollThrottle throttle;
 
-    public StatusController(UserAuth auth, Database db, PaymentSessions sessions, Ledger ledger,
+    public StatusController(UserAuth auth, Database db, PaymentSessions sessions,
             Fulfilment fulfilment, Optional<StripeGateway> stripe, StripePollThrottle throttle) {
         this.auth = auth;
         this.db = db;
         this.sessions = sessions;
-        this.ledger = ledger;
         this.fulfilment = fulfilment;
         this.stripe = stripe;
         this.throttle = throttle;
@@ -55,14 +52,15 @@ public final class StatusController {
     /** The user's own session as it stands, with their balance once it is completed: one read. */
     private Answer answer(String userId, String sessionId) {
         return db.read(connection -> {
-            PaymentSession session = sessions.find(connection, sessionId)
-                    .filter(found -> found.userId().equals(userId))
+            PaymentSessions.WithBalance found = sessions.findWithBalance(connection, sessionId)
+                    .filter(it -> it.session().userId().equals(userId))
                     .orElseThrow(() -> ApiException.notFound("No payment session " + sessionId + " for you."));
+            PaymentSession session = found.session();
             if (session.status() != SessionStatus.COMPLETED) {
                 return new Answer(session.status().value(), session.sessionId(), null, null);
             }
-            long balance = ledger.balanceOf(connection, userId).orElse(0);
-            return new Answer(session.status().value(), session.sessionId(), session.coinsTotal(), balance);
+            return new Answer(session.status().value(), session.sessionId(), session.coinsTotal(),
+                    found.ownerBalance());
         });
     }
 
