@@ -5,12 +5,14 @@
 # measures the same JVM settings as production, on a temp database; stops it at the end.
 #
 #   bench/run.sh                       # 20 s per load phase
-#   DURATION=10 EVENTS=150000 bench/run.sh
+#   DURATION=10 EVENTS=150000 WARMUP=5 bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-20}
 EVENTS=${EVENTS:-200000}            # distinct events available to the webhook phase
+WARMUP=${WARMUP:-10}                # seconds of each load before it is measured, for the JIT
+WARM_EVENTS=$(( WARMUP * 8000 ))
 PORT=${PORT:-5077}
 JAR=target/coinpurse.jar
 command -v wrk >/dev/null || { echo "bench: wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -35,7 +37,7 @@ rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server_pid/status"; 
 
 ./run.sh --help >/dev/null               # builds the jar if it is missing or stale
 echo "bench: preparing $EVENTS signed events..." >&2
-tool events "$work/warm" warm 20000 2 "$STRIPE_WEBHOOK_SECRET"
+tool events "$work/warm" warm "$WARM_EVENTS" 2 "$STRIPE_WEBHOOK_SECRET"
 tool events "$work/events" bench "$EVENTS" 2 "$STRIPE_WEBHOOK_SECRET"
 fsync_rate=$(tool fsync "$work" 3)
 
@@ -47,17 +49,21 @@ if [ ! -f target/coinpurse.jsa ] || [ target/coinpurse.jar -nt target/coinpurse.
   server_pid=$!
   until curl -sf -o /dev/null "$base/health"; do
     kill -0 "$server_pid" 2>/dev/null || { cat "$work/training.log" >&2; exit 1; }
+    sleep 0.01
   done
   curl -sf -o /dev/null "$base/api/payment/packages"
   kill "$server_pid"; wait "$server_pid" || true
   server_pid=""
 fi
 
+# Polls every 10 ms: a loop of curl processes without a pause would take one of the two cores
+# from the server whose start it times.
 started=$(date +%s%N)
 ./run.sh serve >"$work/server.log" 2>&1 &
 server_pid=$!
 until curl -sf -o /dev/null "$base/health"; do
   kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+  sleep 0.01
 done
 startup_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 sleep 1
@@ -69,8 +75,8 @@ curl -sf -o /dev/null -X POST -H "Stripe-Signature: $seed_signature" -H "Content
 token=$(./run.sh token bench-status 2>/dev/null)
 
 echo "bench: warming up..." >&2
-wrk -t2 -c16 -d5s -s bench/webhook.lua "$base" -- "$work/warm" >/dev/null
-wrk -t2 -c32 -d5s -H "Authorization: Bearer $token" "$base/api/payment/status/cs_seed" >/dev/null
+wrk -t2 -c16 -d"${WARMUP}s" -s bench/webhook.lua "$base" -- "$work/warm" >/dev/null
+wrk -t2 -c32 -d"${WARMUP}s" -H "Authorization: Bearer $token" "$base/api/payment/status/cs_seed" >/dev/null
 
 echo "bench: webhooks, 16 connections, ${DURATION}s..." >&2
 wrk -t2 -c16 -d"${DURATION}s" --latency -s bench/webhook.lua "$base" -- "$work/events" >"$work/webhooks.txt"

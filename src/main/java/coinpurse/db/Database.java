@@ -29,6 +29,7 @@ public final class Database implements AutoCloseable {
     private static final int BUSY_TIMEOUT_MS = 10_000;
     private static final int POOL_SIZE = 8;
     private static final int STATEMENTS_PER_CONNECTION = 64;
+    private static final int PAGE_CACHE_KIB = 1024;
     /** SQLite's primary result codes of a write that storage refused: READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB. */
     private static final Set<Integer> STORAGE_FAULTS = Set.of(8, 10, 11, 13, 14, 26);
     private static final int PRIMARY_CODE_MASK = 0xff;
@@ -56,6 +57,9 @@ public final class Database implements AutoCloseable {
         sqlite.enforceForeignKeys(true);
         sqlite.setBusyTimeout(BUSY_TIMEOUT_MS);
         sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        // SQLite's own page cache, per connection (its default is 2 MiB): the OS caches the file too,
+        // so a smaller one costs a read call on a miss, and saves memory on a small VPS.
+        sqlite.setCacheSize(-PAGE_CACHE_KIB);
 
         BasicDataSource dataSource = new BasicDataSource();
         dataSource.setDriver(new JDBC());
