@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-20}
 EVENTS=${EVENTS:-200000}            # distinct events available to the webhook phase
-WARMUP=${WARMUP:-10}                # seconds of each load before it is measured, for the JIT
+WARMUP=${WARMUP:-15}                # seconds of each load before it is measured, for the JIT
 WARM_EVENTS=$(( WARMUP * 8000 ))
 PORT=${PORT:-5077}
 JAR=target/coinpurse.jar
