@@ -13,16 +13,17 @@ public final class PaymentSessions {
             s.session_id, s.user_id, s.package_id, s.amount_cents, s.currency, s.coins, s.bonus, s.status, \
             s.payment_intent, s.created_at""";
     private static final String FIND = "SELECT " + SESSION_COLUMNS + " FROM payment_sessions s WHERE s.session_id = ?";
-    private static final String FIND_WITH_BALANCE = "SELECT " + SESSION_COLUMNS + """
-            , u.balance FROM payment_sessions s LEFT JOIN users u ON u.id = s.user_id
+    private static final String FIND_STANDING = """
+            SELECT s.user_id, s.status, s.coins + s.bonus, u.balance
+            FROM payment_sessions s LEFT JOIN users u ON u.id = s.user_id
             WHERE s.session_id = ?""";
     private static final String FIND_BY_PAYMENT_INTENT = "SELECT " + SESSION_COLUMNS + """
             , s.amount_refunded, s.coins_reversed, s.dispute_status
             FROM payment_sessions s WHERE s.payment_intent = ?
             ORDER BY s.created_at, s.session_id LIMIT 1""";
 
-    /** A session and its owner's balance as they stood together. */
-    public record WithBalance(PaymentSession session, long ownerBalance) {}
+    /** What the status route tells of a session: whose it is, its status, its coins and its owner's balance. */
+    public record Standing(String userId, SessionStatus status, long coinsTotal, long ownerBalance) {}
 
     public void insert(Connection connection, PaymentSession session) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
@@ -53,12 +54,15 @@ public final class PaymentSessions {
         }
     }
 
-    /** The session with its owner's balance, read by one statement (so from one snapshot). */
-    public Optional<WithBalance> findWithBalance(Connection connection, String sessionId) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(FIND_WITH_BALANCE)) {
+    /** The session's standing with its owner's balance, read by one statement (so from one snapshot). */
+    public Optional<Standing> findStanding(Connection connection, String sessionId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(FIND_STANDING)) {
             query.setString(1, sessionId);
             try (ResultSet row = query.executeQuery()) {
-                return row.next() ? Optional.of(new WithBalance(sessionOf(row), row.getLong(11))) : Optional.empty();
+                return row.next()
+                        ? Optional.of(new Standing(row.getString(1), SessionStatus.of(row.getString(2)),
+                                row.getLong(3), row.getLong(4)))
+                        : Optional.empty();
             }
         }
     }

@@ -52,15 +52,13 @@ public final class StatusController {
     /** The user's own session as it stands, with their balance once it is completed: one read. */
     private Answer answer(String userId, String sessionId) {
         return db.read(connection -> {
-            PaymentSessions.WithBalance found = sessions.findWithBalance(connection, sessionId)
-                    .filter(it -> it.session().userId().equals(userId))
+            PaymentSessions.Standing found = sessions.findStanding(connection, sessionId)
+                    .filter(it -> it.userId().equals(userId))
                     .orElseThrow(() -> ApiException.notFound("No payment session " + sessionId + " for you."));
-            PaymentSession session = found.session();
-            if (session.status() != SessionStatus.COMPLETED) {
-                return new Answer(session.status().value(), session.sessionId(), null, null);
+            if (found.status() != SessionStatus.COMPLETED) {
+                return new Answer(found.status().value(), sessionId, null, null);
             }
-            return new Answer(session.status().value(), session.sessionId(), session.coinsTotal(),
-                    found.ownerBalance());
+            return new Answer(found.status().value(), sessionId, found.coinsTotal(), found.ownerBalance());
         });
     }
 
