@@ -70,7 +70,8 @@ public class BenchTool {
                 + "\"mode\":\"payment\",\"status\":\"complete\",\"payment_status\":\"paid\","
                 + "\"amount_total\":1999,\"currency\":\"usd\",\"client_reference_id\":\"" + userId + "\","
                 + "\"payment_intent\":\"pi_" + sessionId + "\",\"metadata\":{\"user_id\":\"" + userId + "\","
-                + "\"package_id\":\"popular\",\"coins\":\"500\",\"bonus\":\"50\"}}}}";
+                + "\"package_id\":\"popular\",\"coins\":\"500\",\"bonus\":\"50\","
+                + "\"coinpurse_instance\":\"bench\"}}}}";
     }
 
     private static String sign(Mac mac, long timestamp, String body) {

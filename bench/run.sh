@@ -30,6 +30,8 @@ trap cleanup EXIT
 export SERVER_HOST=127.0.0.1 SERVER_PORT=$PORT DB_PATH=$work/db/coinpurse.db
 export STRIPE_WEBHOOK_SECRET=whsec_bench_secret_for_local_measurements
 export AUTH_JWT_SECRET=bench-jwt-secret-long-enough-for-hs256-0123456789
+# The made-up sessions name this deployment, so that the server records them from their metadata.
+export APP_INSTANCE_ID=bench
 unset STRIPE_SECRET_KEY STRIPE_API_BASE INTERNAL_API_KEY
 base=http://127.0.0.1:$PORT
 tool() { java -cp "$JAR" bench/BenchTool.java "$@"; }

@@ -13,8 +13,10 @@ import coinpurse.payment.PackageCatalog;
 import coinpurse.payment.PaymentSessions;
 import coinpurse.payment.ProcessedEvents;
 import coinpurse.payment.RedirectUrls;
+import coinpurse.payment.ReversalRecords;
 import coinpurse.payment.Reversals;
 import coinpurse.payment.StatusController;
+import coinpurse.payment.StripeEventHandler;
 import coinpurse.payment.StripePollThrottle;
 import coinpurse.payment.WebhookController;
 import coinpurse.stripe.WebhookVerifier;
@@ -61,18 +63,20 @@ public final class App {
         Ledger ledger = new Ledger();
         PaymentSessions sessions = new PaymentSessions();
         PackageCatalog catalog = new PackageCatalog(config.packages());
-        Fulfilment fulfilment = new Fulfilment(sessions, ledger, catalog);
+        Reversals reversals = new Reversals(sessions, new ReversalRecords(), ledger);
+        Fulfilment fulfilment = new Fulfilment(sessions, ledger, catalog, reversals, deps.instanceId());
 
         HealthController health = new HealthController(deps.db(), deps.stripe().isPresent());
         CheckoutController checkout = new CheckoutController(deps.stripe(), auth,
                 catalog, new RedirectUrls(config.allowedRedirectOrigins()),
                 config.successUrl(), config.cancelUrl(),
                 new CheckoutRateLimiter(config.checkoutPerMinute(), deps.clock()),
-                deps.db(), sessions, ledger, json);
+                deps.db(), sessions, ledger, json, deps.instanceId());
         StatusController status = new StatusController(auth, deps.db(), sessions, fulfilment,
                 deps.stripe(), new StripePollThrottle(STRIPE_POLL_INTERVAL, deps.clock()));
         WebhookController webhook = new WebhookController(new WebhookVerifier(config.stripeWebhookSecrets()),
-                json, deps.db(), new ProcessedEvents(), fulfilment, new Reversals(sessions, ledger));
+                json, deps.db(), new StripeEventHandler(new ProcessedEvents(), fulfilment, reversals,
+                        config.stripeLivemode()));
         WalletController wallet = new WalletController(auth, deps.db(), ledger);
         InternalWalletController internalWallet = new InternalWalletController(
                 new InternalAuth(config.internalApiKey()), json, new Wallet(deps.db(), ledger, new WalletOperations()));

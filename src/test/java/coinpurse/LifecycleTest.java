@@ -72,6 +72,7 @@ class LifecycleTest {
                 CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newHttpClient().sendAsync(
                         HttpRequest.newBuilder(URI.create(server.url("/api/payment/create-checkout-session")))
                                 .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"package_id\": \"popular\"}"))
                                 .timeout(Duration.ofSeconds(30))
                                 .build(),

@@ -5,11 +5,17 @@ import coinpurse.config.ConfigException;
 import coinpurse.db.Database;
 import coinpurse.db.DatabaseException;
 import coinpurse.payment.Fulfilment;
+import coinpurse.payment.InstanceId;
 import coinpurse.payment.PackageCatalog;
 import coinpurse.payment.PaymentSessions;
+import coinpurse.payment.ProcessedEvents;
 import coinpurse.payment.Reconciler;
 import coinpurse.payment.Reconciler.Change;
+import coinpurse.payment.Reconciler.EventSummary;
 import coinpurse.payment.Reconciler.Summary;
+import coinpurse.payment.ReversalRecords;
+import coinpurse.payment.Reversals;
+import coinpurse.payment.StripeEventHandler;
 import coinpurse.stripe.StripeFailureException;
 import coinpurse.stripe.StripeGateway;
 import coinpurse.wallet.Ledger;
@@ -26,11 +32,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Asks Stripe for the Checkout Sessions of a recent window and fulfils the paid ones that no
- * webhook completed here. Safe to run while the server serves, and as often as wanted.
+ * Asks Stripe for the events and Checkout Sessions of a recent window: replays the events that
+ * never reached the webhook, then fulfils the paid sessions that nothing completed here. Safe to
+ * run while the server serves, and as often as wanted.
  */
 @Command(name = "reconcile", mixinStandardHelpOptions = true,
-        description = "Fulfil paid Checkout Sessions whose webhook never arrived, and mark expired ones.")
+        description = "Replay Stripe events that never arrived, fulfil paid Checkout Sessions whose webhook never"
+                + " came, and mark expired ones.")
 public final class ReconcileCommand implements Callable<Integer> {
     private static final String AGAIN = " (what was done before stays done; running it again is safe)";
 
@@ -41,7 +49,8 @@ public final class ReconcileCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--since", paramLabel = "DURATION", defaultValue = "72h", converter = DurationConverter.class,
-            description = "Check sessions created this long ago or later: 72h, 30m, 7d or PT72H (default 72h).")
+            description = "Check events and sessions created this long ago or later: 72h, 30m, 7d or PT72H"
+                    + " (default 72h; Stripe keeps events for 30 days).")
     Duration since;
 
     @Option(names = "--dry-run", description = "Print what would change; write nothing.")
@@ -59,12 +68,22 @@ public final class ReconcileCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Instant from = Instant.now().minus(since).truncatedTo(ChronoUnit.SECONDS);
-        out.println((dryRun ? "dry run: " : "") + "reconciling Checkout Sessions created since " + from);
+        out.println((dryRun ? "dry run: " : "") + "reconciling Stripe events and Checkout Sessions created since "
+                + from);
         out.flush();
         StripeGateway stripe = StripeGateway.create(key, config.stripeApiBase(), config.stripeTimeout());
         try (Database db = Database.open(config.dbPath())) {
-            PaymentSessions sessions = new PaymentSessions();
-            Reconciler reconciler = new Reconciler(db, sessions, new Fulfilment(sessions, new Ledger(), new PackageCatalog(config.packages())));
+            Reconciler reconciler = reconciler(config, db);
+            EventSummary events = reconciler.replay(
+                    stripe.listEvents(from, StripeEventHandler.HANDLED_TYPES), dryRun, replayed -> {
+                        out.println((dryRun ? "would replay " : "replayed ") + replayed.eventId() + " "
+                                + replayed.type() + ": " + replayed.result().label() + " ("
+                                + replayed.result().detail() + ")");
+                        out.flush();
+                    });
+            out.println((dryRun ? "dry run: " : "") + "listed " + events.listed() + " events: " + events.replayed()
+                    + (dryRun ? " to replay, " : " replayed, ") + events.handledBefore() + " handled before");
+            out.flush();
             Summary summary = reconciler.reconcile(stripe.listCheckoutSessions(from), dryRun, change -> {
                 String line = describe(change);
                 if (line != null) {
@@ -80,6 +99,17 @@ public final class ReconcileCommand implements Callable<Integer> {
         } catch (DatabaseException e) {
             return fail("database failed: " + e.getMessage() + ": " + rootMessage(e) + AGAIN);
         }
+    }
+
+    /** The webhook's own wiring, on this command's database. */
+    private static Reconciler reconciler(Config config, Database db) {
+        PaymentSessions sessions = new PaymentSessions();
+        Ledger ledger = new Ledger();
+        Reversals reversals = new Reversals(sessions, new ReversalRecords(), ledger);
+        Fulfilment fulfilment = new Fulfilment(sessions, ledger, new PackageCatalog(config.packages()), reversals,
+                InstanceId.resolve(config.instanceId(), db));
+        return new Reconciler(db, sessions, fulfilment,
+                new StripeEventHandler(new ProcessedEvents(), fulfilment, reversals, config.stripeLivemode()));
     }
 
     private String describe(Change change) {

@@ -3,6 +3,9 @@ package coinpurse.cli;
 import coinpurse.App;
 import coinpurse.AppDeps;
 import coinpurse.config.Config;
+import coinpurse.payment.PackageCatalog;
+import coinpurse.payment.PriceCheck;
+import coinpurse.stripe.StripeFailureException;
 import io.javalin.Javalin;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -30,10 +33,25 @@ public final class ServeCommand implements Callable<Integer> {
             log.info("database closed");
         }, "coinpurse-shutdown"));
         app.start();
+        deps.stripe().ifPresent(stripe -> checkPricesInBackground(new PriceCheck(stripe,
+                new PackageCatalog(config.packages()))));
         log.info("coinpurse serving on http://{}:{} (database {}, Stripe {}, {} webhook secret(s))",
                 config.serverHost(), app.port(), config.dbPath().toAbsolutePath(),
                 deps.stripe().isPresent() ? "configured" : "NOT configured: payment routes answer 503",
                 config.stripeWebhookSecrets().size());
         return 0;
+    }
+
+    /** Asks Stripe after the server listens, so that a slow Stripe never delays the start. */
+    private static void checkPricesInBackground(PriceCheck check) {
+        Thread thread = new Thread(() -> {
+            try {
+                check.problems().forEach(problem -> log.error("{}", problem));
+            } catch (StripeFailureException e) {
+                log.warn("could not check the packages' Stripe Prices: {}", e.getMessage());
+            }
+        }, "coinpurse-price-check");
+        thread.setDaemon(true);
+        thread.start();
     }
 }

@@ -22,6 +22,7 @@ public record Config(
         String cancelUrl,
         List<String> corsAllowedOrigins,
         Optional<String> internalApiKey,
+        Optional<String> instanceId,
         int checkoutPerMinute,
         List<CoinPackage> packages) {
 
@@ -32,10 +33,15 @@ public record Config(
         packages = List.copyOf(packages);
     }
 
+    /** True for a live-mode key ({@code sk_live_}, {@code rk_live_}); empty without a key. */
+    public Optional<Boolean> stripeLivemode() {
+        return stripeSecretKey.map(key -> key.startsWith("sk_live_") || key.startsWith("rk_live_"));
+    }
+
     /** The same settings listening on {@code port} (0: any free port, for tests). */
     public Config withServerPort(int port) {
         return new Config(serverHost, port, dbPath, stripeSecretKey, stripeWebhookSecrets, stripeApiBase,
                 stripeTimeout, jwtSecret, cookieName, allowedRedirectOrigins, successUrl, cancelUrl,
-                corsAllowedOrigins, internalApiKey, checkoutPerMinute, packages);
+                corsAllowedOrigins, internalApiKey, instanceId, checkoutPerMinute, packages);
     }
 }

@@ -50,7 +50,7 @@ public final class ConfigLoader {
             "stripe.secret_key", "stripe.webhook_secret", "stripe.api_base", "stripe.timeout_seconds",
             "auth.jwt_secret", "auth.cookie_name",
             "app.allowed_redirect_origins", "app.success_url", "app.cancel_url",
-            "cors.allowed_origins", "internal.api_key", "ratelimit.checkout_per_minute");
+            "cors.allowed_origins", "internal.api_key", "app.instance_id", "ratelimit.checkout_per_minute");
     private static final List<String> PACKAGE_FIELDS =
             List.of("coins", "bonus", "price_usd", "name", "currency", "stripe_price_id");
 
@@ -64,6 +64,7 @@ public final class ConfigLoader {
     private static final Pattern DECIMAL = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
     private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern STRIPE_KEY = Pattern.compile("[A-Za-z0-9_]+");
+    private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     private static final List<String> STRIPE_KEY_PREFIXES =
             List.of("sk_test_", "sk_live_", "rk_test_", "rk_live_");
     private static final int MIN_JWT_SECRET_BYTES = 32;
@@ -106,6 +107,7 @@ public final class ConfigLoader {
                 redirectUrl(s, "app.cancel_url", DEFAULT_CANCEL_URL, redirectOrigins),
                 origins(s, "cors.allowed_origins"),
                 internalApiKey(s, "internal.api_key"),
+                instanceId(s, "app.instance_id"),
                 positiveInt(s, "ratelimit.checkout_per_minute", 10),
                 packages(s));
     }
@@ -429,6 +431,16 @@ public final class ConfigLoader {
             if (secret.length() < MIN_INTERNAL_API_KEY_LENGTH) {
                 throw s.error(key, "is too short: use at least " + MIN_INTERNAL_API_KEY_LENGTH
                         + " characters (make one with: openssl rand -hex 32)");
+            }
+        });
+        return value;
+    }
+
+    private static Optional<String> instanceId(Settings s, String key) {
+        Optional<String> value = s.get(key);
+        value.ifPresent(id -> {
+            if (!INSTANCE_ID.matcher(id).matches()) {
+                throw s.error(key, "\"" + id + "\" is not an instance id: use 1-64 letters, digits, '_', '-', '.' or ':'");
             }
         });
         return value;

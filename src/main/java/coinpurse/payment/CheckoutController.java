@@ -8,6 +8,7 @@ import coinpurse.http.JsonBodies;
 import coinpurse.http.TooManyRequestsException;
 import coinpurse.stripe.CheckoutSessionData;
 import coinpurse.stripe.NewCheckoutSession;
+import coinpurse.stripe.StripeFailureException;
 import coinpurse.stripe.StripeGateway;
 import coinpurse.wallet.Ledger;
 import io.javalin.http.Context;
@@ -35,11 +36,12 @@ public final class CheckoutController {
     private final PaymentSessions sessions;
     private final Ledger ledger;
     private final JsonBodies json;
+    private final String instanceId;
 
     public CheckoutController(Optional<StripeGateway> stripe, UserAuth auth, PackageCatalog catalog,
             RedirectUrls redirects, String defaultSuccessUrl, String defaultCancelUrl,
             CheckoutRateLimiter rateLimiter, Database db, PaymentSessions sessions, Ledger ledger,
-            JsonBodies json) {
+            JsonBodies json, String instanceId) {
         this.stripe = stripe;
         this.auth = auth;
         this.catalog = catalog;
@@ -51,6 +53,7 @@ public final class CheckoutController {
         this.sessions = sessions;
         this.ledger = ledger;
         this.json = json;
+        this.instanceId = instanceId;
     }
 
     public void packages(Context ctx) {
@@ -68,7 +71,8 @@ public final class CheckoutController {
 
         CoinPackage pack = request.coinPackage();
         CheckoutSessionData created = gateway.createCheckoutSession(
-                new NewCheckoutSession(userId, pack, successUrl, cancelUrl));
+                new NewCheckoutSession(userId, pack, successUrl, cancelUrl, instanceId));
+        refuseIfPricedOtherwise(gateway, pack, created);
         db.inTransaction(connection -> {
             ledger.ensureUser(connection, userId);
             sessions.insert(connection, new PaymentSession(created.id(), userId, pack.id(), pack.priceCents(),
@@ -79,6 +83,30 @@ public final class CheckoutController {
         log.info("checkout session={} user={} package={} amount={} {}", created.id(), userId, pack.id(),
                 pack.priceCents(), pack.currency());
         ctx.json(new Answer(created.id(), created.url()));
+    }
+
+    /**
+     * A package sold at a Stripe Price is charged what that Price says, whatever the catalog says:
+     * a session that would charge another amount is closed before anyone can pay it, and nothing is
+     * recorded (else the payment would be refused as a mismatch and its coins never credited).
+     */
+    private static void refuseIfPricedOtherwise(StripeGateway gateway, CoinPackage pack, CheckoutSessionData created) {
+        boolean matches = created.amountTotal() != null && created.amountTotal() == pack.priceCents()
+                && pack.currency().equalsIgnoreCase(created.currency());
+        if (matches) {
+            return;
+        }
+        log.error("package {} is misconfigured: Stripe would charge {} {} for session {} but the catalog says {} {};"
+                + " the session is expired", pack.id(), created.amountTotal(), created.currency(), created.id(),
+                pack.priceCents(), pack.currency());
+        try {
+            gateway.expireCheckoutSession(created.id());
+        } catch (StripeFailureException e) {
+            log.error("could not expire session {}; it expires by itself within 24 hours", created.id(), e);
+        }
+        throw new ApiException(502, "package_misconfigured", "Package '" + pack.id() + "' is misconfigured: its"
+                + " Stripe Price does not charge the catalog's " + Money.fromCents(pack.priceCents()).toPlainString()
+                + " " + pack.currency() + ". Nothing was charged.");
     }
 
     private void tooManyRequests(Duration retryAfter) {

@@ -3,6 +3,7 @@ package coinpurse.payment;
 import coinpurse.db.Timestamps;
 import coinpurse.payment.FulfilmentResult.Outcome;
 import coinpurse.stripe.CheckoutSessionData;
+import coinpurse.stripe.StripeGateway;
 import coinpurse.wallet.DuplicateLedgerEntryException;
 import coinpurse.wallet.Ledger;
 import java.sql.Connection;
@@ -21,19 +22,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class Fulfilment {
     public static final String PURCHASE = "purchase";
-    private static final String UNRECORDABLE =
-            "unknown session whose metadata is missing or does not match a package of the catalog";
+    private static final String UNRECORDABLE = "unknown session that is not this deployment's, or whose"
+            + " metadata is missing or does not match a package of the catalog";
     private static final Logger log = LoggerFactory.getLogger(Fulfilment.class);
 
     private final PaymentSessions sessions;
     private final Ledger ledger;
 
     private final PackageCatalog catalog;
+    private final Reversals reversals;
+    private final String instanceId;
 
-    public Fulfilment(PaymentSessions sessions, Ledger ledger, PackageCatalog catalog) {
+    public Fulfilment(PaymentSessions sessions, Ledger ledger, PackageCatalog catalog, Reversals reversals,
+            String instanceId) {
         this.sessions = sessions;
         this.ledger = ledger;
         this.catalog = catalog;
+        this.reversals = reversals;
+        this.instanceId = instanceId;
     }
 
     /** Credits a paid session's coins once; anything else about it is answered, not changed. */
@@ -60,8 +66,18 @@ public final class Fulfilment {
             return FulfilmentResult.of(Outcome.ALREADY_DONE, "purchase already in the ledger");
         }
         sessions.markCompleted(connection, session.sessionId(), paid.paymentIntent());
-        return FulfilmentResult.of(Outcome.CREDITED, session.coinsTotal() + " coins to user " + session.userId()
-                + (known.get().recordedNow() ? "; the session was unknown here and was recorded from its metadata" : ""));
+        String credited = session.coinsTotal() + " coins to user " + session.userId()
+                + (known.get().recordedNow() ? "; the session was unknown here and was recorded from its metadata" : "");
+        if (paid.paymentIntent() == null) {
+            return FulfilmentResult.of(Outcome.CREDITED, credited);
+        }
+        // A refund or dispute that arrived before this credit is applied now, in the same transaction.
+        FulfilmentResult reversed = reversals.settleFulfilled(connection, paid.paymentIntent());
+        return FulfilmentResult.of(Outcome.CREDITED, switch (reversed.outcome()) {
+            case UPDATED -> credited + "; then " + reversed.detail();
+            case REJECTED -> credited + "; its refunds and disputes were not applied: " + reversed.detail();
+            default -> credited;
+        });
     }
 
     /** Moves a pending session to failed or expired; a completed one stays completed. */
@@ -107,10 +123,14 @@ public final class Fulfilment {
 
     /**
      * The session an unknown Checkout Session stands for, from the metadata coinpurse gave it,
-     * only when that metadata and the amount paid describe a package of the catalog exactly:
-     * a session made by anything else on the same Stripe account is not ours to credit.
+     * only when it names this deployment and that metadata and the amount paid describe a package
+     * of the catalog exactly: a session made by anything else on the same Stripe account (another
+     * deployment of coinpurse included) is not ours to credit.
      */
     private Optional<PaymentSession> fromMetadata(CheckoutSessionData data) {
+        if (!isThisDeployments(data)) {
+            return Optional.empty();
+        }
         String userId = data.metadata().getOrDefault("user_id", data.clientReferenceId());
         Optional<CoinPackage> pack = Optional.ofNullable(data.metadata().get("package_id")).flatMap(catalog::byId);
         Optional<Long> coins = wholeNumber(data.metadata().get("coins"));
@@ -129,6 +149,11 @@ public final class Fulfilment {
         }
         return Optional.of(new PaymentSession(data.id(), userId, p.id(), p.priceCents(), p.currency(),
                 p.coins(), p.bonus(), SessionStatus.PENDING, null, Timestamps.now()));
+    }
+
+    /** True when the session's metadata names this deployment as its creator. */
+    public boolean isThisDeployments(CheckoutSessionData data) {
+        return instanceId.equals(data.metadata().get(StripeGateway.INSTANCE_METADATA_KEY));
     }
 
     private static Optional<Long> wholeNumber(String text) {

@@ -16,6 +16,11 @@ public record FulfilmentResult(Outcome outcome, String detail) {
          * dispute took coins back or gave them back (the detail says which and how many).
          */
         UPDATED,
+        /**
+         * A refund or dispute of a payment with no fulfilled purchase here (yet): kept, and
+         * applied if its purchase is fulfilled later.
+         */
+        KEPT,
         /** Nothing to do for this event. */
         IGNORED,
         /** The event contradicts what we recorded; nothing was changed. */

@@ -1,16 +1,19 @@
 package coinpurse.payment;
 
 import coinpurse.db.Database;
+import coinpurse.db.SqlWork;
 import coinpurse.payment.FulfilmentResult.Outcome;
 import coinpurse.stripe.CheckoutSessionData;
+import coinpurse.stripe.StripeEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Brings local sessions in line with what Stripe's API says about them, for the webhooks that
- * never arrived: a paid session not yet completed here is fulfilled through {@link Fulfilment}
+ * Brings local state in line with what Stripe's API says, for the webhooks that never arrived.
+ * Missed events are replayed through {@link StripeEventHandler}, exactly as the webhook handles
+ * them and at most once per event id. Then, per session: a paid session not yet completed here is fulfilled through {@link Fulfilment}
  * (the webhook's own function, so it is recorded if unknown, amount-checked, and credited once),
  * and an expired one still pending here is closed as expired. Nothing else is touched.
  *
@@ -49,14 +52,43 @@ public final class Reconciler {
         }
     }
 
+    /** One missed event that was (or, in a dry run, would be) applied, and what it did. */
+    public record Replayed(String eventId, String type, FulfilmentResult result) {}
+
+    /** The counts of one replay: events listed by Stripe, of them replayed now, and handled before. */
+    public record EventSummary(int listed, int replayed, int handledBefore) {}
+
     private final Database db;
     private final PaymentSessions sessions;
     private final Fulfilment fulfilment;
+    private final StripeEventHandler events;
 
-    public Reconciler(Database db, PaymentSessions sessions, Fulfilment fulfilment) {
+    public Reconciler(Database db, PaymentSessions sessions, Fulfilment fulfilment, StripeEventHandler events) {
         this.db = db;
         this.sessions = sessions;
         this.fulfilment = fulfilment;
+        this.events = events;
+    }
+
+    /**
+     * Applies each event of {@code fromStripe} that was never handled here, each in its own
+     * transaction (committed, or rolled back in a dry run) through the webhook's own handler,
+     * telling {@code onEach} about each one applied. Running it again changes nothing.
+     */
+    public EventSummary replay(Iterable<StripeEvent> fromStripe, boolean dryRun, Consumer<Replayed> onEach) {
+        int listed = 0;
+        int replayed = 0;
+        for (StripeEvent event : fromStripe) {
+            listed++;
+            if (db.read(connection -> events.wasHandled(connection, event.id()))) {
+                continue;
+            }
+            SqlWork<FulfilmentResult> work = connection -> events.handleOnce(connection, event);
+            FulfilmentResult result = dryRun ? db.inRolledBackTransaction(work) : db.inTransaction(work);
+            replayed++;
+            onEach.accept(new Replayed(event.id(), event.type(), result));
+        }
+        return new EventSummary(listed, replayed, listed - replayed);
     }
 
     /**
@@ -89,6 +121,9 @@ public final class Reconciler {
             if (local.isEmpty() && !stripe.metadata().containsKey("package_id")) {
                 return Optional.of("not a coinpurse session");
             }
+            if (local.isEmpty() && !fulfilment.isThisDeployments(stripe)) {
+                return Optional.of("another deployment's session");
+            }
             boolean credited = local.isPresent() && (local.get().status() == SessionStatus.COMPLETED
                     || local.get().status() == SessionStatus.REFUNDED);
             return credited ? Optional.of("already " + here) : Optional.empty();
@@ -108,7 +143,7 @@ public final class Reconciler {
                     yield Change.credited(stripe.id(), credited.userId(), credited.coinsTotal());
                 }
                 case REJECTED -> Change.of(Action.REJECTED, stripe.id(), result.detail());
-                case ALREADY_DONE, UPDATED, IGNORED -> Change.of(Action.UNCHANGED, stripe.id(), result.detail());
+                case ALREADY_DONE, UPDATED, KEPT, IGNORED -> Change.of(Action.UNCHANGED, stripe.id(), result.detail());
             };
         }
         FulfilmentResult result = fulfilment.close(connection, stripe, SessionStatus.EXPIRED);

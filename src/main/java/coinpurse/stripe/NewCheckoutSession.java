@@ -7,4 +7,5 @@ public record NewCheckoutSession(
         String userId,
         CoinPackage coinPackage,
         String successUrl,
-        String cancelUrl) {}
+        String cancelUrl,
+        String instanceId) {}

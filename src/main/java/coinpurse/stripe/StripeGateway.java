@@ -1,22 +1,36 @@
 package coinpurse.stripe;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
+import com.stripe.model.Event;
+import com.stripe.model.Price;
 import com.stripe.model.checkout.Session;
+import com.stripe.param.EventListParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import com.stripe.param.checkout.SessionCreateParams.LineItem;
 import com.stripe.param.checkout.SessionCreateParams.LineItem.PriceData;
 import com.stripe.param.checkout.SessionListParams;
 import coinpurse.payment.CoinPackage;
 import java.time.Duration;
-import java.util.Optional;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
-/** coinpurse's narrow door to Stripe's API: create, look up and list Checkout Sessions. */
+/**
+ * coinpurse's narrow door to Stripe's API: create, look up, expire and list Checkout Sessions,
+ * read Prices, and list recent events.
+ */
 public final class StripeGateway {
+    /** The metadata key naming the deployment that created a session (and its payment intent). */
+    public static final String INSTANCE_METADATA_KEY = "coinpurse_instance";
     /** Stripe's largest page: fewest round trips when listing. */
     private static final long LIST_PAGE_SIZE = 100;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StripeClient client;
 
@@ -42,21 +56,46 @@ public final class StripeGateway {
 
     public CheckoutSessionData createCheckoutSession(NewCheckoutSession request) {
         CoinPackage pack = request.coinPackage();
+        // The same metadata on the session and on its payment intent (so on what the Dashboard shows).
+        Map<String, String> metadata = Map.of(
+                "user_id", request.userId(),
+                "package_id", pack.id(),
+                "coins", Long.toString(pack.coins()),
+                "bonus", Long.toString(pack.bonus()),
+                INSTANCE_METADATA_KEY, request.instanceId());
         SessionCreateParams params = SessionCreateParams.builder()
                 .setMode(SessionCreateParams.Mode.PAYMENT)
                 .setSuccessUrl(request.successUrl())
                 .setCancelUrl(request.cancelUrl())
                 .setClientReferenceId(request.userId())
-                .putMetadata("user_id", request.userId())
-                .putMetadata("package_id", pack.id())
-                .putMetadata("coins", Long.toString(pack.coins()))
-                .putMetadata("bonus", Long.toString(pack.bonus()))
+                .putAllMetadata(metadata)
+                .setPaymentIntentData(SessionCreateParams.PaymentIntentData.builder()
+                        .putAllMetadata(metadata)
+                        .build())
                 .addLineItem(lineItemFor(pack))
                 .build();
         try {
             return toData(client.v1().checkout().sessions().create(params));
         } catch (StripeException | RuntimeException e) {
             throw new StripeFailureException("creating a Checkout Session failed", e);
+        }
+    }
+
+    /** Closes an open session, so that nobody can pay it any more. */
+    public CheckoutSessionData expireCheckoutSession(String sessionId) {
+        try {
+            return toData(client.v1().checkout().sessions().expire(sessionId));
+        } catch (StripeException | RuntimeException e) {
+            throw new StripeFailureException("expiring Checkout Session " + sessionId + " failed", e);
+        }
+    }
+
+    public StripePrice retrievePrice(String priceId) {
+        try {
+            Price price = client.v1().prices().retrieve(priceId);
+            return new StripePrice(price.getId(), price.getUnitAmount(), price.getCurrency());
+        } catch (StripeException | RuntimeException e) {
+            throw new StripeFailureException("retrieving Price " + priceId + " failed", e);
         }
     }
 
@@ -78,32 +117,75 @@ public final class StripeGateway {
                 .setCreated(SessionListParams.Created.builder().setGte(since.getEpochSecond()).build())
                 .setLimit(LIST_PAGE_SIZE)
                 .build();
-        Iterable<Session> pages;
+        return paged("Checkout Sessions", () -> client.v1().checkout().sessions().list(params).autoPagingIterable(),
+                StripeGateway::toData);
+    }
+
+    /**
+     * Every event of {@code types} created at or after {@code since} (Stripe keeps 30 days),
+     * newest first, read from its JSON like a webhook's, paged as {@link #listCheckoutSessions}.
+     */
+    public Iterable<StripeEvent> listEvents(Instant since, List<String> types) {
+        EventListParams params = EventListParams.builder()
+                .setCreated(EventListParams.Created.builder().setGte(since.getEpochSecond()).build())
+                .addAllType(types)
+                .setLimit(LIST_PAGE_SIZE)
+                .build();
+        return paged("events", () -> client.v1().events().list(params).autoPagingIterable(), StripeGateway::toEvent);
+    }
+
+    private interface FirstPage<T> {
+        Iterable<T> fetch() throws StripeException;
+    }
+
+    private static <T, R> Iterable<R> paged(String what, FirstPage<T> firstPage, Function<T, R> convert) {
+        Iterable<T> pages;
         try {
-            pages = client.v1().checkout().sessions().list(params).autoPagingIterable();
+            pages = firstPage.fetch();
         } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("listing Checkout Sessions failed", e);
+            throw new StripeFailureException("listing " + what + " failed", e);
         }
         return () -> {
-            Iterator<Session> sessions = pages.iterator();
+            Iterator<T> items = pages.iterator();
             return new Iterator<>() {
                 @Override
                 public boolean hasNext() {
-                    return sessions.hasNext();
+                    try {
+                        return items.hasNext();
+                    } catch (RuntimeException e) {
+                        throw laterPageFailed(what, e);
+                    }
                 }
 
                 @Override
-                public CheckoutSessionData next() {
+                public R next() {
                     try {
-                        return toData(sessions.next());
+                        return convert.apply(items.next());
                     } catch (RuntimeException e) {
-                        // stripe-java wraps a failed next page in a bare RuntimeException.
-                        throw new StripeFailureException("listing Checkout Sessions failed on a later page",
-                                e.getCause() instanceof StripeException stripe ? stripe : e);
+                        throw laterPageFailed(what, e);
                     }
                 }
             };
         };
+    }
+
+    /** stripe-java wraps a failed next page in a bare RuntimeException. */
+    private static StripeFailureException laterPageFailed(String what, RuntimeException e) {
+        if (e instanceof StripeFailureException already) {
+            return already;
+        }
+        return new StripeFailureException("listing " + what + " failed on a later page",
+                e.getCause() instanceof StripeException stripe ? stripe : e);
+    }
+
+    private static StripeEvent toEvent(Event event) {
+        JsonNode object;
+        try {
+            object = JSON.readTree(event.getDataObjectDeserializer().getRawJson());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("event " + event.getId() + " has unreadable data", e);
+        }
+        return new StripeEvent(event.getId(), event.getType(), event.getLivemode(), object);
     }
 
     private static LineItem lineItemFor(CoinPackage pack) {

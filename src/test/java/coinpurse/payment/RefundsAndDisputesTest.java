@@ -157,7 +157,7 @@ class RefundsAndDisputesTest {
     }
 
     @Test
-    void aRefundOfAnUnknownPaymentIntentIsAcknowledgedIgnoredAndChangesNothing() {
+    void aRefundOfAnUnknownPaymentIntentIsAcknowledgedKeptAndChangesNothing() {
         Purchase purchase = buy("unknown-intent");
         long ledgerRows = countAll("coin_ledger");
         String refund = StripeEvents.event(StripeEvents.newEventId(), "charge.refunded",
@@ -170,8 +170,8 @@ class RefundsAndDisputesTest {
 
         assertAccepted(refundAnswer);
         assertAccepted(disputeAnswer);
-        assertEquals("ignored", outcomeOf(refund));
-        assertEquals("ignored", outcomeOf(dispute));
+        assertEquals("kept", outcomeOf(refund));
+        assertEquals("kept", outcomeOf(dispute));
         assertTrue(detailOf(refund).contains("pi_test_never_seen_here"), detailOf(refund));
         assertEquals(ledgerRows, countAll("coin_ledger"));
         assertEquals(COINS_TOTAL, server.storedBalance(purchase.user()));
@@ -359,9 +359,10 @@ class RefundsAndDisputesTest {
     }
 
     /** A {@code charge.dispute.*} event for the whole charge, shaped as Stripe sends it. */
+    /** An event of the one dispute these tests open on a payment (a second dispute has another id). */
     private static String disputeEvent(String type, String paymentIntent, String status) {
         ObjectNode dispute = JSON.createObjectNode()
-                .put("id", "du_test_" + UUID.randomUUID().toString().replace("-", ""))
+                .put("id", "dp_test_" + paymentIntent)
                 .put("object", "dispute")
                 .put("amount", PRICE_CENTS)
                 .put("charge", "ch_test_" + UUID.randomUUID().toString().replace("-", ""))

@@ -63,6 +63,8 @@ public final class ChildServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(env);
+        // The sessions of StripeEvents name the test instance, as a real server's own sessions name it.
+        builder.environment().putIfAbsent("APP_INSTANCE_ID", TestServer.INSTANCE_ID);
         builder.environment().put("SERVER_HOST", "127.0.0.1");
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         ChildServer child = new ChildServer(builder.start(), port, log);

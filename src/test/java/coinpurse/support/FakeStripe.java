@@ -4,9 +4,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -16,32 +18,57 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
- * A fake of Stripe's Checkout Sessions API on 127.0.0.1, for the real stripe-java client
+ * A fake of Stripe's API on 127.0.0.1, for the real stripe-java client
  * ({@code StripeClientBuilder.setApiBase(fake.apiBase())}) to talk to in tests.
  *
- * <p>Serves {@code POST /v1/checkout/sessions}, {@code GET /v1/checkout/sessions/{id}} and
- * {@code GET /v1/checkout/sessions} (list). All state sits behind this object's lock.
+ * <p>Serves {@code POST /v1/checkout/sessions}, {@code GET /v1/checkout/sessions/{id}},
+ * {@code GET /v1/checkout/sessions} (list), {@code POST /v1/checkout/sessions/{id}/expire},
+ * {@code GET /v1/prices/{id}}, {@code GET /v1/charges/{id}}, {@code GET /v1/refunds/{id}},
+ * {@code GET /v1/disputes/{id}}, {@code GET /v1/events} (list) and {@code GET /v1/events/{id}}.
+ *
+ * <p>Control methods drive a payment's money lifecycle (pay, refund, dispute); each emitted event
+ * is logged, listed by the Events API and returned as the JSON text to deliver to a webhook. The
+ * fake delivers nothing itself. All state sits behind this object's lock.
  */
 public final class FakeStripe implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SESSIONS = "/v1/checkout/sessions";
+    private static final String EVENTS = "/v1/events";
+    private static final String PI_METADATA = "payment_intent_data[metadata][";
+    private static final Set<String> OPEN_DISPUTE = Set.of("needs_response", "under_review");
+    private static final Set<String> OPEN_INQUIRY = Set.of("warning_needs_response", "warning_under_review");
+    private static final Pattern TYPES_KEY = Pattern.compile("types(\\[\\d*\\])?");
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, ObjectNode> sessions = new LinkedHashMap<>();
     private final Map<String, Integer> retrievals = new HashMap<>();
     private final Map<String, Price> prices = new HashMap<>();
+    private final Map<String, Integer> priceRetrievals = new HashMap<>();
+    private final Map<String, Map<String, String>> paymentIntentMetadata = new HashMap<>();
+    private final Map<String, ObjectNode> charges = new LinkedHashMap<>();
+    private final Map<String, String> chargeByPaymentIntent = new HashMap<>();
+    private final Map<String, ObjectNode> refunds = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> disputes = new LinkedHashMap<>();
+    private final Set<String> inquiries = new HashSet<>();
+    private final List<LoggedEvent> events = new ArrayList<>();
+    private final List<String> expiredByApi = new ArrayList<>();
     private final List<Map<String, String>> createRequests = new ArrayList<>();
     private final Map<String, Replay> replays = new HashMap<>();
     private volatile int failCreatesWith;
@@ -49,7 +76,20 @@ public final class FakeStripe implements AutoCloseable {
     private volatile boolean dropConnections;
     private final AtomicInteger dropped = new AtomicInteger();
 
-    private record Price(long unitAmount, String currency) {}
+    private record Price(long unitAmount, String currency, String product, long created) {
+        /** An inline {@code price_data} price, which has no Price object to retrieve. */
+        Price(long unitAmount, String currency) {
+            this(unitAmount, currency, null, 0);
+        }
+    }
+
+    private record LoggedEvent(String id, String type, long created, String json) {}
+
+    /** A refund the fake created: its {@code re_test_…} id and the events it emitted, in order. */
+    public record Refund(String id, List<String> events) {}
+
+    /** A dispute the fake opened: its {@code dp_test_…} id and the events it emitted, in order. */
+    public record Dispute(String id, List<String> events) {}
 
     private record Answer(int status, String body) {}
 
@@ -82,6 +122,11 @@ public final class FakeStripe implements AutoCloseable {
 
     /** Starts a fake on 127.0.0.1 and a free port. */
     public static FakeStripe start() {
+        // The JDK server writes headers and body apart; with Nagle on, the client's delayed ACK
+        // stalls every answer ~40 ms. Read once per JVM, by the first server made.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         AtomicInteger threads = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(16, task -> {
             Thread thread = new Thread(task, "fake-stripe-" + threads.incrementAndGet());
@@ -118,7 +163,13 @@ public final class FakeStripe implements AutoCloseable {
 
     /** Makes {@code line_items[i][price]=priceId} cost {@code unitAmount} (smallest unit) in {@code currency}. */
     public synchronized void definePrice(String priceId, long unitAmount, String currency) {
-        prices.put(priceId, new Price(unitAmount, currency));
+        prices.put(priceId, new Price(unitAmount, currency, StripeEvents.randomId("prod_test_"),
+                Instant.now().getEpochSecond()));
+    }
+
+    /** How many times {@code GET /v1/prices/{priceId}} was called (answered 404 included). */
+    public synchronized int priceRetrieveCount(String priceId) {
+        return priceRetrievals.getOrDefault(priceId, 0);
     }
 
     /** The decoded form params of every create call (idempotent replays excepted), in order. */
@@ -141,12 +192,275 @@ public final class FakeStripe implements AutoCloseable {
         return session.deepCopy();
     }
 
-    /** Completes session {@code id} as paid, with a new {@code payment_intent}. */
-    public void markPaid(String id) {
+    /**
+     * Completes session {@code id} as paid, with a new {@code payment_intent} and its succeeded
+     * Charge (amount_total, the payment intent's metadata). Emits nothing: see {@link #completeCheckout}.
+     */
+    public synchronized void markPaid(String id) {
+        String paymentIntent = StripeEvents.randomId("pi_test_");
         update(id, session -> session
                 .put("status", "complete")
                 .put("payment_status", "paid")
-                .put("payment_intent", StripeEvents.randomId("pi_test_")));
+                .put("payment_intent", paymentIntent));
+        ObjectNode session = existing(id);
+        String chargeId = StripeEvents.randomId("ch_test_");
+        long amount = session.path("amount_total").asLong();
+        ObjectNode charge = JSON.createObjectNode()
+                .put("id", chargeId)
+                .put("object", "charge")
+                .put("amount", amount)
+                .put("amount_captured", amount)
+                .put("amount_refunded", 0L)
+                .put("balance_transaction", StripeEvents.randomId("txn_test_"))
+                .put("captured", true)
+                .put("created", Instant.now().getEpochSecond())
+                .put("currency", session.path("currency").asText(null))
+                .put("disputed", false)
+                .put("livemode", false);
+        ObjectNode metadata = charge.putObject("metadata");
+        paymentIntentMetadata.getOrDefault(id, Map.of()).forEach(metadata::put);
+        charge.put("paid", true)
+                .put("payment_intent", paymentIntent)
+                .put("refunded", false)
+                .put("status", "succeeded");
+        charges.put(chargeId, charge);
+        chargeByPaymentIntent.put(paymentIntent, chargeId);
+    }
+
+    /** {@link #markPaid} and then emits {@code checkout.session.completed} carrying the session. */
+    public synchronized List<String> completeCheckout(String sessionId) {
+        markPaid(sessionId);
+        return List.of(emit("checkout.session.completed", existing(sessionId)));
+    }
+
+    /** Session {@code sessionId}'s {@code payment_intent}, or null while it has none. */
+    public synchronized String paymentIntentOf(String sessionId) {
+        JsonNode paymentIntent = existing(sessionId).get("payment_intent");
+        return paymentIntent == null || paymentIntent.isNull() ? null : paymentIntent.asText();
+    }
+
+    /** The id of the Charge made for {@code paymentIntent} by {@link #markPaid}. */
+    public synchronized String chargeIdOf(String paymentIntent) {
+        String chargeId = chargeByPaymentIntent.get(paymentIntent);
+        if (chargeId == null) {
+            throw new IllegalArgumentException("no charge for payment intent: " + paymentIntent);
+        }
+        return chargeId;
+    }
+
+    /** A copy of the current JSON of charge {@code chargeId}. */
+    public synchronized ObjectNode charge(String chargeId) {
+        return found(charges, chargeId, "charge").deepCopy();
+    }
+
+    /**
+     * The metadata sent as {@code payment_intent_data[metadata][…]} when session {@code sessionId}
+     * was created (empty if none, or if the session was put); the payment intent and its charge get it.
+     */
+    public synchronized Map<String, String> paymentIntentMetadata(String sessionId) {
+        existing(sessionId);
+        return Map.copyOf(paymentIntentMetadata.getOrDefault(sessionId, Map.of()));
+    }
+
+    // ---- events ----
+
+    /**
+     * Logs an event of {@code type} carrying a copy of {@code object}, at stripe-java's pinned API
+     * version and now; returns its JSON text, as a webhook would receive it.
+     */
+    public synchronized String emit(String type, ObjectNode object) {
+        return emit(type, object, Instant.now().getEpochSecond());
+    }
+
+    /** As {@link #emit(String, ObjectNode)}, stamped {@code created} (epoch seconds), e.g. to backdate it. */
+    public synchronized String emit(String type, ObjectNode object, long created) {
+        String id = StripeEvents.newEventId();
+        String json = StripeEvents.event(id, type, object, com.stripe.Stripe.API_VERSION, created);
+        events.add(new LoggedEvent(id, type, created, json));
+        return json;
+    }
+
+    /** The JSON text of every emitted event, oldest emitted first. */
+    public synchronized List<String> events() {
+        return events.stream().map(LoggedEvent::json).toList();
+    }
+
+    // ---- refunds ----
+
+    /**
+     * Refunds {@code amount} of {@code paymentIntent}'s charge with a Refund in {@code status}
+     * (pending, requires_action or succeeded); the charge's {@code amount_refunded} grows by it.
+     * Emits {@code charge.refunded} (the charge, without a {@code refunds} list) then {@code refund.created}.
+     */
+    public synchronized Refund refund(String paymentIntent, long amount, String status) {
+        if (!Set.of("pending", "requires_action", "succeeded").contains(status)) {
+            throw new IllegalArgumentException("a new refund is pending, requires_action or succeeded: " + status);
+        }
+        ObjectNode charge = found(charges, chargeIdOf(paymentIntent), "charge");
+        long refunded = charge.get("amount_refunded").asLong() + amount;
+        if (amount <= 0 || refunded > charge.get("amount").asLong()) {
+            throw new IllegalArgumentException("cannot refund " + amount + " of charge " + charge.get("id").asText()
+                    + ": " + charge.get("amount_refunded").asLong() + " of " + charge.get("amount").asLong()
+                    + " already refunded");
+        }
+        charge.put("amount_refunded", refunded).put("refunded", refunded == charge.get("amount").asLong());
+        String id = StripeEvents.randomId("re_test_");
+        ObjectNode refund = JSON.createObjectNode()
+                .put("id", id)
+                .put("object", "refund")
+                .put("amount", amount)
+                .put("balance_transaction", StripeEvents.randomId("txn_test_"))
+                .put("charge", charge.get("id").asText())
+                .put("created", Instant.now().getEpochSecond())
+                .put("currency", charge.path("currency").asText(null));
+        refund.putObject("metadata");
+        refund.put("payment_intent", paymentIntent).putNull("reason").put("status", status);
+        refunds.put(id, refund);
+        return new Refund(id, List.of(emit("charge.refunded", charge), emit("refund.created", refund)));
+    }
+
+    /**
+     * Moves refund {@code refundId} to {@code status}: succeeded, failed or canceled (failed and
+     * canceled are final; a succeeded one can still fail, not be canceled). Failed or canceled gives the amount back: the charge's
+     * {@code amount_refunded} shrinks by it and {@code refunded} becomes false. Emits
+     * {@code refund.updated}, {@code refund.failed} (failed only), then {@code charge.refund.updated}.
+     */
+    public synchronized List<String> setRefundStatus(String refundId, String status) {
+        ObjectNode refund = found(refunds, refundId, "refund");
+        String from = refund.get("status").asText();
+        if (!Set.of("succeeded", "failed", "canceled").contains(status)) {
+            throw new IllegalArgumentException("a refund moves to succeeded, failed or canceled: " + status);
+        }
+        if (from.equals("failed") || from.equals("canceled") || from.equals(status)) {
+            throw new IllegalStateException("refund " + refundId + " is already " + from);
+        }
+        if (status.equals("canceled") && from.equals("succeeded")) {
+            throw new IllegalStateException("refund " + refundId + " succeeded: it can fail, not be canceled");
+        }
+        refund.put("status", status);
+        if (status.equals("succeeded")) {
+            return List.of(emit("refund.updated", refund), emit("charge.refund.updated", refund));
+        }
+        ObjectNode charge = found(charges, refund.get("charge").asText(), "charge");
+        charge.put("amount_refunded", charge.get("amount_refunded").asLong() - refund.get("amount").asLong())
+                .put("refunded", false);
+        if (status.equals("canceled")) {
+            return List.of(emit("refund.updated", refund), emit("charge.refund.updated", refund));
+        }
+        refund.put("failure_balance_transaction", StripeEvents.randomId("txn_test_"))
+                .put("failure_reason", "expired_or_canceled_card");
+        return List.of(emit("refund.updated", refund), emit("refund.failed", refund),
+                emit("charge.refund.updated", refund));
+    }
+
+    /** A copy of the current JSON of refund {@code id}. */
+    public synchronized ObjectNode refundObject(String id) {
+        return found(refunds, id, "refund").deepCopy();
+    }
+
+    // ---- disputes ----
+
+    /**
+     * Opens a dispute (reason fraudulent) for the whole of {@code paymentIntent}'s charge:
+     * {@code warning_needs_response} for an inquiry (no funds move), else {@code needs_response}.
+     * Emits {@code charge.dispute.created}, then for a non-inquiry {@code charge.dispute.funds_withdrawn}.
+     */
+    public synchronized Dispute openDispute(String paymentIntent, boolean inquiry) {
+        ObjectNode charge = found(charges, chargeIdOf(paymentIntent), "charge");
+        charge.put("disputed", true);
+        String id = StripeEvents.randomId("dp_test_");
+        long amount = charge.get("amount").asLong();
+        String currency = charge.path("currency").asText(null);
+        ObjectNode dispute = JSON.createObjectNode()
+                .put("id", id)
+                .put("object", "dispute")
+                .put("amount", amount);
+        dispute.putArray("balance_transactions");
+        dispute.put("charge", charge.get("id").asText())
+                .put("created", Instant.now().getEpochSecond())
+                .put("currency", currency)
+                .put("is_charge_refundable", false)
+                .put("livemode", false);
+        dispute.putObject("metadata");
+        dispute.put("payment_intent", paymentIntent)
+                .put("reason", "fraudulent")
+                .put("status", inquiry ? "warning_needs_response" : "needs_response");
+        disputes.put(id, dispute);
+        if (inquiry) {
+            inquiries.add(id);
+            return new Dispute(id, List.of(emit("charge.dispute.created", dispute)));
+        }
+        String created = emit("charge.dispute.created", dispute);
+        addBalanceTransaction(dispute, -amount, "dispute");
+        return new Dispute(id, List.of(created, emit("charge.dispute.funds_withdrawn", dispute)));
+    }
+
+    /**
+     * Moves open dispute {@code disputeId} to another open status (needs_response, under_review; for
+     * an inquiry warning_needs_response, warning_under_review). Emits {@code charge.dispute.updated}.
+     */
+    public synchronized List<String> updateDispute(String disputeId, String status) {
+        ObjectNode dispute = stillOpen(disputeId);
+        Set<String> open = inquiries.contains(disputeId) ? OPEN_INQUIRY : OPEN_DISPUTE;
+        if (!open.contains(status)) {
+            throw new IllegalArgumentException("dispute " + disputeId + " can move to " + open + ", not " + status);
+        }
+        dispute.put("status", status);
+        return List.of(emit("charge.dispute.updated", dispute));
+    }
+
+    /**
+     * Closes dispute {@code disputeId} as won, lost or prevented (an inquiry: warning_closed or
+     * prevented); closed is final. Emits {@code charge.dispute.closed}, then for won
+     * {@code charge.dispute.funds_reinstated}; both carry the closed dispute.
+     */
+    public synchronized List<String> closeDispute(String disputeId, String status) {
+        ObjectNode dispute = stillOpen(disputeId);
+        Set<String> closed = inquiries.contains(disputeId)
+                ? Set.of("warning_closed", "prevented") : Set.of("won", "lost", "prevented");
+        if (!closed.contains(status)) {
+            throw new IllegalArgumentException("dispute " + disputeId + " closes as " + closed + ", not " + status);
+        }
+        dispute.put("status", status);
+        if (!status.equals("won")) {
+            return List.of(emit("charge.dispute.closed", dispute));
+        }
+        String closedEvent = emit("charge.dispute.closed", dispute);
+        addBalanceTransaction(dispute, dispute.get("amount").asLong(), "dispute_reversal");
+        return List.of(closedEvent, emit("charge.dispute.funds_reinstated", dispute));
+    }
+
+    /** A copy of the current JSON of dispute {@code id}. */
+    public synchronized ObjectNode dispute(String id) {
+        return found(disputes, id, "dispute").deepCopy();
+    }
+
+    private ObjectNode stillOpen(String disputeId) {
+        ObjectNode dispute = found(disputes, disputeId, "dispute");
+        String status = dispute.get("status").asText();
+        if (!OPEN_DISPUTE.contains(status) && !OPEN_INQUIRY.contains(status)) {
+            throw new IllegalStateException("dispute " + disputeId + " is already closed: " + status);
+        }
+        return dispute;
+    }
+
+    private static void addBalanceTransaction(ObjectNode dispute, long amount, String category) {
+        ((ArrayNode) dispute.get("balance_transactions")).addObject()
+                .put("id", StripeEvents.randomId("txn_test_"))
+                .put("object", "balance_transaction")
+                .put("amount", amount)
+                .put("created", Instant.now().getEpochSecond())
+                .put("currency", dispute.path("currency").asText(null))
+                .put("reporting_category", category)
+                .put("type", "adjustment");
+    }
+
+    private static ObjectNode found(Map<String, ObjectNode> objects, String id, String kind) {
+        ObjectNode object = objects.get(id);
+        if (object == null) {
+            throw new IllegalArgumentException("no such " + kind + ": " + id);
+        }
+        return object;
     }
 
     /** Expires session {@code id}. */
@@ -157,6 +471,11 @@ public final class FakeStripe implements AutoCloseable {
     /** Completes session {@code id} still unpaid, as an async payment method (e.g. a bank debit) does. */
     public void markUnpaidComplete(String id) {
         update(id, session -> session.put("status", "complete").put("payment_status", "unpaid"));
+    }
+
+    /** The ids of the sessions expired through {@code POST /v1/checkout/sessions/{id}/expire}, in order. */
+    public synchronized List<String> expiredByApi() {
+        return List.copyOf(expiredByApi);
     }
 
     /** How many times session {@code id} was retrieved (answered 404 included). */
@@ -250,8 +569,35 @@ public final class FakeStripe implements AutoCloseable {
         if (path.equals(SESSIONS) && method.equals("GET")) {
             return list(form(exchange.getRequestURI().getRawQuery()));
         }
+        if (path.startsWith(SESSIONS + "/") && path.endsWith("/expire") && method.equals("POST")) {
+            return expire(path.substring(SESSIONS.length() + 1, path.length() - "/expire".length()));
+        }
         if (path.startsWith(SESSIONS + "/") && method.equals("GET")) {
             return retrieve(path.substring(SESSIONS.length() + 1));
+        }
+        if (path.equals(EVENTS) && method.equals("GET")) {
+            return listEvents(formAll(exchange.getRequestURI().getRawQuery()));
+        }
+        if (method.equals("GET")) {
+            String id = path.substring(path.lastIndexOf('/') + 1);
+            switch (path.substring(0, path.lastIndexOf('/') + 1)) {
+                case EVENTS + "/" -> {
+                    return retrieveEvent(id);
+                }
+                case "/v1/prices/" -> {
+                    return retrievePrice(id);
+                }
+                case "/v1/charges/" -> {
+                    return retrieveObject(charges, id, "charge");
+                }
+                case "/v1/refunds/" -> {
+                    return retrieveObject(refunds, id, "refund");
+                }
+                case "/v1/disputes/" -> {
+                    return retrieveObject(disputes, id, "dispute");
+                }
+                default -> { }
+            }
         }
         throw new StripeError(404, "invalid_request_error", null, null,
                 "Unrecognized request URL (" + method + ": " + path + ").");
@@ -276,6 +622,13 @@ public final class FakeStripe implements AutoCloseable {
         }
         ObjectNode session = newSession(params);
         sessions.put(session.get("id").asText(), session);
+        Map<String, String> piMetadata = new LinkedHashMap<>();
+        params.forEach((key, value) -> {
+            if (key.startsWith(PI_METADATA) && key.endsWith("]")) {
+                piMetadata.put(key.substring(PI_METADATA.length(), key.length() - 1), value);
+            }
+        });
+        paymentIntentMetadata.put(session.get("id").asText(), piMetadata);
         Answer answer = ok(session);
         // Like Stripe, only a request that succeeded is replayed; a failed one may be retried with its key.
         if (idempotencyKey != null) {
@@ -292,6 +645,154 @@ public final class FakeStripe implements AutoCloseable {
                     "No such checkout.session: '" + id + "'");
         }
         return ok(session);
+    }
+
+    private synchronized Answer expire(String id) {
+        ObjectNode session = sessions.get(id);
+        if (session == null) {
+            throw new StripeError(404, "invalid_request_error", "resource_missing", "session",
+                    "No such checkout.session: '" + id + "'");
+        }
+        String status = session.path("status").asText();
+        if (!status.equals("open")) {
+            throw StripeError.invalid(null, null, "Only Checkout Sessions with a status in [\"open\"] can be"
+                    + " expired. This Checkout Session has a status of `" + status + "`.");
+        }
+        update(id, open -> open.put("status", "expired"));
+        expiredByApi.add(id);
+        emit("checkout.session.expired", session);
+        return ok(session);
+    }
+
+    private synchronized Answer retrievePrice(String id) {
+        priceRetrievals.merge(id, 1, Integer::sum);
+        Price price = prices.get(id);
+        if (price == null) {
+            throw new StripeError(404, "invalid_request_error", "resource_missing", "price",
+                    "No such price: '" + id + "'");
+        }
+        return ok(JSON.createObjectNode()
+                .put("id", id)
+                .put("object", "price")
+                .put("active", true)
+                .put("created", price.created())
+                .put("currency", price.currency().toLowerCase())
+                .put("livemode", false)
+                .put("product", price.product())
+                .put("type", "one_time")
+                .put("unit_amount", price.unitAmount()));
+    }
+
+    private synchronized Answer retrieveObject(Map<String, ObjectNode> objects, String id, String kind) {
+        ObjectNode object = objects.get(id);
+        if (object == null) {
+            throw new StripeError(404, "invalid_request_error", "resource_missing", kind,
+                    "No such " + kind + ": '" + id + "'");
+        }
+        return ok(object);
+    }
+
+    private synchronized Answer retrieveEvent(String id) {
+        return events.stream().filter(event -> event.id().equals(id)).findFirst()
+                .map(event -> new Answer(200, event.json()))
+                .orElseThrow(() -> new StripeError(404, "invalid_request_error", "resource_missing", "id",
+                        "No such event: '" + id + "'"));
+    }
+
+    /**
+     * Newest first (by {@code created}, then by emission), with Stripe's {@code limit},
+     * {@code starting_after}, {@code ending_before}, {@code created} / {@code created[gt|gte|lt|lte]},
+     * {@code type} (exact, or with {@code *} wildcards) and {@code types} (as {@code types[0]},
+     * {@code types[1]}, … or repeated {@code types[]}).
+     */
+    private synchronized Answer listEvents(Map<String, List<String>> query) {
+        int limit = limit(query);
+        Predicate<LoggedEvent> keep = event -> true;
+        for (String bound : List.of("", "[gt]", "[gte]", "[lt]", "[lte]")) {
+            String value = last(query, "created" + bound);
+            if (value != null) {
+                long at = Long.parseLong(value);
+                Predicate<Long> test = switch (bound) {
+                    case "[gt]" -> created -> created > at;
+                    case "[gte]" -> created -> created >= at;
+                    case "[lt]" -> created -> created < at;
+                    case "[lte]" -> created -> created <= at;
+                    default -> created -> created == at;
+                };
+                keep = keep.and(event -> test.test(event.created()));
+            }
+        }
+        String type = last(query, "type");
+        if (type != null) {
+            Pattern pattern = Pattern.compile(Pattern.quote(type).replace("*", "\\E.*\\Q"));
+            keep = keep.and(event -> pattern.matcher(event.type()).matches());
+        }
+        Set<String> types = new HashSet<>();
+        query.forEach((key, values) -> {
+            if (TYPES_KEY.matcher(key).matches()) {
+                types.addAll(values);
+            }
+        });
+        if (!types.isEmpty()) {
+            keep = keep.and(event -> types.contains(event.type()));
+        }
+        List<LoggedEvent> newestFirst = new ArrayList<>(events);
+        Collections.reverse(newestFirst);
+        newestFirst.sort(Comparator.comparingLong(LoggedEvent::created).reversed()); // stable
+        List<LoggedEvent> window = newestFirst;
+        String startingAfter = last(query, "starting_after");
+        String endingBefore = last(query, "ending_before");
+        if (startingAfter != null) {
+            window = window.subList(position(window, startingAfter, "starting_after") + 1, window.size());
+        } else if (endingBefore != null) {
+            window = window.subList(0, position(window, endingBefore, "ending_before"));
+        }
+        List<LoggedEvent> matching = window.stream().filter(keep).toList();
+        List<LoggedEvent> shown = startingAfter == null && endingBefore != null
+                ? matching.subList(Math.max(0, matching.size() - limit), matching.size())
+                : matching.subList(0, Math.min(limit, matching.size()));
+        ObjectNode page = JSON.createObjectNode().put("object", "list");
+        var data = page.putArray("data");
+        shown.forEach(event -> data.add(parse(event.json())));
+        page.put("has_more", matching.size() > limit).put("url", EVENTS);
+        return ok(page);
+    }
+
+    private static int position(List<LoggedEvent> events, String id, String param) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).id().equals(id)) {
+                return i;
+            }
+        }
+        throw StripeError.invalid("resource_missing", param, "No such event: '" + id + "'");
+    }
+
+    private static int limit(Map<String, List<String>> query) {
+        String value = last(query, "limit");
+        int limit;
+        try {
+            limit = value == null ? 10 : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw StripeError.invalid("parameter_invalid_integer", "limit", "Invalid integer: " + value);
+        }
+        if (limit < 1 || limit > 100) {
+            throw StripeError.invalid("parameter_invalid_integer", "limit",
+                    "This value must be greater than or equal to 1 and less than or equal to 100.");
+        }
+        return limit;
+    }
+
+    private static String last(Map<String, List<String>> query, String key) {
+        List<String> values = query.get(key);
+        return values == null ? null : values.get(values.size() - 1);
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an event the fake built is not JSON", e);
+        }
     }
 
     /** Newest first, with Stripe's {@code limit}, {@code starting_after} and {@code created[gte]}. */
@@ -395,6 +896,22 @@ public final class FakeStripe implements AutoCloseable {
             String key = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : pair.substring(eq + 1);
             params.put(URLDecoder.decode(key, UTF_8), URLDecoder.decode(value, UTF_8));
+        }
+        return params;
+    }
+
+    /** As {@link #form}, keeping every value of a repeated key (e.g. {@code types[]}), in order. */
+    private static Map<String, List<String>> formAll(String encoded) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        if (encoded == null || encoded.isEmpty()) {
+            return params;
+        }
+        for (String pair : encoded.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            params.computeIfAbsent(URLDecoder.decode(key, UTF_8), k -> new ArrayList<>())
+                    .add(URLDecoder.decode(value, UTF_8));
         }
         return params;
     }

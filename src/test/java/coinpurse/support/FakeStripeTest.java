@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.StripeClient;
 import com.stripe.exception.ApiConnectionException;
@@ -14,14 +16,21 @@ import com.stripe.exception.AuthenticationException;
 import com.stripe.exception.IdempotencyException;
 import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.SignatureVerificationException;
+import com.stripe.model.Charge;
 import com.stripe.model.Event;
+import com.stripe.model.Price;
 import com.stripe.model.checkout.Session;
 import com.stripe.net.RequestOptions;
 import com.stripe.net.Webhook;
+import com.stripe.param.EventListParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import com.stripe.param.checkout.SessionCreateParams.LineItem;
 import com.stripe.param.checkout.SessionCreateParams.LineItem.PriceData;
 import com.stripe.param.checkout.SessionListParams;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +49,7 @@ import org.junit.jupiter.api.Test;
 class FakeStripeTest {
 
     private static final String SECRET = "whsec_test_secret";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private FakeStripe fake;
     private StripeClient stripe;
@@ -281,11 +291,278 @@ class FakeStripeTest {
         assertEquals("pi_test_1", charge.getPaymentIntent());
     }
 
+    @Test
+    void listsEventsByTypesAndCreatedAcrossPages() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            String id = stripe.v1().checkout().sessions().create(coinsSession(1999, 1)).getId();
+            fake.completeCheckout(id);
+            fake.refund(fake.paymentIntentOf(id), 100, "succeeded");
+        }
+        long now = Instant.now().getEpochSecond();
+        String old = fake.emit("charge.refunded", StripeEvents.refundedCharge("pi_test_old", 500, 500, "usd"),
+                now - 7200); // emitted last, created two hours ago
+        assertEquals(10, fake.events().size());
+
+        EventListParams recent = EventListParams.builder()
+                .setLimit(2L)
+                .addType("checkout.session.completed")
+                .addType("charge.refunded")
+                .setCreated(EventListParams.Created.builder().setGte(now - 60).build())
+                .build();
+        List<Event> listed = new ArrayList<>();
+        stripe.v1().events().list(recent).autoPagingIterable().forEach(listed::add);
+
+        List<String> expected = new ArrayList<>(fake.events().stream()
+                .filter(json -> !json.equals(old))
+                .filter(json -> Set.of("checkout.session.completed", "charge.refunded").contains(type(json)))
+                .toList());
+        Collections.reverse(expected);
+        assertEquals(expected.stream().map(json -> tree(json).get("id").asText()).toList(),
+                listed.stream().map(Event::getId).toList());
+        for (int i = 0; i < listed.size(); i++) {
+            assertEquals(tree(expected.get(i)).get("data").get("object"),
+                    tree(listed.get(i).getDataObjectDeserializer().getRawJson()));
+        }
+
+        List<String> refunded = new ArrayList<>();
+        stripe.v1().events().list(EventListParams.builder().setType("charge.refunded").setLimit(3L).build())
+                .autoPagingIterable().forEach(event -> refunded.add(event.getId()));
+        assertEquals(4, refunded.size());
+        assertEquals(tree(old).get("id").asText(), refunded.get(3)); // the oldest by created comes last
+
+        assertEquals(3, stripe.v1().events().list(EventListParams.builder().setType("refund.created").build())
+                .getData().size());
+        assertEquals(4, stripe.v1().events().list(EventListParams.builder().setType("charge.*").build())
+                .getData().size());
+
+        JsonNode repeated = tree(get("/v1/events?types[]=refund.created&types[]=checkout.session.completed&limit=100"));
+        assertEquals(6, repeated.get("data").size());
+        assertEquals("/v1/events", repeated.get("url").asText());
+        assertFalse(repeated.get("has_more").asBoolean());
+
+        var unknown = assertThrows(InvalidRequestException.class, () -> stripe.v1().events()
+                .list(EventListParams.builder().setStartingAfter("evt_test_nope").build()));
+        assertEquals(400, unknown.getStatusCode());
+        assertEquals("resource_missing", unknown.getCode());
+    }
+
+    @Test
+    void retrievesPrices() throws Exception {
+        fake.definePrice("price_popular", 1999, "eur");
+
+        Price price = stripe.v1().prices().retrieve("price_popular");
+
+        assertEquals("price_popular", price.getId());
+        assertEquals(1999L, price.getUnitAmount());
+        assertEquals("eur", price.getCurrency());
+        assertEquals("one_time", price.getType());
+        assertTrue(price.getActive());
+        assertFalse(price.getLivemode());
+        assertTrue(price.getProduct().startsWith("prod_test_"));
+        var unknown = assertThrows(InvalidRequestException.class, () -> stripe.v1().prices().retrieve("price_nope"));
+        assertEquals(404, unknown.getStatusCode());
+        assertEquals("resource_missing", unknown.getCode());
+        assertEquals("No such price: 'price_nope'", unknown.getStripeError().getMessage());
+        assertEquals(1, fake.priceRetrieveCount("price_popular"));
+        assertEquals(1, fake.priceRetrieveCount("price_nope"));
+    }
+
+    @Test
+    void expiresOpenSessionsOnly() throws Exception {
+        String id = stripe.v1().checkout().sessions().create(coinsSession(1999, 1)).getId();
+
+        Session expired = stripe.v1().checkout().sessions().expire(id);
+
+        assertEquals("expired", expired.getStatus());
+        assertNull(expired.getUrl());
+        assertEquals(List.of(id), fake.expiredByApi());
+        JsonNode event = tree(fake.events().get(0));
+        assertEquals(1, fake.events().size());
+        assertEquals("checkout.session.expired", event.get("type").asText());
+        assertEquals(id, event.get("data").get("object").get("id").asText());
+        assertEquals("expired", event.get("data").get("object").get("status").asText());
+
+        var again = assertThrows(InvalidRequestException.class, () -> stripe.v1().checkout().sessions().expire(id));
+        assertEquals(400, again.getStatusCode());
+        assertTrue(again.getStripeError().getMessage().startsWith(
+                "Only Checkout Sessions with a status in [\"open\"] can be expired."), again.getMessage());
+        String paid = stripe.v1().checkout().sessions().create(coinsSession(1999, 1)).getId();
+        fake.completeCheckout(paid);
+        assertEquals(400, assertThrows(InvalidRequestException.class,
+                () -> stripe.v1().checkout().sessions().expire(paid)).getStatusCode());
+        assertEquals(404, assertThrows(InvalidRequestException.class,
+                () -> stripe.v1().checkout().sessions().expire("cs_test_nope")).getStatusCode());
+        assertEquals(List.of(id), fake.expiredByApi());
+        assertEquals(2, fake.events().size()); // the expiry and the completion
+    }
+
+    @Test
+    void paymentIntentMetadataReachesTheCharge() throws Exception {
+        SessionCreateParams params = coinsSessionBuilder(1999, 2)
+                .setPaymentIntentData(SessionCreateParams.PaymentIntentData.builder()
+                        .putMetadata("user_id", "42").putMetadata("purchase", "p1").build())
+                .build();
+        String id = stripe.v1().checkout().sessions().create(params).getId();
+        assertEquals(Map.of("user_id", "42", "purchase", "p1"), fake.paymentIntentMetadata(id));
+        assertNull(fake.paymentIntentOf(id));
+
+        List<String> completed = fake.completeCheckout(id);
+
+        assertEquals(List.of("checkout.session.completed"), completed.stream().map(FakeStripeTest::type).toList());
+        assertEquals(completed, fake.events());
+        String paymentIntent = fake.paymentIntentOf(id);
+        assertEquals(paymentIntent, tree(completed.get(0)).get("data").get("object").get("payment_intent").asText());
+        Charge charge = stripe.v1().charges().retrieve(fake.chargeIdOf(paymentIntent));
+        assertTrue(charge.getId().startsWith("ch_test_"));
+        assertEquals(3998L, charge.getAmount());
+        assertEquals("usd", charge.getCurrency());
+        assertEquals(0L, charge.getAmountRefunded());
+        assertFalse(charge.getRefunded());
+        assertTrue(charge.getCaptured());
+        assertTrue(charge.getPaid());
+        assertEquals("succeeded", charge.getStatus());
+        assertEquals(paymentIntent, charge.getPaymentIntent());
+        assertEquals(Map.of("user_id", "42", "purchase", "p1"), charge.getMetadata());
+        assertEquals(Map.of("user_id", "42", "package_id", "popular"),
+                JSON.convertValue(fake.session(id).get("metadata"), Map.class)); // the session's own stay apart
+    }
+
+    @Test
+    void refundsAccumulateAndAFailedOneGivesTheMoneyBack() throws Exception {
+        String paymentIntent = paidPaymentIntent(1999);
+        String chargeId = fake.chargeIdOf(paymentIntent);
+
+        FakeStripe.Refund pending = fake.refund(paymentIntent, 500, "pending");
+        assertEquals(List.of("charge.refunded", "refund.created"), types(pending.events()));
+        JsonNode refundedCharge = object(pending.events().get(0));
+        assertEquals(500, refundedCharge.get("amount_refunded").asLong());
+        assertFalse(refundedCharge.get("refunded").asBoolean());
+        assertFalse(refundedCharge.has("refunds"));
+        assertEquals(pending.id(), object(pending.events().get(1)).get("id").asText());
+        assertEquals("pending", object(pending.events().get(1)).get("status").asText());
+        Event parsed = Webhook.constructEvent(pending.events().get(0),
+                WebhookSigner.sign(pending.events().get(0), SECRET), SECRET);
+        assertEquals(500L, ((Charge) parsed.getDataObjectDeserializer().getObject().orElseThrow()).getAmountRefunded());
+
+        FakeStripe.Refund rest = fake.refund(paymentIntent, 1499, "succeeded");
+        assertEquals(1999L, stripe.v1().charges().retrieve(chargeId).getAmountRefunded());
+        assertTrue(stripe.v1().charges().retrieve(chargeId).getRefunded());
+        assertThrows(IllegalArgumentException.class, () -> fake.refund(paymentIntent, 1, "succeeded"));
+
+        List<String> failed = fake.setRefundStatus(pending.id(), "failed");
+        assertEquals(List.of("refund.updated", "refund.failed", "charge.refund.updated"), types(failed));
+        assertEquals(1499, fake.charge(chargeId).get("amount_refunded").asLong());
+        assertFalse(fake.charge(chargeId).get("refunded").asBoolean());
+        var refund = stripe.v1().refunds().retrieve(pending.id());
+        assertEquals("failed", refund.getStatus());
+        assertEquals("expired_or_canceled_card", refund.getFailureReason());
+        assertTrue(refund.getFailureBalanceTransaction().startsWith("txn_test_"));
+        assertEquals(chargeId, refund.getCharge());
+        assertThrows(IllegalStateException.class, () -> fake.setRefundStatus(pending.id(), "succeeded"));
+        assertThrows(IllegalStateException.class, () -> fake.setRefundStatus(rest.id(), "canceled"));
+
+        FakeStripe.Refund another = fake.refund(paymentIntent, 500, "pending");
+        assertEquals(List.of("refund.updated", "charge.refund.updated"),
+                types(fake.setRefundStatus(another.id(), "succeeded")));
+        assertEquals(1999, fake.charge(chargeId).get("amount_refunded").asLong());
+        assertEquals("succeeded", fake.refundObject(another.id()).get("status").asText());
+        assertEquals(404, assertThrows(InvalidRequestException.class,
+                () -> stripe.v1().refunds().retrieve("re_test_nope")).getStatusCode());
+        assertEquals(404, assertThrows(InvalidRequestException.class,
+                () -> stripe.v1().charges().retrieve("ch_test_nope")).getStatusCode());
+    }
+
+    @Test
+    void disputesOpenMoveAndClose() throws Exception {
+        String paymentIntent = paidPaymentIntent(1999);
+        int before = fake.events().size();
+
+        FakeStripe.Dispute dispute = fake.openDispute(paymentIntent, false);
+        assertTrue(dispute.id().startsWith("dp_test_"));
+        assertEquals(List.of("charge.dispute.created", "charge.dispute.funds_withdrawn"), types(dispute.events()));
+        JsonNode opened = object(dispute.events().get(0));
+        assertEquals("needs_response", opened.get("status").asText());
+        assertEquals(1999, opened.get("amount").asLong());
+        assertEquals(fake.chargeIdOf(paymentIntent), opened.get("charge").asText());
+        assertTrue(fake.charge(fake.chargeIdOf(paymentIntent)).get("disputed").asBoolean());
+
+        List<String> updated = fake.updateDispute(dispute.id(), "under_review");
+        assertEquals(List.of("charge.dispute.updated"), types(updated));
+        assertThrows(IllegalArgumentException.class, () -> fake.updateDispute(dispute.id(), "warning_under_review"));
+        assertThrows(IllegalArgumentException.class, () -> fake.closeDispute(dispute.id(), "warning_closed"));
+
+        List<String> won = fake.closeDispute(dispute.id(), "won");
+        assertEquals(List.of("charge.dispute.closed", "charge.dispute.funds_reinstated"), types(won));
+        assertEquals("won", object(won.get(0)).get("status").asText());
+        assertEquals("won", object(won.get(1)).get("status").asText());
+        assertThrows(IllegalStateException.class, () -> fake.closeDispute(dispute.id(), "lost"));
+        assertThrows(IllegalStateException.class, () -> fake.updateDispute(dispute.id(), "under_review"));
+        var retrieved = stripe.v1().disputes().retrieve(dispute.id());
+        assertEquals("won", retrieved.getStatus());
+        assertEquals(2, retrieved.getBalanceTransactions().size());
+
+        FakeStripe.Dispute inquiry = fake.openDispute(paymentIntent, true);
+        assertEquals(List.of("charge.dispute.created"), types(inquiry.events()));
+        assertEquals("warning_needs_response", fake.dispute(inquiry.id()).get("status").asText());
+        assertThrows(IllegalArgumentException.class, () -> fake.closeDispute(inquiry.id(), "won"));
+        List<String> closed = fake.closeDispute(inquiry.id(), "warning_closed");
+        assertEquals(List.of("charge.dispute.closed"), types(closed));
+
+        FakeStripe.Dispute lost = fake.openDispute(paymentIntent, false);
+        List<String> lostEvents = fake.closeDispute(lost.id(), "lost");
+        assertEquals(List.of("charge.dispute.closed"), types(lostEvents));
+
+        List<String> all = new ArrayList<>();
+        List.of(dispute.events(), updated, won, inquiry.events(), closed, lost.events(), lostEvents)
+                .forEach(all::addAll);
+        assertEquals(all, fake.events().subList(before, fake.events().size()));
+        assertEquals(404, assertThrows(InvalidRequestException.class,
+                () -> stripe.v1().disputes().retrieve("dp_test_nope")).getStatusCode());
+    }
+
+    private String paidPaymentIntent(long amount) throws Exception {
+        String id = stripe.v1().checkout().sessions().create(coinsSession(amount, 1)).getId();
+        fake.completeCheckout(id);
+        return fake.paymentIntentOf(id);
+    }
+
+    private String get(String pathAndQuery) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(fake.apiBase() + pathAndQuery))
+                .header("Authorization", "Bearer sk_test_x").GET().build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
+    private static String type(String event) {
+        return tree(event).get("type").asText();
+    }
+
+    private static List<String> types(List<String> events) {
+        return events.stream().map(FakeStripeTest::type).toList();
+    }
+
+    private static JsonNode object(String event) {
+        return tree(event).get("data").get("object");
+    }
+
     private StripeClient client(String apiKey) {
         return new StripeClient.StripeClientBuilder().setApiKey(apiKey).setApiBase(fake.apiBase()).build();
     }
 
     private static SessionCreateParams coinsSession(long unitAmount, long quantity) {
+        return coinsSessionBuilder(unitAmount, quantity).build();
+    }
+
+    private static SessionCreateParams.Builder coinsSessionBuilder(long unitAmount, long quantity) {
         return SessionCreateParams.builder()
                 .setMode(SessionCreateParams.Mode.PAYMENT)
                 .setSuccessUrl("http://localhost:5173/payment/success?session_id={CHECKOUT_SESSION_ID}")
@@ -300,8 +577,7 @@ class FakeStripeTest {
                                 .setUnitAmount(unitAmount)
                                 .setProductData(PriceData.ProductData.builder().setName("500 coins").build())
                                 .build())
-                        .build())
-                .build();
+                        .build());
     }
 
     private static void sleep(long millis) {

@@ -11,6 +11,9 @@ public final class StripeEvents {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The {@code app.instance_id} of the test servers, which their sessions' metadata names. */
+    public static final String INSTANCE_ID = "coinpurse-test";
+
     private StripeEvents() {}
 
     /** A new random event id, {@code evt_test_…}. */
@@ -30,11 +33,16 @@ public final class StripeEvents {
 
     /** The JSON of any event (e.g. {@code charge.refunded}) carrying {@code object}, at the given API version. */
     public static String event(String eventId, String type, ObjectNode object, String apiVersion) {
+        return event(eventId, type, object, apiVersion, Instant.now().getEpochSecond());
+    }
+
+    /** As {@link #event(String, String, ObjectNode, String)}, stamped {@code created} (epoch seconds). */
+    public static String event(String eventId, String type, ObjectNode object, String apiVersion, long created) {
         ObjectNode event = JSON.createObjectNode()
                 .put("id", eventId)
                 .put("object", "event")
                 .put("api_version", apiVersion)
-                .put("created", Instant.now().getEpochSecond());
+                .put("created", created);
         event.putObject("data").set("object", object.deepCopy());
         event.put("livemode", false).put("pending_webhooks", 1);
         event.putObject("request").putNull("id").putNull("idempotency_key");
@@ -63,7 +71,8 @@ public final class StripeEvents {
                 .put("user_id", userId)
                 .put("package_id", packageId)
                 .put("coins", Long.toString(coins))
-                .put("bonus", Long.toString(bonus));
+                .put("bonus", Long.toString(bonus))
+                .put("coinpurse_instance", INSTANCE_ID);
         return session.put("mode", "payment")
                 .put("payment_intent", randomId("pi_test_"))
                 .put("payment_status", "paid")

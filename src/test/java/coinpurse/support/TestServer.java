@@ -31,6 +31,8 @@ public final class TestServer implements AutoCloseable {
     public static final String WEBHOOK_SECRET = "whsec_test_coinpurse_webhook_secret";
     public static final String JWT_SECRET = "test-jwt-secret-that-is-long-enough-for-hs256";
     public static final String STRIPE_KEY = "sk_test_coinpurse";
+    /** {@code app.instance_id} of every test server: the sessions of {@link StripeEvents} name it. */
+    public static final String INSTANCE_ID = StripeEvents.INSTANCE_ID;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,7 +73,8 @@ public final class TestServer implements AutoCloseable {
                 "SERVER_HOST", "127.0.0.1",
                 "SERVER_PORT", "5000",
                 "DB_PATH", dir.resolve("db/coinpurse.db").toString(),
-                "AUTH_JWT_SECRET", JWT_SECRET);
+                "AUTH_JWT_SECRET", JWT_SECRET,
+                "APP_INSTANCE_ID", INSTANCE_ID);
     }
 
     private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env) {
