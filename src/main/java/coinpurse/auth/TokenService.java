@@ -10,6 +10,7 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.nio.charset.StandardCharsets;
@@ -25,42 +26,74 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Issues and verifies user tokens: HS256 JWTs whose {@code sub} is the user id and whose
- * {@code exp} is required. Tokens signed with any other algorithm, or none, are refused.
+ * {@code exp} is required. Tokens signed with any other algorithm, or none, are refused, and so
+ * are tokens past {@code exp}, before {@code nbf} or with an {@code iat} ahead of the clock, each
+ * with {@value #LEEWAY_SECONDS} s of leeway.
  */
 public final class TokenService {
     private static final int MAX_USER_ID_LENGTH = 128;
     private static final int MAX_REMEMBERED = 10_000;
+    static final int LEEWAY_SECONDS = DefaultJWTClaimsVerifier.DEFAULT_MAX_CLOCK_SKEW_SECONDS;
 
     private final Clock clock;
     private final byte[] secret;
     private final DefaultJWTProcessor<SecurityContext> processor;
     /**
      * Tokens verified lately, by their exact text (signature included), so that a client
-     * polling with one token pays for its HMAC and JSON parsing once. Each is still refused
-     * once it expires, with the same clock skew nimbus allows.
+     * polling with one token pays for its HMAC and JSON parsing once. Each is remembered with
+     * the window its time claims allow, so that a remembered token is still refused outside it.
      */
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
-    private record Verified(String userId, Instant acceptedUntil) {}
+    /** Accepted while {@code acceptedFrom <= now < acceptedUntil}. */
+    private record Verified(String userId, Instant acceptedFrom, Instant acceptedUntil) {
+        boolean acceptedAt(Instant now) {
+            return !now.isBefore(acceptedFrom) && now.isBefore(acceptedUntil);
+        }
+    }
 
     public TokenService(String secret) {
         this(secret, Clock.systemUTC());
     }
 
-    /** With the clock that decides when a remembered token has expired. */
+    /** With the clock that every time claim (exp, nbf, iat) is checked against. */
     public TokenService(String secret, Clock clock) {
         this.clock = clock;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
                 JWSAlgorithm.HS256, new ImmutableSecret<>(this.secret)));
-        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
-                null, new JWTClaimsSet.Builder().build(), Set.of("sub", "exp")));
+        processor.setJWTClaimsSetVerifier(new ClaimsVerifier(clock));
+    }
+
+    /** nimbus's checks (exp and nbf, with its 60 s skew) on our clock, and an iat not ahead of it. */
+    private static final class ClaimsVerifier extends DefaultJWTClaimsVerifier<SecurityContext> {
+        private final Clock clock;
+
+        ClaimsVerifier(Clock clock) {
+            super(null, new JWTClaimsSet.Builder().build(), Set.of("sub", "exp"));
+            setMaxClockSkew(LEEWAY_SECONDS);
+            this.clock = clock;
+        }
+
+        @Override
+        protected Date currentTime() {
+            return Date.from(clock.instant());
+        }
+
+        @Override
+        public void verify(JWTClaimsSet claims, SecurityContext context) throws BadJWTException {
+            super.verify(claims, context);
+            Date issued = claims.getIssueTime();
+            if (issued != null && issued.toInstant().minusSeconds(LEEWAY_SECONDS).isAfter(clock.instant())) {
+                throw new BadJWTException("JWT issued in the future");
+            }
+        }
     }
 
     /** A token for {@code userId}, valid for {@code ttl}. */
     public String issue(String userId, Duration ttl) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .subject(userId)
                 .issueTime(Date.from(now))
@@ -79,9 +112,10 @@ public final class TokenService {
     public Optional<String> verify(String token) {
         Verified known = verified.get(token);
         if (known != null) {
-            if (clock.instant().isBefore(known.acceptedUntil())) {
+            if (known.acceptedAt(clock.instant())) {
                 return Optional.of(known.userId());
             }
+            // Expired, or not yet valid on a clock set back since: checked afresh next time.
             verified.remove(token);
             return Optional.empty();
         }
@@ -114,9 +148,14 @@ public final class TokenService {
             if (subject == null || subject.isBlank() || subject.length() > MAX_USER_ID_LENGTH) {
                 return Optional.empty();
             }
-            Instant expires = claims.getExpirationTime().toInstant();
-            return Optional.of(new Verified(subject,
-                    expires.plusSeconds(DefaultJWTClaimsVerifier.DEFAULT_MAX_CLOCK_SKEW_SECONDS)));
+            Instant from = Instant.MIN;
+            for (Date notBefore : new Date[] {claims.getNotBeforeTime(), claims.getIssueTime()}) {
+                if (notBefore != null && notBefore.toInstant().minusSeconds(LEEWAY_SECONDS).isAfter(from)) {
+                    from = notBefore.toInstant().minusSeconds(LEEWAY_SECONDS);
+                }
+            }
+            Instant until = claims.getExpirationTime().toInstant().plusSeconds(LEEWAY_SECONDS);
+            return Optional.of(new Verified(subject, from, until));
         } catch (ParseException | BadJOSEException | JOSEException | RuntimeException e) {
             return Optional.empty();
         }

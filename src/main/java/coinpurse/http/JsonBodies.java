@@ -8,8 +8,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
-/** Reads request bodies as JSON trees; anything unreadable is a 400, never a 500. */
+/**
+ * Reads request bodies as JSON trees: a body not sent as {@code application/json} is a 415,
+ * anything unreadable a 400, never a 500.
+ */
 public final class JsonBodies {
     private final ObjectMapper mapper;
 
@@ -18,11 +22,14 @@ public final class JsonBodies {
     }
 
     /**
-     * The request body as JSON. JSON is UTF-8 (RFC 8259), so the bytes are decoded as UTF-8
+     * The request body as JSON. The Content-Type must be {@code application/json}: a form or
+     * {@code text/plain}, which a cross-site page can post with the user's cookie, is refused
+     * (415) before the body is read. JSON is UTF-8 (RFC 8259), so the bytes are decoded as UTF-8
      * whatever charset the Content-Type names (an unknown one used to fail with a 500), and
      * bytes that are not UTF-8 are refused rather than silently replaced.
      */
     public JsonNode read(Context ctx) {
+        requireJsonContentType(ctx.header("Content-Type"));
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -36,6 +43,20 @@ public final class JsonBodies {
         return parse(text);
     }
 
+    /** 415 unless the media type, parameters aside, is {@code application/json} (in any case). */
+    private static void requireJsonContentType(String contentType) {
+        if (contentType != null) {
+            int parameters = contentType.indexOf(';');
+            String mediaType = (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim();
+            if (mediaType.toLowerCase(Locale.ROOT).equals("application/json")) {
+                return;
+            }
+        }
+        throw new ApiException(415, "unsupported_media_type",
+                "Send the body as JSON with 'Content-Type: application/json'.");
+    }
+
+    /** Text already taken from the request (the webhook's signed payload) as JSON; no Content-Type check. */
     public JsonNode parse(String text) {
         try {
             JsonNode node = mapper.readTree(text);

@@ -108,6 +108,22 @@ class AuthTest {
         }
     }
 
+    /** 60 s of leeway for a clock a little ahead of ours. */
+    @Test
+    void aTokenIssuedOrValidFromThirtySecondsAheadIsAccepted() {
+        Instant ahead = Instant.now().plusSeconds(30);
+        assertAccepted("au-iat-ahead-30", claims("au-iat-ahead-30").issueTime(Date.from(ahead)).build());
+        assertAccepted("au-nbf-ahead-30", claims("au-nbf-ahead-30").notBeforeTime(Date.from(ahead)).build());
+    }
+
+    @Test
+    void aTokenWithoutIatIsAccepted() {
+        assertAccepted("au-no-iat", new JWTClaimsSet.Builder()
+                .subject("au-no-iat")
+                .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(1))))
+                .build());
+    }
+
     // ---- refused: 401, the JSON error, nothing reaches Stripe or the database ----
 
     @Test
@@ -138,6 +154,32 @@ class AuthTest {
                 .expirationTime(Date.from(hourAgo))
                 .build());
         assertRefused("au-expired", postWithBearer(token));
+    }
+
+    @Test
+    void aTokenIssuedMoreThanSixtySecondsAheadIs401LikeAnExpiredOne() {
+        String token = hmac(JWSAlgorithm.HS256, SECRET, claims("au-iat-ahead-90")
+                .issueTime(Date.from(Instant.now().plusSeconds(90)))
+                .build());
+
+        HttpResponse<String> refused = postWithBearer(token);
+
+        assertRefused("au-iat-ahead-90", refused);
+        assertEquals(expiredTokenAnswer().body(), refused.body());
+        // Asked again (a verified token is remembered): still refused.
+        assertRefused("au-iat-ahead-90", server.get(BALANCE, token));
+    }
+
+    @Test
+    void aTokenValidOnlyFromMoreThanSixtySecondsAheadIs401LikeAnExpiredOne() {
+        String token = hmac(JWSAlgorithm.HS256, SECRET, claims("au-nbf-ahead-90")
+                .notBeforeTime(Date.from(Instant.now().plusSeconds(90)))
+                .build());
+
+        HttpResponse<String> refused = postWithBearer(token);
+
+        assertRefused("au-nbf-ahead-90", refused);
+        assertEquals(expiredTokenAnswer().body(), refused.body());
     }
 
     @Test
@@ -193,6 +235,22 @@ class AuthTest {
     }
 
     // ---- helpers ----
+
+    private static HttpResponse<String> expiredTokenAnswer() {
+        Instant hourAgo = Instant.now().minus(Duration.ofHours(1));
+        return postWithBearer(hmac(JWSAlgorithm.HS256, SECRET, new JWTClaimsSet.Builder()
+                .subject("au-expired-reference")
+                .expirationTime(Date.from(hourAgo))
+                .build()));
+    }
+
+    /** Accepted as {@code user} on a POST that reaches Stripe. */
+    private static void assertAccepted(String user, JWTClaimsSet claims) {
+        HttpResponse<String> created = postWithBearer(hmac(JWSAlgorithm.HS256, SECRET, claims));
+        assertEquals(200, created.statusCode(), created.body());
+        String sessionId = TestServer.json(created).get("session_id").asText();
+        assertEquals(user, server.stripe().session(sessionId).get("client_reference_id").asText());
+    }
 
     private static HttpResponse<String> postWithBearer(String token) {
         return server.post(CREATE, "{\"package_id\": \"starter\"}", token);

@@ -86,7 +86,7 @@ class HostileInputTest {
      * Every status the SPEC may answer here, and the three HTTP itself defines for requests Jetty
      * refuses before the app (URI too long, an Expect it cannot meet, headers too large).
      */
-    private static final Set<Integer> SPEC_STATUSES = Set.of(200, 400, 401, 404, 405, 409, 413, 414, 417, 429, 431);
+    private static final Set<Integer> SPEC_STATUSES = Set.of(200, 400, 401, 404, 405, 409, 413, 414, 415, 417, 429, 431);
     /** Words that only a stack trace, an SQL error or a framework's page would put in a body. */
     private static final List<String> LEAKS = List.of(
             "exception", "at coinpurse", "sql", "org.", "java.", "jetty", "javalin", "<html", "\tat ");
@@ -247,13 +247,17 @@ class HostileInputTest {
             case USER -> {
                 if (!credential.admits(Caller.USER)) {
                     assertEquals(401, status, answer.toString());
+                } else if (route.method.equals("POST") && !isJson(contentType)) {
+                    assertEquals(415, status, answer.toString());
                 }
             }
             // None of these bodies is signed with the webhook secret (431: a signature of 20 kB).
             case STRIPE -> assertTrue(status == 400 || status == 413 || status == 431, answer.toString());
             // None of these bodies is a valid spend or grant: the generators never make a valid amount.
             case INTERNAL -> {
-                if (credential.admits(Caller.INTERNAL)) {
+                if (credential.admits(Caller.INTERNAL) && !isJson(contentType)) {
+                    assertEquals(415, status, answer.toString());
+                } else if (credential.admits(Caller.INTERNAL)) {
                     assertTrue(status == 400 || status == 413, answer.toString());
                 } else {
                     assertEquals(401, status, answer.toString());
@@ -382,9 +386,12 @@ class HostileInputTest {
         }
     }
 
-    /** JSON is UTF-8 whatever the Content-Type says; an unknown charset in it was once a 500. */
+    /**
+     * JSON is UTF-8 whatever charset the Content-Type names (an unknown one was once a 500); a media
+     * type other than application/json is a 415, except at the webhook, which reads what Stripe sends.
+     */
     @Example
-    void everyContentTypeAtEveryJsonRouteIsReadAsJson() {
+    void everyContentTypeAtEveryJsonRouteIsReadAsJsonOrRefusedAs415() {
         String unknownPackage = "{\"package_id\": \"no-such-package\"}";
         for (String contentType : contentTypes().allValues().orElseThrow().toList()) {
             List<Req> requests = List.of(
@@ -399,7 +406,11 @@ class HostileInputTest {
                 }
                 Answer answer = assertSpecAnswer(request.body(unknownPackage.getBytes(UTF_8), false));
 
-                assertEquals(400, answer.status(), contentType + " at " + request.target + ": " + answer);
+                boolean read = request.target.equals(WEBHOOK) || isJson(contentType);
+                assertEquals(read ? 400 : 415, answer.status(), contentType + " at " + request.target + ": " + answer);
+                if (!read) {
+                    assertEquals("unsupported_media_type", json(answer).get("error").asText());
+                }
             }
         }
         assertNoCoinMoved();
@@ -508,8 +519,9 @@ class HostileInputTest {
     @Example
     void aBodyThatEndsEarlyOrHasBrokenChunksIs400() {
         String ok = "Host: x\r\nConnection: close\r\n";
-        String internal = "Authorization: Bearer " + INTERNAL_KEY + "\r\n";
-        String user = "Authorization: Bearer " + fuzzToken + "\r\n";
+        String jsonType = "Content-Type: application/json\r\n";
+        String internal = "Authorization: Bearer " + INTERNAL_KEY + "\r\n" + jsonType;
+        String user = "Authorization: Bearer " + fuzzToken + "\r\n" + jsonType;
         Map<String, Integer> requests = new LinkedHashMap<>();
         for (String route : List.of("POST " + CREATE + " HTTP/1.1\r\n" + ok + user,
                 "POST " + WEBHOOK + " HTTP/1.1\r\n" + ok + "Stripe-Signature: t=1,v1=00\r\n",
@@ -1489,6 +1501,11 @@ class HostileInputTest {
      */
     private static String withoutControlCharacters(String text) {
         return text.replaceAll("[\\x00-\\x08\\x0a-\\x1f\\x7f]", "");
+    }
+
+    /** Whether the app reads a body sent with this Content-Type ("" for none) as JSON. */
+    private static boolean isJson(String contentType) {
+        return contentType.split(";", -1)[0].trim().equalsIgnoreCase("application/json");
     }
 
     private static String clip(String text) {
