@@ -469,6 +469,18 @@ class ConfigLoaderTest {
     // ---- the example ----
 
     @Test
+    void anInstanceIdIsOptionalAndMustBeShortPlainText() throws IOException {
+        assertEquals(Optional.empty(), loadFile("", Map.of()).instanceId());
+        assertEquals(Optional.of("shop-eu-1"), loadFile("app.instance_id=shop-eu-1\n", Map.of()).instanceId());
+        assertEquals(Optional.of("from-env"), loadFile("", Map.of("APP_INSTANCE_ID", "from-env")).instanceId());
+
+        ConfigException spaces = assertLoadFails("app.instance_id=my shop\n");
+        assertEquals("app.instance_id: \"my shop\" is not an instance id: use 1-64 letters, digits, '_', '-', '.'"
+                + " or ':'", spaces.getMessage());
+        assertLoadFails("app.instance_id=" + "x".repeat(65) + "\n");
+    }
+
+    @Test
     void exampleConfigLoadsAsItIs() {
         Path example = Path.of("config.example.properties");
         assertTrue(Files.isRegularFile(example), "tests run from the project root, where the example lives");
@@ -484,7 +496,7 @@ class ConfigLoaderTest {
         for (String key : List.of("server.host", "server.port", "db.path", "stripe.secret_key",
                 "stripe.webhook_secret", "stripe.api_base", "stripe.timeout_seconds", "auth.jwt_secret", "auth.cookie_name",
                 "app.allowed_redirect_origins", "app.success_url", "app.cancel_url", "cors.allowed_origins",
-                "internal.api_key", "ratelimit.checkout_per_minute", "packages.<id>.coins", "packages.<id>.bonus",
+                "internal.api_key", "app.instance_id", "ratelimit.checkout_per_minute", "packages.<id>.coins", "packages.<id>.bonus",
                 "packages.<id>.price_usd", "packages.<id>.name", "packages.<id>.currency",
                 "packages.<id>.stripe_price_id")) {
             assertTrue(example.contains(key), key + " is not documented in config.example.properties");
