@@ -1,31 +1,19 @@
 package coinpurse;
 
 import coinpurse.auth.UserAuth;
+import coinpurse.checkout.CheckoutController;
 import coinpurse.config.Config;
 import coinpurse.http.ErrorMapping;
 import coinpurse.http.HealthController;
 import coinpurse.http.JsonBodies;
 import coinpurse.http.JsonMappers;
-import coinpurse.payment.CheckoutController;
-import coinpurse.payment.CheckoutRateLimiter;
-import coinpurse.payment.Fulfilment;
-import coinpurse.payment.PackageCatalog;
-import coinpurse.payment.PaymentSessions;
-import coinpurse.payment.ProcessedEvents;
-import coinpurse.payment.RedirectUrls;
-import coinpurse.payment.ReversalRecords;
-import coinpurse.payment.Reversals;
-import coinpurse.payment.StatusController;
-import coinpurse.payment.StripeEventHandler;
-import coinpurse.payment.StripePollThrottle;
-import coinpurse.payment.WebhookController;
+import coinpurse.settlement.StatusController;
+import coinpurse.settlement.StripePollThrottle;
+import coinpurse.settlement.WebhookController;
 import coinpurse.stripe.WebhookVerifier;
 import coinpurse.wallet.InternalAuth;
 import coinpurse.wallet.InternalWalletController;
-import coinpurse.wallet.Ledger;
-import coinpurse.wallet.Wallet;
 import coinpurse.wallet.WalletController;
-import coinpurse.wallet.WalletOperations;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -56,30 +44,25 @@ public final class App {
     }
 
     public static Javalin create(AppDeps deps) {
+        return create(deps, Services.create(deps.config(), deps.db(), deps.stripe(), deps.clock()));
+    }
+
+    /** The routes over {@code services}: each controller gets what it uses. */
+    public static Javalin create(AppDeps deps, Services services) {
         Config config = deps.config();
         ObjectMapper mapper = JsonMappers.create();
         JsonBodies json = new JsonBodies(mapper);
         UserAuth auth = new UserAuth(deps.tokens(), config.cookieName());
-        Ledger ledger = new Ledger();
-        PaymentSessions sessions = new PaymentSessions();
-        PackageCatalog catalog = new PackageCatalog(config.packages());
-        Reversals reversals = new Reversals(sessions, new ReversalRecords(), ledger);
-        Fulfilment fulfilment = new Fulfilment(sessions, ledger, catalog, reversals, deps.instanceId());
 
         HealthController health = new HealthController(deps.db(), deps.stripe().isPresent());
-        CheckoutController checkout = new CheckoutController(deps.stripe(), auth,
-                catalog, new RedirectUrls(config.allowedRedirectOrigins()),
-                config.successUrl(), config.cancelUrl(),
-                new CheckoutRateLimiter(config.checkoutPerMinute(), deps.clock()),
-                deps.db(), sessions, ledger, json, deps.instanceId());
-        StatusController status = new StatusController(auth, deps.db(), sessions, fulfilment,
+        CheckoutController checkout = new CheckoutController(services.checkout(), auth, services.catalog(), json);
+        StatusController status = new StatusController(auth, deps.db(), services.sessions(), services.fulfilment(),
                 deps.stripe(), new StripePollThrottle(STRIPE_POLL_INTERVAL, deps.clock()));
         WebhookController webhook = new WebhookController(new WebhookVerifier(config.stripeWebhookSecrets()),
-                json, deps.db(), new StripeEventHandler(new ProcessedEvents(), fulfilment, reversals,
-                        config.stripeLivemode()));
-        WalletController wallet = new WalletController(auth, deps.db(), ledger);
+                json, deps.db(), services.events());
+        WalletController wallet = new WalletController(auth, deps.db(), services.ledger());
         InternalWalletController internalWallet = new InternalWalletController(
-                new InternalAuth(config.internalApiKey()), json, new Wallet(deps.db(), ledger, new WalletOperations()));
+                new InternalAuth(config.internalApiKey()), json, services.wallet());
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -113,7 +96,7 @@ public final class App {
                     rule.allowCredentials = true;
                 }));
             }
-            ErrorMapping.register(cfg.routes);
+            ErrorMapping.register(cfg.routes, ErrorTable.rules());
             cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
 
             cfg.routes.get("/health", health::health);

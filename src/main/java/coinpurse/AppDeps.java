@@ -4,24 +4,24 @@ import coinpurse.auth.JwtSecretFile;
 import coinpurse.auth.TokenService;
 import coinpurse.config.Config;
 import coinpurse.db.Database;
-import coinpurse.payment.InstanceId;
 import coinpurse.stripe.StripeGateway;
 import java.time.Clock;
 import java.util.Optional;
 
-/**
- * What the app runs on: its settings, the outside things it talks to, and this deployment's
- * instance id ({@code app.instance_id}, resolved against the database).
- */
-public record AppDeps(Config config, Database db, Optional<StripeGateway> stripe, TokenService tokens, Clock clock,
-        String instanceId) {
+/** What the app runs on: its settings, the outside things it talks to, and its one clock. */
+public record AppDeps(Config config, Database db, Optional<StripeGateway> stripe, TokenService tokens, Clock clock) {
 
-    /** Opens the database and builds the Stripe client that {@code config} describes. */
+    /** Opens the database and builds the Stripe client that {@code config} describes, on the system clock. */
     public static AppDeps open(Config config) {
-        TokenService tokens = new TokenService(JwtSecretFile.resolve(config.jwtSecret(), config.dbPath()));
+        return open(config, Clock.systemUTC());
+    }
+
+    /** As {@link #open(Config)}, with every reader of time (tokens, throttles, timestamps) on {@code clock}. */
+    public static AppDeps open(Config config, Clock clock) {
+        TokenService tokens = new TokenService(JwtSecretFile.resolve(config.jwtSecret(), config.dbPath()), clock);
         Optional<StripeGateway> stripe = config.stripeSecretKey()
                 .map(key -> StripeGateway.create(key, config.stripeApiBase(), config.stripeTimeout()));
         Database db = Database.open(config.dbPath());
-        return new AppDeps(config, db, stripe, tokens, Clock.systemUTC(), InstanceId.resolve(config.instanceId(), db));
+        return new AppDeps(config, db, stripe, tokens, clock);
     }
 }

@@ -1,29 +1,24 @@
 package coinpurse.cli;
 
+import coinpurse.Services;
 import coinpurse.config.Config;
 import coinpurse.config.ConfigException;
 import coinpurse.db.Database;
 import coinpurse.db.DatabaseException;
-import coinpurse.payment.Fulfilment;
-import coinpurse.payment.InstanceId;
-import coinpurse.payment.PackageCatalog;
-import coinpurse.payment.PaymentSessions;
-import coinpurse.payment.ProcessedEvents;
-import coinpurse.payment.Reconciler;
-import coinpurse.payment.Reconciler.Change;
-import coinpurse.payment.Reconciler.EventSummary;
-import coinpurse.payment.Reconciler.Summary;
-import coinpurse.payment.ReversalRecords;
-import coinpurse.payment.Reversals;
-import coinpurse.payment.StripeEventHandler;
+import coinpurse.settlement.Reconciler.Change;
+import coinpurse.settlement.Reconciler.EventSummary;
+import coinpurse.settlement.Reconciler.Summary;
+import coinpurse.settlement.Reconciler;
+import coinpurse.settlement.StripeEventHandler;
 import coinpurse.stripe.StripeFailureException;
 import coinpurse.stripe.StripeGateway;
-import coinpurse.wallet.Ledger;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,7 +68,7 @@ public final class ReconcileCommand implements Callable<Integer> {
         out.flush();
         StripeGateway stripe = StripeGateway.create(key, config.stripeApiBase(), config.stripeTimeout());
         try (Database db = Database.open(config.dbPath())) {
-            Reconciler reconciler = reconciler(config, db);
+            Reconciler reconciler = Services.create(config, db, Optional.of(stripe), Clock.systemUTC()).reconciler();
             EventSummary events = reconciler.replay(
                     stripe.listEvents(from, StripeEventHandler.HANDLED_TYPES), dryRun, replayed -> {
                         out.println((dryRun ? "would replay " : "replayed ") + replayed.eventId() + " "
@@ -99,17 +94,6 @@ public final class ReconcileCommand implements Callable<Integer> {
         } catch (DatabaseException e) {
             return fail("database failed: " + e.getMessage() + ": " + rootMessage(e) + AGAIN);
         }
-    }
-
-    /** The webhook's own wiring, on this command's database. */
-    private static Reconciler reconciler(Config config, Database db) {
-        PaymentSessions sessions = new PaymentSessions();
-        Ledger ledger = new Ledger();
-        Reversals reversals = new Reversals(sessions, new ReversalRecords(), ledger);
-        Fulfilment fulfilment = new Fulfilment(sessions, ledger, new PackageCatalog(config.packages()), reversals,
-                InstanceId.resolve(config.instanceId(), db));
-        return new Reconciler(db, sessions, fulfilment,
-                new StripeEventHandler(new ProcessedEvents(), fulfilment, reversals, config.stripeLivemode()));
     }
 
     private String describe(Change change) {

@@ -2,9 +2,9 @@ package coinpurse.cli;
 
 import coinpurse.App;
 import coinpurse.AppDeps;
+import coinpurse.Services;
+import coinpurse.checkout.PriceCheck;
 import coinpurse.config.Config;
-import coinpurse.payment.PackageCatalog;
-import coinpurse.payment.PriceCheck;
 import coinpurse.stripe.StripeFailureException;
 import io.javalin.Javalin;
 import java.util.concurrent.Callable;
@@ -25,7 +25,8 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         Config config = configOption.load();
         AppDeps deps = AppDeps.open(config);
-        Javalin app = App.create(deps);
+        Services services = Services.create(config, deps.db(), deps.stripe(), deps.clock());
+        Javalin app = App.create(deps, services);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: finishing requests in flight, then closing the database");
             app.stop();
@@ -33,8 +34,7 @@ public final class ServeCommand implements Callable<Integer> {
             log.info("database closed");
         }, "coinpurse-shutdown"));
         app.start();
-        deps.stripe().ifPresent(stripe -> checkPricesInBackground(new PriceCheck(stripe,
-                new PackageCatalog(config.packages()))));
+        deps.stripe().ifPresent(stripe -> checkPricesInBackground(new PriceCheck(stripe, services.catalog())));
         log.info("coinpurse serving on http://{}:{} (database {}, Stripe {}, {} webhook secret(s))",
                 config.serverHost(), app.port(), config.dbPath().toAbsolutePath(),
                 deps.stripe().isPresent() ? "configured" : "NOT configured: payment routes answer 503",

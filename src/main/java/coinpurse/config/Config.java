@@ -1,6 +1,6 @@
 package coinpurse.config;
 
-import coinpurse.payment.CoinPackage;
+import coinpurse.catalog.CoinPackage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package coinpurse.config;
 
-import coinpurse.payment.CoinPackage;
-import coinpurse.payment.Money;
+import coinpurse.catalog.CoinPackage;
+import coinpurse.catalog.Money;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigDecimal;

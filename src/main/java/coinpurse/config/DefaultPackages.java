@@ -1,6 +1,6 @@
 package coinpurse.config;
 
-import coinpurse.payment.CoinPackage;
+import coinpurse.catalog.CoinPackage;
 import java.util.List;
 
 /** The catalog used when the configuration names no package (SPEC: "three built-in packages"). */

@@ -8,6 +8,12 @@ import java.util.Optional;
 
 /** The {@code settings} table: values a deployment keeps for itself. Writes run on the caller's transaction. */
 public final class Settings {
+    private final Timestamps timestamps;
+
+    public Settings(Timestamps timestamps) {
+        this.timestamps = timestamps;
+    }
+
 
     public Optional<String> get(Connection connection, String name) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("SELECT value FROM settings WHERE name = ?")) {
@@ -24,7 +30,7 @@ public final class Settings {
                 ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at""")) {
             upsert.setString(1, name);
             upsert.setString(2, value);
-            upsert.setString(3, Timestamps.now());
+            upsert.setString(3, timestamps.now());
             upsert.executeUpdate();
         }
     }

@@ -1,13 +1,12 @@
 package coinpurse.http;
 
-import coinpurse.db.DatabaseException;
-import coinpurse.stripe.StripeFailureException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -19,31 +18,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns every exception and every unrouted request into the SPEC's JSON error. Details
- * go to the log; the client gets only the code and a fixed sentence.
+ * Turns every exception and every unrouted request into the SPEC's JSON error: the HTTP edge's
+ * own {@link ApiException}s, the rules given for domain exceptions, Javalin's and Jetty's
+ * rejections, and a fixed 500 for anything else. Details go to the log; the client gets only
+ * the code and a sentence.
  */
 public final class ErrorMapping {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
 
     private ErrorMapping() {}
 
-    public static void register(RoutesConfig routes) {
-        routes.exception(ApiException.class, (e, ctx) -> {
-            if (e instanceof TooManyRequestsException limited) {
-                ctx.header("Retry-After", Long.toString(limited.retryAfterSeconds()));
-            }
-            respond(ctx, e.status(), e.code(), e.getMessage());
-        });
-        routes.exception(DatabaseException.class, (e, ctx) -> {
-            log.error("database unavailable on {} {}", ctx.method(), ctx.path(), e);
-            respond(ctx, 503, "database_unavailable",
-                    "The database is unavailable right now. Please try again shortly.");
-        });
-        routes.exception(StripeFailureException.class, (e, ctx) -> {
-            log.error("Stripe failed on {} {}", ctx.method(), ctx.path(), e);
-            respond(ctx, 502, "stripe_unavailable",
-                    "The payment provider did not answer. Please try again in a moment.");
-        });
+    public static void register(RoutesConfig routes, List<ErrorRule<?>> domainRules) {
+        routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(), e.code(), e.getMessage()));
+        domainRules.forEach(rule -> register(routes, rule));
         routes.exception(HttpResponseException.class, (e, ctx) -> respondToJavalin(ctx, e));
         routes.exception(Exception.class, (e, ctx) -> {
             if (unreadableRequest(e)) {
@@ -64,6 +51,16 @@ public final class ErrorMapping {
             if (nothingWritten(ctx)) {
                 respond(ctx, 405, "method_not_allowed", "This route does not accept " + ctx.method() + ".");
             }
+        });
+    }
+
+    private static <E extends Exception> void register(RoutesConfig routes, ErrorRule<E> rule) {
+        routes.exception(rule.type(), (e, ctx) -> {
+            if (rule.logged()) {
+                log.error("{} on {} {}", rule.code().apply(e), ctx.method(), ctx.path(), e);
+            }
+            rule.decorate().accept(e, ctx);
+            respond(ctx, rule.status(), rule.code().apply(e), rule.message().apply(e));
         });
     }
 

@@ -1,6 +1,6 @@
 package coinpurse.stripe;
 
-import coinpurse.payment.CoinPackage;
+import coinpurse.catalog.CoinPackage;
 
 /** What coinpurse asks Stripe for when a user buys a package. */
 public record NewCheckoutSession(

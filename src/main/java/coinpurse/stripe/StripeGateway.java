@@ -1,5 +1,6 @@
 package coinpurse.stripe;
 
+import coinpurse.catalog.CoinPackage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.StripeClient;
@@ -8,11 +9,10 @@ import com.stripe.model.Event;
 import com.stripe.model.Price;
 import com.stripe.model.checkout.Session;
 import com.stripe.param.EventListParams;
-import com.stripe.param.checkout.SessionCreateParams;
-import com.stripe.param.checkout.SessionCreateParams.LineItem;
 import com.stripe.param.checkout.SessionCreateParams.LineItem.PriceData;
+import com.stripe.param.checkout.SessionCreateParams.LineItem;
+import com.stripe.param.checkout.SessionCreateParams;
 import com.stripe.param.checkout.SessionListParams;
-import coinpurse.payment.CoinPackage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;

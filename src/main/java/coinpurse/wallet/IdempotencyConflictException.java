@@ -1,11 +1,9 @@
 package coinpurse.wallet;
 
-import coinpurse.http.ApiException;
-
 /** An idempotency key sent again with another user, amount, kind or reason than the first time. */
-public class IdempotencyConflictException extends ApiException {
+public class IdempotencyConflictException extends RuntimeException {
     public IdempotencyConflictException(String idempotencyKey) {
-        super(409, "idempotency_conflict", "The idempotency_key '" + clip(idempotencyKey)
+        super("The idempotency_key '" + clip(idempotencyKey)
                 + "' was already used for a different operation; use a new key for a new operation.");
     }
 

@@ -17,6 +17,12 @@ import java.util.OptionalLong;
  * connection, so both land in the caller's transaction or neither does.
  */
 public final class Ledger {
+    private final Timestamps timestamps;
+
+    public Ledger(Timestamps timestamps) {
+        this.timestamps = timestamps;
+    }
+
 
     /** Creates the user with a balance of 0 if this is the first time we see them. */
     public void ensureUser(Connection connection, String userId) throws SQLException {
@@ -25,11 +31,11 @@ public final class Ledger {
         }
     }
 
-    private static void insertUser(Connection connection, String userId) throws SQLException {
+    private void insertUser(Connection connection, String userId) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO users (id, balance, created_at) VALUES (?, 0, ?)")) {
             insert.setString(1, userId);
-            insert.setString(2, Timestamps.now());
+            insert.setString(2, timestamps.now());
             insert.executeUpdate();
         }
     }
@@ -57,7 +63,7 @@ public final class Ledger {
             insertUser(connection, userId);
         }
         long balanceAfter = Math.addExact(current.orElse(0), delta);
-        String now = Timestamps.now();
+        String now = timestamps.now();
         long id;
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO coin_ledger (user_id, delta, balance_after, reason, reference, created_at)

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.db.Timestamps;
 import coinpurse.support.Concurrently;
 import coinpurse.wallet.DuplicateLedgerEntryException;
 import coinpurse.wallet.Ledger;
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +73,7 @@ class DatabaseTest {
 
     @Test
     void aSecondPurchaseRowForOneSessionIsRefusedByTheDatabase() {
-        Ledger ledger = new Ledger();
+        Ledger ledger = new Ledger(new Timestamps(Clock.systemUTC()));
         try (Database db = Database.open(dir.resolve("coinpurse.db"))) {
             db.inTransaction(connection -> ledger.append(connection, "u1", 550, "purchase", "cs_1"));
             assertThrows(DuplicateLedgerEntryException.class, () -> db.inTransaction(connection ->
@@ -92,7 +94,7 @@ class DatabaseTest {
     void concurrentReadThenWriteTransactionsNeitherFailNorLoseUpdates() throws Exception {
         int threads = 8;
         int perThread = 25;
-        Ledger ledger = new Ledger();
+        Ledger ledger = new Ledger(new Timestamps(Clock.systemUTC()));
         try (Database db = Database.open(dir.resolve("coinpurse.db"));
                 Database other = Database.open(dir.resolve("coinpurse.db"))) {
             Concurrently.allAtOnce(threads, t -> () -> {
@@ -121,7 +123,7 @@ class DatabaseTest {
      */
     @Test
     void concurrentTransactionsThatFailUndoOnlyTheirOwnWrites() throws Exception {
-        Ledger ledger = new Ledger();
+        Ledger ledger = new Ledger(new Timestamps(Clock.systemUTC()));
         try (Database db = Database.open(dir.resolve("coinpurse.db"))) {
             List<String> outcomes = Concurrently.allAtOnce(40, i -> () -> {
                 try {

@@ -3,10 +3,12 @@ package coinpurse.wallet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.db.Timestamps;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +32,7 @@ class HistoryTest {
     static void start() {
         server = TestServer.start(dir);
         token = server.token(USER);
-        Ledger ledger = new Ledger();
+        Ledger ledger = new Ledger(new Timestamps(Clock.systemUTC()));
         server.deps().db().inTransaction(connection -> {
             for (int i = 1; i <= ENTRIES; i++) {
                 ledger.append(connection, USER, i, "grant", "key-" + i);

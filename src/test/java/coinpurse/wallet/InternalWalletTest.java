@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.db.Timestamps;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -122,7 +124,7 @@ class InternalWalletTest {
         ok(server.post(GRANT, body(user, 10, "below-zero-grant", null), API_KEY));
         // A refund taking back more than is left, as the refund path may.
         server.deps().db().inTransaction(connection ->
-                new Ledger().append(connection, user, -40, "refund", "ch_below_zero"));
+                new Ledger(new Timestamps(Clock.systemUTC())).append(connection, user, -40, "refund", "ch_below_zero"));
         assertEquals(-30, server.storedBalance(user));
 
         assertError(server.post(SPEND, body(user, 1, "below-zero-spend", null), API_KEY), 409, "insufficient_funds");

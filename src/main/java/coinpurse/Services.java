@@ -1,0 +1,60 @@
+package coinpurse;
+
+import coinpurse.catalog.PackageCatalog;
+import coinpurse.checkout.Checkout;
+import coinpurse.checkout.CheckoutRateLimiter;
+import coinpurse.checkout.RedirectUrls;
+import coinpurse.config.Config;
+import coinpurse.db.Database;
+import coinpurse.db.Settings;
+import coinpurse.db.Timestamps;
+import coinpurse.purchases.InstanceId;
+import coinpurse.purchases.PaymentSessions;
+import coinpurse.settlement.Fulfilment;
+import coinpurse.settlement.ProcessedEvents;
+import coinpurse.settlement.Reconciler;
+import coinpurse.settlement.ReversalRecords;
+import coinpurse.settlement.Reversals;
+import coinpurse.settlement.StripeEventHandler;
+import coinpurse.stripe.StripeGateway;
+import coinpurse.wallet.Ledger;
+import coinpurse.wallet.Wallet;
+import coinpurse.wallet.WalletOperations;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The one wiring of coinpurse's services: {@code serve} (through {@link App}), {@code reconcile}
+ * and the tests all build them here, from the settings, the database, Stripe and one clock.
+ * Nothing here knows HTTP; the controllers that expose these services are built in {@link App}.
+ */
+public record Services(
+        PackageCatalog catalog,
+        PaymentSessions sessions,
+        Ledger ledger,
+        Fulfilment fulfilment,
+        StripeEventHandler events,
+        Optional<Checkout> checkout,
+        Wallet wallet,
+        Reconciler reconciler,
+        String instanceId) {
+
+    public static Services create(Config config, Database db, Optional<StripeGateway> stripe, Clock clock) {
+        Timestamps timestamps = new Timestamps(clock);
+        String instanceId = InstanceId.resolve(config.instanceId(), db, new Settings(timestamps));
+        PackageCatalog catalog = new PackageCatalog(config.packages());
+        PaymentSessions sessions = new PaymentSessions(timestamps);
+        Ledger ledger = new Ledger(timestamps);
+        Reversals reversals = new Reversals(sessions, new ReversalRecords(timestamps), ledger);
+        Fulfilment fulfilment = new Fulfilment(sessions, ledger, catalog, reversals, timestamps, instanceId);
+        StripeEventHandler events = new StripeEventHandler(new ProcessedEvents(timestamps), fulfilment, reversals,
+                config.stripeLivemode());
+        Optional<Checkout> checkout = stripe.map(gateway -> new Checkout(gateway,
+                new RedirectUrls(config.allowedRedirectOrigins(), config.successUrl(), config.cancelUrl()),
+                new CheckoutRateLimiter(config.checkoutPerMinute(), clock), db, sessions, ledger, timestamps,
+                instanceId));
+        Wallet wallet = new Wallet(db, ledger, new WalletOperations());
+        return new Services(catalog, sessions, ledger, fulfilment, events, checkout, wallet,
+                new Reconciler(db, sessions, fulfilment, events), instanceId);
+    }
+}

@@ -1,0 +1,146 @@
+package coinpurse.purchases;
+
+import coinpurse.db.Timestamps;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/** The {@code payment_sessions} table. Writes run on the caller's transaction. */
+public final class PaymentSessions {
+    private static final String SESSION_COLUMNS = """
+            s.session_id, s.user_id, s.package_id, s.amount_cents, s.currency, s.coins, s.bonus, s.status, \
+            s.payment_intent, s.created_at""";
+    private static final String FIND = "SELECT " + SESSION_COLUMNS + " FROM payment_sessions s WHERE s.session_id = ?";
+    private static final String FIND_STANDING = """
+            SELECT s.user_id, s.status, s.coins + s.bonus, u.balance
+            FROM payment_sessions s LEFT JOIN users u ON u.id = s.user_id
+            WHERE s.session_id = ?""";
+    private static final String FIND_BY_PAYMENT_INTENT = "SELECT " + SESSION_COLUMNS + """
+            , s.amount_refunded, s.coins_reversed, s.dispute_status
+            FROM payment_sessions s WHERE s.payment_intent = ?
+            ORDER BY s.created_at, s.session_id LIMIT 1""";
+
+    private final Timestamps timestamps;
+
+    public PaymentSessions(Timestamps timestamps) {
+        this.timestamps = timestamps;
+    }
+
+    /** What the status route tells of a session: whose it is, its status, its coins and its owner's balance. */
+    public record Standing(String userId, SessionStatus status, long coinsTotal, long ownerBalance) {}
+
+    public void insert(Connection connection, PaymentSession session) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO payment_sessions (session_id, user_id, package_id, amount_cents, currency,
+                    coins, bonus, status, payment_intent, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            insert.setString(1, session.sessionId());
+            insert.setString(2, session.userId());
+            insert.setString(3, session.packageId());
+            insert.setLong(4, session.amountCents());
+            insert.setString(5, session.currency());
+            insert.setLong(6, session.coins());
+            insert.setLong(7, session.bonus());
+            insert.setString(8, session.status().value());
+            insert.setString(9, session.paymentIntent());
+            insert.setString(10, session.createdAt());
+            insert.setString(11, session.createdAt());
+            insert.executeUpdate();
+        }
+    }
+
+    public Optional<PaymentSession> find(Connection connection, String sessionId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(FIND)) {
+            query.setString(1, sessionId);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? Optional.of(sessionOf(row)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The session's standing with its owner's balance, read by one statement (so from one snapshot). */
+    public Optional<Standing> findStanding(Connection connection, String sessionId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(FIND_STANDING)) {
+            query.setString(1, sessionId);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next()
+                        ? Optional.of(new Standing(row.getString(1), SessionStatus.of(row.getString(2)),
+                                row.getLong(3), row.getLong(4)))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * The purchase paid by {@code paymentIntent}, with what has been taken back from it so far;
+     * empty when no session here carries that payment intent (it is recorded at fulfilment).
+     */
+    public Optional<PurchaseReversal> findByPaymentIntent(Connection connection, String paymentIntent)
+            throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(FIND_BY_PAYMENT_INTENT)) {
+            query.setString(1, paymentIntent);
+            try (ResultSet row = query.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new PurchaseReversal(sessionOf(row), row.getLong(11), row.getLong(12),
+                        DisputeStatus.of(row.getString(13))));
+            }
+        }
+    }
+
+    /** Stores what {@link Reversals} decided for a purchase: its refunds, reversed coins, dispute and status. */
+    public void saveReversal(Connection connection, String sessionId, long amountRefunded, long coinsReversed,
+            DisputeStatus dispute, SessionStatus status) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE payment_sessions
+                SET amount_refunded = ?, coins_reversed = ?, dispute_status = ?, status = ?, updated_at = ?
+                WHERE session_id = ?""")) {
+            update.setLong(1, amountRefunded);
+            update.setLong(2, coinsReversed);
+            update.setString(3, dispute == null ? null : dispute.value());
+            update.setString(4, status.value());
+            update.setString(5, timestamps.now());
+            update.setString(6, sessionId);
+            update.executeUpdate();
+        }
+    }
+
+    private static PaymentSession sessionOf(ResultSet row) throws SQLException {
+        return new PaymentSession(row.getString(1), row.getString(2), row.getString(3),
+                row.getLong(4), row.getString(5), row.getLong(6), row.getLong(7),
+                SessionStatus.of(row.getString(8)), row.getString(9), row.getString(10));
+    }
+
+    /** Moves a session to {@code to} only if it is still in {@code from}; true if it moved. */
+    public boolean transition(Connection connection, String sessionId, SessionStatus from, SessionStatus to)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE payment_sessions SET status = ?, updated_at = ?
+                WHERE session_id = ? AND status = ?""")) {
+            update.setString(1, to.value());
+            update.setString(2, timestamps.now());
+            update.setString(3, sessionId);
+            update.setString(4, from.value());
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    public void markCompleted(Connection connection, String sessionId, String paymentIntent)
+            throws SQLException {
+        String now = timestamps.now();
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE payment_sessions
+                SET status = 'completed', payment_intent = COALESCE(?, payment_intent),
+                    completed_at = ?, updated_at = ?
+                WHERE session_id = ?""")) {
+            update.setString(1, paymentIntent);
+            update.setString(2, now);
+            update.setString(3, now);
+            update.setString(4, sessionId);
+            update.executeUpdate();
+        }
+    }
+}

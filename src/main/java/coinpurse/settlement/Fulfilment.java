@@ -1,0 +1,184 @@
+package coinpurse.settlement;
+
+import coinpurse.catalog.CoinPackage;
+import coinpurse.catalog.PackageCatalog;
+import coinpurse.db.Timestamps;
+import coinpurse.purchases.PaymentSession;
+import coinpurse.purchases.PaymentSessions;
+import coinpurse.purchases.SessionStatus;
+import coinpurse.settlement.FulfilmentResult.Outcome;
+import coinpurse.stripe.CheckoutSessionData;
+import coinpurse.stripe.StripeGateway;
+import coinpurse.wallet.DuplicateLedgerEntryException;
+import coinpurse.wallet.Ledger;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns a paid Checkout Session into coins, used by the webhook and the
+ * status route alike. Every method runs on the caller's write transaction.
+ *
+ * <p>"Exactly once" rests on the ledger's unique index on purchase rows: a second credit for
+ * the same session conflicts there and is answered as already done, whichever path and
+ * whichever delivery tried it.
+ */
+public final class Fulfilment {
+    public static final String PURCHASE = "purchase";
+    private static final String UNRECORDABLE = "unknown session that is not this deployment's, or whose"
+            + " metadata is missing or does not match a package of the catalog";
+    private static final Logger log = LoggerFactory.getLogger(Fulfilment.class);
+
+    private final PaymentSessions sessions;
+    private final Ledger ledger;
+
+    private final PackageCatalog catalog;
+    private final Reversals reversals;
+    private final Timestamps timestamps;
+    private final String instanceId;
+
+    public Fulfilment(PaymentSessions sessions, Ledger ledger, PackageCatalog catalog, Reversals reversals,
+            Timestamps timestamps, String instanceId) {
+        this.sessions = sessions;
+        this.ledger = ledger;
+        this.catalog = catalog;
+        this.reversals = reversals;
+        this.timestamps = timestamps;
+        this.instanceId = instanceId;
+    }
+
+    /** Credits a paid session's coins once; anything else about it is answered, not changed. */
+    public FulfilmentResult fulfil(Connection connection, CheckoutSessionData paid) throws SQLException {
+        if (!paid.isPaid()) {
+            return FulfilmentResult.of(Outcome.IGNORED, "payment_status is " + paid.paymentStatus());
+        }
+        Optional<Known> known = findOrRecord(connection, paid);
+        if (known.isEmpty()) {
+            return FulfilmentResult.of(Outcome.REJECTED, UNRECORDABLE);
+        }
+        PaymentSession session = known.get().session();
+        Optional<String> mismatch = amountMismatch(session, paid);
+        if (mismatch.isPresent()) {
+            log.error("not crediting session {}: {}", session.sessionId(), mismatch.get());
+            return FulfilmentResult.of(Outcome.REJECTED, mismatch.get());
+        }
+        if (session.status() == SessionStatus.COMPLETED || session.status() == SessionStatus.REFUNDED) {
+            return FulfilmentResult.of(Outcome.ALREADY_DONE, "session is " + session.status().value());
+        }
+        try {
+            ledger.append(connection, session.userId(), session.coinsTotal(), PURCHASE, session.sessionId());
+        } catch (DuplicateLedgerEntryException alreadyCredited) {
+            return FulfilmentResult.of(Outcome.ALREADY_DONE, "purchase already in the ledger");
+        }
+        sessions.markCompleted(connection, session.sessionId(), paid.paymentIntent());
+        String credited = session.coinsTotal() + " coins to user " + session.userId()
+                + (known.get().recordedNow() ? "; the session was unknown here and was recorded from its metadata" : "");
+        if (paid.paymentIntent() == null) {
+            return FulfilmentResult.of(Outcome.CREDITED, credited);
+        }
+        // A refund or dispute that arrived before this credit is applied now, in the same transaction.
+        FulfilmentResult reversed = reversals.settleFulfilled(connection, paid.paymentIntent());
+        return FulfilmentResult.of(Outcome.CREDITED, switch (reversed.outcome()) {
+            case UPDATED -> credited + "; then " + reversed.detail();
+            case REJECTED -> credited + "; its refunds and disputes were not applied: " + reversed.detail();
+            default -> credited;
+        });
+    }
+
+    /** Moves a pending session to failed or expired; a completed one stays completed. */
+    public FulfilmentResult close(Connection connection, CheckoutSessionData data, SessionStatus to)
+            throws SQLException {
+        Optional<Known> known = findOrRecord(connection, data);
+        if (known.isEmpty()) {
+            return FulfilmentResult.of(Outcome.IGNORED, UNRECORDABLE);
+        }
+        if (sessions.transition(connection, data.id(), SessionStatus.PENDING, to)) {
+            return FulfilmentResult.of(Outcome.UPDATED, "session is " + to.value());
+        }
+        return FulfilmentResult.of(Outcome.IGNORED, "session was already " + known.get().session().status().value());
+    }
+
+    /** Records a session not yet known here (created elsewhere, or its row was lost). */
+    public FulfilmentResult record(Connection connection, CheckoutSessionData data) throws SQLException {
+        return findOrRecord(connection, data).isPresent()
+                ? FulfilmentResult.of(Outcome.UPDATED, "session recorded, awaiting payment")
+                : FulfilmentResult.of(Outcome.IGNORED, UNRECORDABLE);
+    }
+
+    /** A session as stored here, and whether this call stored it. */
+    private record Known(PaymentSession session, boolean recordedNow) {}
+
+    /**
+     * The stored session, or one recorded now from the event's metadata. Recording it is told
+     * in the result's detail (the webhook's log line) rather than logged here, on the writer thread.
+     */
+    private Optional<Known> findOrRecord(Connection connection, CheckoutSessionData data) throws SQLException {
+        Optional<PaymentSession> stored = sessions.find(connection, data.id());
+        if (stored.isPresent()) {
+            return Optional.of(new Known(stored.get(), false));
+        }
+        Optional<PaymentSession> fromMetadata = fromMetadata(data);
+        if (fromMetadata.isEmpty()) {
+            return Optional.empty();
+        }
+        ledger.ensureUser(connection, fromMetadata.get().userId());
+        sessions.insert(connection, fromMetadata.get());
+        return Optional.of(new Known(fromMetadata.get(), true));
+    }
+
+    /**
+     * The session an unknown Checkout Session stands for, from the metadata coinpurse gave it,
+     * only when it names this deployment and that metadata and the amount paid describe a package
+     * of the catalog exactly: a session made by anything else on the same Stripe account (another
+     * deployment of coinpurse included) is not ours to credit.
+     */
+    private Optional<PaymentSession> fromMetadata(CheckoutSessionData data) {
+        if (!isThisDeployments(data)) {
+            return Optional.empty();
+        }
+        String userId = data.metadata().getOrDefault("user_id", data.clientReferenceId());
+        Optional<CoinPackage> pack = Optional.ofNullable(data.metadata().get("package_id")).flatMap(catalog::byId);
+        Optional<Long> coins = wholeNumber(data.metadata().get("coins"));
+        Optional<Long> bonus = wholeNumber(data.metadata().getOrDefault("bonus", "0"));
+        if (data.id() == null || userId == null || userId.isBlank() || pack.isEmpty()
+                || coins.isEmpty() || bonus.isEmpty() || data.amountTotal() == null || data.currency() == null) {
+            return Optional.empty();
+        }
+        CoinPackage p = pack.get();
+        boolean matchesCatalog = p.coins() == coins.get() && p.bonus() == bonus.get()
+                && p.priceCents() == data.amountTotal() && p.currency().equalsIgnoreCase(data.currency());
+        if (!matchesCatalog) {
+            log.error("session {} claims package {} but its metadata or amount ({} {}) differ from the catalog",
+                    data.id(), p.id(), data.amountTotal(), data.currency());
+            return Optional.empty();
+        }
+        return Optional.of(new PaymentSession(data.id(), userId, p.id(), p.priceCents(), p.currency(),
+                p.coins(), p.bonus(), SessionStatus.PENDING, null, timestamps.now()));
+    }
+
+    /** True when the session's metadata names this deployment as its creator. */
+    public boolean isThisDeployments(CheckoutSessionData data) {
+        return instanceId.equals(data.metadata().get(StripeGateway.INSTANCE_METADATA_KEY));
+    }
+
+    private static Optional<Long> wholeNumber(String text) {
+        try {
+            long value = Long.parseLong(text);
+            return value >= 0 ? Optional.of(value) : Optional.empty();
+        } catch (NumberFormatException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> amountMismatch(PaymentSession session, CheckoutSessionData paid) {
+        boolean amountMatches = paid.amountTotal() != null && paid.amountTotal() == session.amountCents();
+        boolean currencyMatches = session.currency().equalsIgnoreCase(paid.currency());
+        if (amountMatches && currencyMatches) {
+            return Optional.empty();
+        }
+        return Optional.of("paid " + paid.amountTotal() + " " + paid.currency() + " but the session was for "
+                + session.amountCents() + " " + session.currency());
+    }
+}

@@ -1,0 +1,249 @@
+package coinpurse.settlement;
+
+import coinpurse.db.Timestamps;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Stripe's word on the refunds and disputes of each payment intent ({@code stripe_charges},
+ * {@code stripe_refunds}, {@code stripe_disputes}), kept whether or not a purchase here is
+ * fulfilled yet. Each write only moves what it stores forward, so events applied in any
+ * order, or twice, leave the same rows. Writes run on the caller's transaction.
+ */
+public final class ReversalRecords {
+    private static final String LEGACY_DISPUTE_PREFIX = "legacy:";
+
+    private final Timestamps timestamps;
+
+    public ReversalRecords(Timestamps timestamps) {
+        this.timestamps = timestamps;
+    }
+
+    /** The cumulative refunded amount a charge showed, at its highest. */
+    public record Charge(long amount, String currency, long amountRefunded) {}
+
+    /** A refund and its Stripe status: pending, requires_action, succeeded, failed or canceled. */
+    public record Refund(String id, long amount, String status) {
+        /** Failed and canceled refunds returned no money to the payer; they are final. */
+        public boolean returnedNothing() {
+            return "failed".equals(status) || "canceled".equals(status);
+        }
+
+        /** Where a status stands in a refund's life; a status only ever moves to a later one. */
+        static int stage(String status) {
+            return switch (status) {
+                case "succeeded" -> 1;
+                case "failed", "canceled" -> 2;
+                default -> 0;
+            };
+        }
+    }
+
+    /**
+     * A dispute and its Stripe status: warning_needs_response, warning_under_review,
+     * needs_response, under_review while open; won, lost, warning_closed or prevented once closed.
+     */
+    public record Dispute(String id, String status, boolean fundsReinstated) {
+        public boolean isClosed() {
+            return isClosed(status);
+        }
+
+        public boolean isLost() {
+            return "lost".equals(status);
+        }
+
+        /** A lost dispute keeps the coins; an open one holds them until Stripe gives the funds back. */
+        public boolean holdsCoins() {
+            return isLost() || (!isClosed() && !fundsReinstated);
+        }
+
+        static boolean isClosed(String status) {
+            return switch (status) {
+                case "won", "lost", "warning_closed", "prevented" -> true;
+                default -> false;
+            };
+        }
+    }
+
+    /** Everything known about one payment intent's reversals. */
+    public record Facts(Optional<Charge> charge, List<Refund> refunds, List<Dispute> disputes) {}
+
+    /** Keeps the charge's {@code amount_refunded} if it is the highest seen for its payment intent. */
+    public void raiseAmountRefunded(Connection connection, String paymentIntent, String chargeId, long amount,
+            String currency, long amountRefunded) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                INSERT INTO stripe_charges (payment_intent, charge_id, amount, currency, amount_refunded, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (payment_intent) DO UPDATE SET
+                    charge_id = COALESCE(excluded.charge_id, stripe_charges.charge_id),
+                    amount = excluded.amount, currency = excluded.currency,
+                    amount_refunded = CASE WHEN excluded.amount_refunded > stripe_charges.amount_refunded
+                        THEN excluded.amount_refunded ELSE stripe_charges.amount_refunded END,
+                    updated_at = excluded.updated_at""")) {
+            upsert.setString(1, paymentIntent);
+            upsert.setString(2, chargeId);
+            upsert.setLong(3, amount);
+            upsert.setString(4, currency);
+            upsert.setLong(5, amountRefunded);
+            upsert.setString(6, timestamps.now());
+            upsert.executeUpdate();
+        }
+    }
+
+    /** Records a refund, or moves a known one's status forward (never back). */
+    public void saveRefund(Connection connection, String refundId, String paymentIntent, long amount,
+            String currency, String status) throws SQLException {
+        Optional<String> stored = refundStatus(connection, refundId);
+        if (stored.isEmpty()) {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO stripe_refunds (refund_id, payment_intent, amount, currency, status, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?)""")) {
+                insert.setString(1, refundId);
+                insert.setString(2, paymentIntent);
+                insert.setLong(3, amount);
+                insert.setString(4, currency);
+                insert.setString(5, status);
+                insert.setString(6, timestamps.now());
+                insert.executeUpdate();
+            }
+        } else if (Refund.stage(status) > Refund.stage(stored.get())) {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE stripe_refunds SET status = ?, updated_at = ? WHERE refund_id = ?")) {
+                update.setString(1, status);
+                update.setString(2, timestamps.now());
+                update.setString(3, refundId);
+                update.executeUpdate();
+            }
+        }
+    }
+
+    private static Optional<String> refundStatus(Connection connection, String refundId) throws SQLException {
+        try (PreparedStatement query =
+                connection.prepareStatement("SELECT status FROM stripe_refunds WHERE refund_id = ?")) {
+            query.setString(1, refundId);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Records a dispute, or moves a known one forward: a closed dispute stays as it closed.
+     * {@code fundsReinstated} is only ever set, never cleared. The first dispute event of a
+     * payment intent whose dispute was recorded before disputes had ids takes that record over.
+     */
+    public void saveDispute(Connection connection, String disputeId, String paymentIntent, String status,
+            boolean fundsReinstated) throws SQLException {
+        Optional<Dispute> stored = dispute(connection, disputeId);
+        if (stored.isEmpty() && adoptLegacyDispute(connection, disputeId, paymentIntent)) {
+            stored = dispute(connection, disputeId);
+        }
+        if (stored.isEmpty()) {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO stripe_disputes (dispute_id, payment_intent, status, funds_reinstated, updated_at)
+                    VALUES (?, ?, ?, ?, ?)""")) {
+                insert.setString(1, disputeId);
+                insert.setString(2, paymentIntent);
+                insert.setString(3, status);
+                insert.setInt(4, fundsReinstated ? 1 : 0);
+                insert.setString(5, timestamps.now());
+                insert.executeUpdate();
+            }
+            return;
+        }
+        String next = stored.get().isClosed() ? stored.get().status() : status;
+        boolean reinstated = stored.get().fundsReinstated() || fundsReinstated;
+        if (next.equals(stored.get().status()) && reinstated == stored.get().fundsReinstated()) {
+            return;
+        }
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE stripe_disputes SET status = ?, funds_reinstated = ?, updated_at = ?
+                WHERE dispute_id = ?""")) {
+            update.setString(1, next);
+            update.setInt(2, reinstated ? 1 : 0);
+            update.setString(3, timestamps.now());
+            update.setString(4, disputeId);
+            update.executeUpdate();
+        }
+    }
+
+    private static boolean adoptLegacyDispute(Connection connection, String disputeId, String paymentIntent)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE stripe_disputes SET dispute_id = ? WHERE dispute_id = ?")) {
+            update.setString(1, disputeId);
+            update.setString(2, LEGACY_DISPUTE_PREFIX + paymentIntent);
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    private static Optional<Dispute> dispute(Connection connection, String disputeId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT dispute_id, status, funds_reinstated FROM stripe_disputes WHERE dispute_id = ?")) {
+            query.setString(1, disputeId);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? Optional.of(disputeOf(row)) : Optional.empty();
+            }
+        }
+    }
+
+    /** True when anything is recorded for {@code paymentIntent}: one cheap read on the fulfilment path. */
+    public boolean anyFor(Connection connection, String paymentIntent) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT 1 FROM stripe_charges WHERE payment_intent = ?
+                UNION ALL SELECT 1 FROM stripe_refunds WHERE payment_intent = ?
+                UNION ALL SELECT 1 FROM stripe_disputes WHERE payment_intent = ?
+                LIMIT 1""")) {
+            query.setString(1, paymentIntent);
+            query.setString(2, paymentIntent);
+            query.setString(3, paymentIntent);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
+    /** Everything recorded for {@code paymentIntent}. */
+    public Facts factsOf(Connection connection, String paymentIntent) throws SQLException {
+        Optional<Charge> charge = Optional.empty();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT amount, currency, amount_refunded FROM stripe_charges WHERE payment_intent = ?")) {
+            query.setString(1, paymentIntent);
+            try (ResultSet row = query.executeQuery()) {
+                if (row.next()) {
+                    charge = Optional.of(new Charge(row.getLong(1), row.getString(2), row.getLong(3)));
+                }
+            }
+        }
+        List<Refund> refunds = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT refund_id, amount, status FROM stripe_refunds WHERE payment_intent = ?")) {
+            query.setString(1, paymentIntent);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    refunds.add(new Refund(rows.getString(1), rows.getLong(2), rows.getString(3)));
+                }
+            }
+        }
+        List<Dispute> disputes = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT dispute_id, status, funds_reinstated FROM stripe_disputes WHERE payment_intent = ?")) {
+            query.setString(1, paymentIntent);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    disputes.add(disputeOf(rows));
+                }
+            }
+        }
+        return new Facts(charge, List.copyOf(refunds), List.copyOf(disputes));
+    }
+
+    private static Dispute disputeOf(ResultSet row) throws SQLException {
+        return new Dispute(row.getString(1), row.getString(2), row.getInt(3) == 1);
+    }
+}

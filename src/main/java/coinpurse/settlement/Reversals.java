@@ -1,0 +1,175 @@
+package coinpurse.settlement;
+
+import coinpurse.purchases.DisputeStatus;
+import coinpurse.purchases.PaymentSession;
+import coinpurse.purchases.PaymentSessions;
+import coinpurse.purchases.PurchaseReversal;
+import coinpurse.purchases.SessionStatus;
+import coinpurse.settlement.FulfilmentResult.Outcome;
+import coinpurse.stripe.ChargeData;
+import coinpurse.stripe.DisputeData;
+import coinpurse.stripe.RefundData;
+import coinpurse.wallet.Ledger;
+import coinpurse.wallet.LedgerEntry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a purchase's coins back when Stripe refunds or disputes its payment, and gives them
+ * back when a refund fails or a dispute is won. Every method runs
+ * on the caller's write transaction, like {@link Fulfilment}.
+ *
+ * <p>Each refund, dispute or charge event is first kept in {@link ReversalRecords} by payment
+ * intent, whether or not its purchase is fulfilled yet. Then {@link #settle} compares what the
+ * purchase owes back ({@link OwedBack}, from everything kept) with the coins already taken back,
+ * and appends one ledger row of the difference. Fulfilment calls {@link #settle} too, right after
+ * crediting, so a refund that came first is applied in the same transaction. The same event
+ * twice, events in any order or at once end at the same balance. The balance may go below zero.
+ */
+public final class Reversals {
+    public static final String REFUND = "refund";
+    public static final String REFUND_REVERSED = "refund_reversed";
+    public static final String DISPUTE = "dispute";
+    public static final String DISPUTE_WON = "dispute_won";
+    private static final Logger log = LoggerFactory.getLogger(Reversals.class);
+
+    /** What kind of news led to a settlement: it names the ledger row when coins come back. */
+    public enum Cause { REFUND, DISPUTE, FULFILMENT }
+
+    private final PaymentSessions sessions;
+    private final ReversalRecords records;
+    private final Ledger ledger;
+
+    public Reversals(PaymentSessions sessions, ReversalRecords records, Ledger ledger) {
+        this.sessions = sessions;
+        this.records = records;
+        this.ledger = ledger;
+    }
+
+    /** {@code charge.refunded}: keeps the charge's cumulative {@code amount_refunded}, then settles. */
+    public FulfilmentResult chargeRefunded(Connection connection, ChargeData charge) throws SQLException {
+        if (charge.paymentIntent() == null) {
+            return FulfilmentResult.of(Outcome.IGNORED, "charge without a payment intent: not a Checkout purchase");
+        }
+        if (charge.amount() == null || charge.amount() <= 0 || charge.amountRefunded() == null
+                || charge.amountRefunded() < 0 || charge.currency() == null) {
+            return FulfilmentResult.of(Outcome.REJECTED, "charge without a usable amount, amount_refunded and currency");
+        }
+        long amountRefunded = charge.refunded()
+                ? Math.max(charge.amountRefunded(), charge.amount())
+                : charge.amountRefunded();
+        records.raiseAmountRefunded(connection, charge.paymentIntent(), charge.id(), charge.amount(),
+                charge.currency(), amountRefunded);
+        for (RefundData listed : charge.refunds()) {
+            if (usable(listed)) {
+                records.saveRefund(connection, listed.id(), charge.paymentIntent(), listed.amount(),
+                        listed.currency(), listed.status());
+            }
+        }
+        return settle(connection, charge.paymentIntent(), Cause.REFUND);
+    }
+
+    /** {@code refund.*} and {@code charge.refund.updated}: keeps the refund's status, then settles. */
+    public FulfilmentResult refundChanged(Connection connection, RefundData refund) throws SQLException {
+        if (refund.paymentIntent() == null) {
+            return FulfilmentResult.of(Outcome.IGNORED, "refund without a payment intent: not a Checkout purchase");
+        }
+        if (!usable(refund)) {
+            return FulfilmentResult.of(Outcome.REJECTED, "refund without a usable id, amount and status");
+        }
+        records.saveRefund(connection, refund.id(), refund.paymentIntent(), refund.amount(), refund.currency(),
+                refund.status());
+        return settle(connection, refund.paymentIntent(), Cause.REFUND);
+    }
+
+    /**
+     * {@code charge.dispute.*}: keeps the dispute's status ({@code fundsReinstated} for
+     * {@code charge.dispute.funds_reinstated}), then settles.
+     */
+    public FulfilmentResult disputeChanged(Connection connection, DisputeData dispute, boolean fundsReinstated)
+            throws SQLException {
+        if (dispute.paymentIntent() == null) {
+            return FulfilmentResult.of(Outcome.IGNORED, "dispute without a payment intent: not a Checkout purchase");
+        }
+        if (dispute.id() == null || dispute.status() == null) {
+            return FulfilmentResult.of(Outcome.REJECTED, "dispute without an id and a status");
+        }
+        records.saveDispute(connection, dispute.id(), dispute.paymentIntent(), dispute.status(), fundsReinstated);
+        return settle(connection, dispute.paymentIntent(), Cause.DISPUTE);
+    }
+
+    /**
+     * {@link #settle} for a purchase fulfilled just now: usually nothing is kept for its payment,
+     * which one read tells.
+     */
+    public FulfilmentResult settleFulfilled(Connection connection, String paymentIntent) throws SQLException {
+        if (!records.anyFor(connection, paymentIntent)) {
+            return FulfilmentResult.of(Outcome.ALREADY_DONE, "no refund or dispute kept for " + paymentIntent);
+        }
+        return settle(connection, paymentIntent, Cause.FULFILMENT);
+    }
+
+    /**
+     * Brings the fulfilled purchase paid by {@code paymentIntent} in line with what is kept about
+     * its refunds and disputes: one ledger row of the difference, if any. Without a fulfilled
+     * purchase nothing moves; what is kept waits for it.
+     */
+    public FulfilmentResult settle(Connection connection, String paymentIntent, Cause cause) throws SQLException {
+        Optional<PurchaseReversal> found = sessions.findByPaymentIntent(connection, paymentIntent);
+        if (found.isEmpty() || !isFulfilled(found.get().session())) {
+            return FulfilmentResult.of(Outcome.KEPT, found
+                    .map(f -> "session " + f.session().sessionId() + " is " + f.session().status().value()
+                            + ": kept for when it is fulfilled")
+                    .orElse("no fulfilled purchase with payment intent " + paymentIntent
+                            + " here: kept for when one is (or not ours)"));
+        }
+        PurchaseReversal before = found.get();
+        PaymentSession session = before.session();
+        ReversalRecords.Facts facts = records.factsOf(connection, paymentIntent);
+        Optional<String> mismatch = facts.charge()
+                .filter(charge -> charge.amount() != session.amountCents()
+                        || !session.currency().equalsIgnoreCase(charge.currency()))
+                .map(charge -> "charge of " + charge.amount() + " " + charge.currency() + " but session "
+                        + session.sessionId() + " was for " + session.amountCents() + " " + session.currency());
+        if (mismatch.isPresent()) {
+            log.error("not moving coins: {}", mismatch.get());
+            return FulfilmentResult.of(Outcome.REJECTED, mismatch.get());
+        }
+        OwedBack owed = OwedBack.of(session, facts);
+        long delta = before.coinsReversed() - owed.coins();
+        String state = owed.coins() + " of " + session.coinsTotal() + " coins taken back from " + session.sessionId();
+        if (delta == 0 && owed.amountRefunded() == before.amountRefunded() && owed.dispute() == before.dispute()
+                && owed.status() == session.status()) {
+            return FulfilmentResult.of(Outcome.ALREADY_DONE, "nothing new: " + state);
+        }
+        sessions.saveReversal(connection, session.sessionId(), owed.amountRefunded(), owed.coins(), owed.dispute(),
+                owed.status());
+        if (delta == 0) {
+            return FulfilmentResult.of(Outcome.UPDATED, "amount_refunded " + owed.amountRefunded()
+                    + (owed.dispute() == null ? "" : ", dispute " + owed.dispute().value()) + "; " + state);
+        }
+        String reason = delta < 0
+                ? (owed.dispute() == DisputeStatus.OPEN || owed.dispute() == DisputeStatus.LOST ? DISPUTE : REFUND)
+                : (cause == Cause.DISPUTE ? DISPUTE_WON : REFUND_REVERSED);
+        LedgerEntry entry = ledger.append(connection, session.userId(), delta, reason, session.sessionId());
+        if (entry.balanceAfter() < 0) {
+            log.warn("user {} owes coins after a {}: balance {}", session.userId(), reason, entry.balanceAfter());
+        }
+        String moved = delta < 0
+                ? "took " + -delta + " coins back from user " + session.userId()
+                : "gave " + delta + " coins back to user " + session.userId();
+        return FulfilmentResult.of(Outcome.UPDATED,
+                moved + " (" + reason + ", balance " + entry.balanceAfter() + "); " + state);
+    }
+
+    private static boolean usable(RefundData refund) {
+        return refund.id() != null && refund.amount() != null && refund.amount() >= 0 && refund.status() != null;
+    }
+
+    private static boolean isFulfilled(PaymentSession session) {
+        return session.status() == SessionStatus.COMPLETED || session.status() == SessionStatus.REFUNDED;
+    }
+}

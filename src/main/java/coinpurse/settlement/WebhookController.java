@@ -1,0 +1,84 @@
+package coinpurse.settlement;
+
+import coinpurse.db.Database;
+import coinpurse.db.DatabaseException;
+import coinpurse.http.ApiException;
+import coinpurse.http.JsonBodies;
+import coinpurse.stripe.StripeEvent;
+import coinpurse.stripe.WebhookVerifier;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /api/payment/webhook}: Stripe's word on a payment. The verified event is the
+ * truth: the session (or the charge, refund or dispute) is read from the event's own JSON
+ * (whatever its API version) and Stripe is not called back. {@link StripeEventHandler} decides
+ * what the event does; handling it and remembering it commit together.
+ */
+public final class WebhookController {
+    private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
+    private static final Map<String, String> ACCEPTED = Map.of("status", "success");
+
+    private final WebhookVerifier verifier;
+    private final JsonBodies json;
+    private final Database db;
+    private final StripeEventHandler handler;
+
+    public WebhookController(WebhookVerifier verifier, JsonBodies json, Database db, StripeEventHandler handler) {
+        this.verifier = verifier;
+        this.json = json;
+        this.db = db;
+        this.handler = handler;
+    }
+
+    public void receive(Context ctx) {
+        long started = System.nanoTime();
+        if (!verifier.isConfigured()) {
+            throw ApiException.notConfigured(
+                    "Webhooks are not configured: set stripe.webhook_secret (STRIPE_WEBHOOK_SECRET).");
+        }
+        String payload = new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8);
+        Optional<String> rejection = verifier.rejection(payload, ctx.header("Stripe-Signature"));
+        if (rejection.isPresent()) {
+            log.warn("webhook outcome=rejected why=\"{}\"", rejection.get());
+            throw new ApiException(400, "invalid_signature",
+                    "The Stripe-Signature header is missing, invalid or too old.");
+        }
+        StripeEvent event = parse(payload);
+        FulfilmentResult result;
+        try {
+            result = db.inTransaction(connection -> handler.handleOnce(connection, event));
+        } catch (DatabaseException e) {
+            log.error("webhook event={} type={} not committed; Stripe will deliver it again",
+                    event.id(), event.type(), e);
+            throw new ApiException(500, "not_processed", "The event could not be saved; deliver it again.");
+        }
+        log.info("webhook event={} type={} {} outcome={} detail=\"{}\" took={}ms", event.id(),
+                event.type(), subject(event), result.label(), result.detail(),
+                (System.nanoTime() - started) / 1_000_000);
+        ctx.json(ACCEPTED);
+    }
+
+    /** What the event is about, for the log: its session, or the payment intent of a charge, refund or dispute. */
+    private static String subject(StripeEvent event) {
+        return event.sessionId() != null || event.paymentIntent() == null
+                ? "session=" + event.sessionId()
+                : "payment_intent=" + event.paymentIntent();
+    }
+
+    private StripeEvent parse(String payload) {
+        JsonNode root;
+        try {
+            root = json.parse(payload);
+        } catch (ApiException notJson) {
+            throw new ApiException(400, "invalid_payload", "The event is not valid JSON.");
+        }
+        return StripeEvent.fromJson(root).orElseThrow(() ->
+                new ApiException(400, "invalid_payload", "The event lacks an id, a type or data.object."));
+    }
+}

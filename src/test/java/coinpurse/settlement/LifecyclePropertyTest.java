@@ -1,0 +1,232 @@
+package coinpurse.settlement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import coinpurse.support.CliRun;
+import coinpurse.support.FakeStripe;
+import coinpurse.support.TestServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * The model-based property of the money lifecycle: for a generated Stripe history of one purchase
+ * (paid; refunds, some failing or canceled; disputes, each closing its own way), the events the
+ * fake Stripe emitted are delivered to the real server over HTTP in a random order, some twice,
+ * some never, interleaved with status polls and a {@code reconcile} run (which replays what was
+ * never delivered). Whatever the order, the user's balance, ledger and status route must equal
+ * what a small model computes from Stripe's final state alone.
+ */
+class LifecyclePropertyTest {
+    private static final long COINS = 550;
+    private static final long PRICE = 1999;
+    private static final List<String> CLOSED = List.of("won", "lost", "warning_closed", "prevented");
+
+    private static Path dir;
+    private static TestServer server;
+    private static FakeStripe stripe;
+    private static int tries;
+
+    @BeforeContainer
+    static void start() throws IOException {
+        dir = Files.createTempDirectory("coinpurse-lifecycle-property");
+        server = TestServer.start(dir, Map.of("RATELIMIT_CHECKOUT_PER_MINUTE", "100000"));
+        stripe = server.stripe();
+    }
+
+    @AfterContainer
+    static void stop() throws IOException {
+        server.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    // ---- what happens at Stripe ----
+
+    sealed interface Step permits Refund, SettleRefund, OpenDispute, CloseDispute {}
+
+    /** A refund of {@code percent} of what is still refundable, created pending or already succeeded. */
+    record Refund(int percent, boolean succeeded) implements Step {}
+
+    /** Refund number {@code which} (modulo how many exist) becomes succeeded, failed or canceled. */
+    record SettleRefund(int which, String status) implements Step {}
+
+    record OpenDispute(boolean inquiry) implements Step {}
+
+    /** The open dispute closes: {@code favourable} is won (or warning_closed, prevented), else lost. */
+    record CloseDispute(boolean favourable, boolean prevented) implements Step {}
+
+    @Provide
+    Arbitrary<List<Step>> histories() {
+        Arbitrary<Step> refund = Arbitraries.integers().between(1, 100)
+                .flatMap(percent -> Arbitraries.of(true, false).map(ok -> new Refund(percent, ok)));
+        Arbitrary<Step> settle = Arbitraries.integers().between(0, 3)
+                .flatMap(which -> Arbitraries.of("succeeded", "failed", "canceled")
+                        .map(status -> new SettleRefund(which, status)));
+        Arbitrary<Step> open = Arbitraries.of(true, false).map(OpenDispute::new);
+        Arbitrary<Step> close = Arbitraries.of(true, false)
+                .flatMap(favourable -> Arbitraries.of(true, false).map(p -> new CloseDispute(favourable, p)));
+        return Arbitraries.frequencyOf(
+                        Tuple.of(3, refund), Tuple.of(3, settle),
+                        Tuple.of(2, open), Tuple.of(2, close))
+                .list().ofMaxSize(7);
+    }
+
+    @Property(tries = 60)
+    void anyDeliveryOfAnyHistoryEndsWhereStripesFinalStateSays(
+            @ForAll("histories") List<Step> history, @ForAll long deliverySeed) {
+        String user = "property-" + (++tries);
+        String token = server.token(user);
+        String sessionId = server.checkout(token, "popular");
+        List<String> events = new ArrayList<>(stripe.completeCheckout(sessionId));
+        String paymentIntent = stripe.paymentIntentOf(sessionId);
+        List<String> disputes = happenAtStripe(history, paymentIntent, events);
+
+        deliverInSomeOrder(events, sessionId, token, new Random(deliverySeed));
+
+        Expected expected = model(paymentIntent, disputes);
+        JsonNode status = TestServer.json(server.get("/api/payment/status/" + sessionId, token));
+        String context = "history " + history + "; events " + types(events);
+        assertEquals(expected.balance(), server.storedBalance(user), context);
+        assertEquals(expected.balance(), server.ledgerSum(user), context);
+        assertEquals(1, server.purchaseRows(sessionId), context);
+        assertEquals(expected.status(), status.get("status").asText(), context);
+        if (expected.status().equals("completed")) {
+            assertEquals(COINS, status.get("coins_added").asLong(), context);
+            assertEquals(expected.balance(), status.get("new_balance").asLong(), context);
+        } else {
+            assertTrue(status.get("coins_added").isNull(), context);
+        }
+    }
+
+    /**
+     * Acts the history out at the fake Stripe, collecting every event it emits; impossible steps
+     * are skipped. Returns the ids of the disputes it opened.
+     */
+    private static List<String> happenAtStripe(List<Step> history, String paymentIntent, List<String> events) {
+        List<String> refunds = new ArrayList<>();
+        List<String> disputes = new ArrayList<>();
+        String openDispute = null;
+        boolean openIsInquiry = false;
+        for (Step step : history) {
+            if (step instanceof Refund r) {
+                long remaining = PRICE - refundedNow(paymentIntent);
+                if (remaining > 0) {
+                    long amount = Math.max(1, remaining * r.percent() / 100);
+                    FakeStripe.Refund made = stripe.refund(paymentIntent, amount, r.succeeded() ? "succeeded" : "pending");
+                    refunds.add(made.id());
+                    events.addAll(made.events());
+                }
+            } else if (step instanceof SettleRefund s && !refunds.isEmpty()) {
+                String id = refunds.get(s.which() % refunds.size());
+                String now = stripe.refundObject(id).get("status").asText();
+                boolean allowed = now.equals("pending") || (now.equals("succeeded") && s.status().equals("failed"));
+                if (allowed) {
+                    events.addAll(stripe.setRefundStatus(id, s.status()));
+                }
+            } else if (step instanceof OpenDispute o && openDispute == null) {
+                FakeStripe.Dispute made = stripe.openDispute(paymentIntent, o.inquiry());
+                openDispute = made.id();
+                openIsInquiry = o.inquiry();
+                disputes.add(made.id());
+                events.addAll(made.events());
+            } else if (step instanceof CloseDispute c && openDispute != null) {
+                String outcome = c.prevented() ? "prevented"
+                        : openIsInquiry ? "warning_closed"
+                        : c.favourable() ? "won" : "lost";
+                events.addAll(stripe.closeDispute(openDispute, outcome));
+                openDispute = null;
+            }
+        }
+        return disputes;
+    }
+
+    /**
+     * Every event once, some twice, about one in ten never (then {@code reconcile}, run at a random
+     * moment, replays them), all shuffled, with a few status polls in between.
+     */
+    private static void deliverInSomeOrder(List<String> events, String sessionId, String token, Random random) {
+        List<Runnable> plan = new ArrayList<>();
+        boolean anyMissed = false;
+        for (String event : events) {
+            int copies = random.nextInt(10) == 0 ? 0 : random.nextInt(4) == 0 ? 2 : 1;
+            anyMissed |= copies == 0;
+            for (int i = 0; i < copies; i++) {
+                plan.add(() -> {
+                    HttpResponse<String> answer = server.deliver(event);
+                    assertEquals(200, answer.statusCode(), answer.body());
+                });
+            }
+        }
+        Collections.shuffle(plan, random);
+        for (int polls = random.nextInt(3); polls > 0; polls--) {
+            plan.add(random.nextInt(plan.size() + 1), () -> {
+                HttpResponse<String> answer = server.get("/api/payment/status/" + sessionId, token);
+                assertEquals(200, answer.statusCode(), answer.body());
+            });
+        }
+        if (anyMissed || random.nextInt(4) == 0) {
+            plan.add(random.nextInt(plan.size() + 1), LifecyclePropertyTest::reconcile);
+        }
+        plan.forEach(Runnable::run);
+    }
+
+    // ---- the model ----
+
+    record Expected(long balance, String status) {}
+
+    /**
+     * From Stripe's final state only: the refunds that stand (not failed, not canceled), and
+     * whether a dispute holds the coins (open, or lost).
+     */
+    private static Expected model(String paymentIntent, List<String> disputes) {
+        long refunded = refundedNow(paymentIntent);
+        List<String> disputeStatuses = disputes.stream().map(id -> stripe.dispute(id).get("status").asText()).toList();
+        boolean held = disputeStatuses.stream().anyMatch(s -> s.equals("lost") || !CLOSED.contains(s));
+        boolean lost = disputeStatuses.contains("lost");
+        long reversed = held || refunded >= PRICE ? COINS : COINS * refunded / PRICE;
+        return new Expected(COINS - reversed, refunded >= PRICE || lost ? "refunded" : "completed");
+    }
+
+    private static long refundedNow(String paymentIntent) {
+        return stripe.charge(stripe.chargeIdOf(paymentIntent)).get("amount_refunded").asLong();
+    }
+
+    private static List<String> types(List<String> events) {
+        return events.stream().map(event -> TestServer.parse(event).get("type").asText()).toList();
+    }
+
+    private static void reconcile() {
+        try {
+            Path config = dir.resolve("reconcile.properties");
+            Files.writeString(config, String.join("\n",
+                    "db.path=" + server.deps().config().dbPath().toAbsolutePath(),
+                    "stripe.secret_key=" + TestServer.STRIPE_KEY,
+                    "stripe.api_base=" + stripe.apiBase(), ""));
+            CliRun run = CliRun.run("reconcile", "--config", config.toString());
+            assertEquals(0, run.exit(), run.err());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package coinpurse.settlement;
+
+import static coinpurse.support.JsonAssertions.fieldNames;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import coinpurse.support.TestServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code GET /api/payment/status/{session_id}}: own sessions only, and the poll of Stripe behind it. */
+class StatusTest {
+    private static final String STATUS = "/api/payment/status/";
+
+    @TempDir
+    static Path dir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void anotherUsersSessionIs404WithTheSameBodyAsAMissingOne() {
+        String sessionId = server.checkout(server.token("st-owner"), "popular");
+        String intruder = server.token("st-intruder");
+        String missingId = "cs_test_no_such_session_anywhere";
+
+        HttpResponse<String> foreign = server.get(STATUS + sessionId, intruder);
+        HttpResponse<String> missing = server.get(STATUS + missingId, intruder);
+
+        assertEquals(404, foreign.statusCode(), foreign.body());
+        assertEquals(404, missing.statusCode(), missing.body());
+        JsonNode error = assertJsonError(foreign);
+        assertEquals("not_found", error.get("error").asText());
+        assertEquals(missing.body().replace(missingId, "ID"), foreign.body().replace(sessionId, "ID"));
+        assertEquals(0, server.stripe().retrieveCount(sessionId), "the intruder's poll must not reach Stripe");
+        assertEquals("pending", server.storedStatus(sessionId));
+    }
+
+    @Test
+    void aPendingSessionThatStripeSaysIsPaidIsFulfilledByTheStatusRoute() {
+        String user = "st-paid";
+        String token = server.token(user);
+        String sessionId = server.checkout(token, "popular");
+        server.stripe().markPaid(sessionId);
+
+        JsonNode answer = poll(server, sessionId, token);
+
+        assertEquals(List.of("status", "session_id", "coins_added", "new_balance"), fieldNames(answer));
+        assertEquals("completed", answer.get("status").asText());
+        assertEquals(sessionId, answer.get("session_id").asText());
+        assertEquals(550, answer.get("coins_added").asLong());
+        assertEquals(550, answer.get("new_balance").asLong());
+        assertEquals(1, server.stripe().retrieveCount(sessionId));
+        assertEquals("completed", server.storedStatus(sessionId));
+        assertEquals(1, server.purchaseRows(sessionId));
+        assertEquals(550, server.storedBalance(user));
+        assertEquals(550, server.ledgerSum(user));
+    }
+
+    @Test
+    void aSecondPollOfAFulfilledSessionDoesNotCreditAgain() {
+        String user = "st-paid-twice";
+        String token = server.token(user);
+        String sessionId = server.checkout(token, "starter");
+        server.stripe().markPaid(sessionId);
+        assertEquals("completed", TestServer.json(server.get(STATUS + sessionId, token)).get("status").asText());
+
+        JsonNode answer = poll(server, sessionId, token);
+
+        assertEquals("completed", answer.get("status").asText());
+        assertEquals(100, answer.get("coins_added").asLong());
+        assertEquals(100, answer.get("new_balance").asLong());
+        assertEquals(1, server.purchaseRows(sessionId));
+        assertEquals(100, server.storedBalance(user));
+        assertEquals(100, server.ledgerSum(user));
+        assertEquals(1, server.stripe().retrieveCount(sessionId), "a completed session needs no more polls");
+    }
+
+    @Test
+    void twoPollsInARowOfAnUnpaidSessionAskStripeOnce() {
+        String user = "st-throttle";
+        String token = server.token(user);
+        String sessionId = server.checkout(token, "popular");
+
+        // Two immediate polls: far inside the 5 s interval, no sleeping involved.
+        JsonNode first = poll(server, sessionId, token);
+        JsonNode second = poll(server, sessionId, token);
+
+        for (JsonNode answer : List.of(first, second)) {
+            assertEquals("pending", answer.get("status").asText());
+            assertNoCoinsInAnswer(answer);
+        }
+        assertEquals(1, server.stripe().retrieveCount(sessionId));
+        assertEquals("pending", server.storedStatus(sessionId));
+        assertEquals(0, server.ledgerSum(user));
+    }
+
+    @Test
+    void aSessionThatStripeSaysExpiredIsAnsweredExpired() {
+        String user = "st-expired";
+        String token = server.token(user);
+        String sessionId = server.checkout(token, "popular");
+        server.stripe().markExpired(sessionId);
+
+        JsonNode answer = poll(server, sessionId, token);
+
+        assertEquals("expired", answer.get("status").asText());
+        assertEquals(sessionId, answer.get("session_id").asText());
+        assertNoCoinsInAnswer(answer);
+        assertEquals(1, server.stripe().retrieveCount(sessionId));
+        assertEquals("expired", server.storedStatus(sessionId));
+        assertEquals(0, server.purchaseRows(sessionId));
+        assertEquals(0, server.ledgerSum(user));
+    }
+
+    @Test
+    void whenStripeCannotBeReachedDuringThePollTheAnswerIsStillPending(@TempDir Path downDir) {
+        // Its own server: this test takes its fake Stripe down for good.
+        try (TestServer down = TestServer.start(downDir)) {
+            String user = "st-stripe-down";
+            String token = down.token(user);
+            String sessionId = down.checkout(token, "popular");
+            down.stripe().close();
+
+            JsonNode answer = poll(down, sessionId, token);
+
+            assertEquals("pending", answer.get("status").asText());
+            assertEquals(sessionId, answer.get("session_id").asText());
+            assertNoCoinsInAnswer(answer);
+            assertEquals("pending", down.storedStatus(sessionId));
+            assertEquals(0, down.ledgerSum(user));
+        }
+    }
+
+    @Test
+    void withoutATokenItIs401AndAsksStripeNothing() {
+        String sessionId = server.checkout(server.token("st-no-token"), "popular");
+
+        HttpResponse<String> response = server.get(STATUS + sessionId, null);
+
+        assertEquals(401, response.statusCode(), response.body());
+        assertEquals("unauthorized", assertJsonError(response).get("error").asText());
+        assertEquals(0, server.stripe().retrieveCount(sessionId));
+        assertEquals("pending", server.storedStatus(sessionId));
+    }
+
+    /** Polls {@code sessionId}'s status on {@code on} with {@code token}; asserts a 200 and returns its JSON. */
+    private static JsonNode poll(TestServer on, String sessionId, String token) {
+        HttpResponse<String> response = on.get(STATUS + sessionId, token);
+        assertEquals(200, response.statusCode(), response.body());
+        return TestServer.json(response);
+    }
+
+    private static void assertNoCoinsInAnswer(JsonNode answer) {
+        assertTrue(answer.get("coins_added").isNull() && answer.get("new_balance").isNull(), answer.toString());
+    }
+
+    private static JsonNode assertJsonError(HttpResponse<String> response) {
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+                response.headers().toString());
+        JsonNode body = TestServer.json(response);
+        assertEquals(List.of("error", "message"), fieldNames(body), response.body());
+        assertTrue(!body.get("message").asText().isBlank(), response.body());
+        return body;
+    }
+}
