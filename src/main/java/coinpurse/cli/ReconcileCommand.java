@@ -1,6 +1,6 @@
 package coinpurse.cli;
 
-import coinpurse.Services;
+import coinpurse.app.Services;
 import coinpurse.config.Config;
 import coinpurse.config.ConfigException;
 import coinpurse.db.Database;

@@ -1,8 +1,8 @@
 package coinpurse.cli;
 
-import coinpurse.App;
-import coinpurse.AppDeps;
-import coinpurse.Services;
+import coinpurse.app.App;
+import coinpurse.app.AppDeps;
+import coinpurse.app.Services;
 import coinpurse.checkout.PriceCheck;
 import coinpurse.config.Config;
 import coinpurse.stripe.StripeFailureException;

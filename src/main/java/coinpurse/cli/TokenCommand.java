@@ -7,10 +7,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Prints a signed user token, for trying the API with curl. */
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Print a signed user token for USER_ID (for local testing).")

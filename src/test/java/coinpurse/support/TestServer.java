@@ -1,7 +1,7 @@
 package coinpurse.support;
 
-import coinpurse.App;
-import coinpurse.AppDeps;
+import coinpurse.app.App;
+import coinpurse.app.AppDeps;
 import coinpurse.config.Config;
 import coinpurse.config.ConfigLoader;
 import com.fasterxml.jackson.databind.JsonNode;

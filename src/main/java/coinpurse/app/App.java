@@ -1,4 +1,4 @@
-package coinpurse;
+package coinpurse.app;
 
 import coinpurse.auth.UserAuth;
 import coinpurse.checkout.CheckoutController;

@@ -1,4 +1,4 @@
-package coinpurse;
+package coinpurse.app;
 
 import coinpurse.catalog.PackageCatalog;
 import coinpurse.checkout.Checkout;

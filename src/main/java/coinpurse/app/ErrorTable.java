@@ -1,4 +1,4 @@
-package coinpurse;
+package coinpurse.app;
 
 import coinpurse.checkout.CheckoutRateLimitedException;
 import coinpurse.checkout.InvalidCheckoutException;

@@ -1,4 +1,4 @@
-package coinpurse;
+package coinpurse.app;
 
 import coinpurse.auth.JwtSecretFile;
 import coinpurse.auth.TokenService;
