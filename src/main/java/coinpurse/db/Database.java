@@ -27,6 +27,8 @@ import org.sqlite.SQLiteException;
  */
 public final class Database implements AutoCloseable {
     private static final int BUSY_TIMEOUT_MS = 10_000;
+    /** How long a write waits for the writer thread to take it on before it is withdrawn, unwritten. */
+    private static final Duration TURN_TIMEOUT = Duration.ofSeconds(60);
     private static final int POOL_SIZE = 8;
     private static final int STATEMENTS_PER_CONNECTION = 64;
     private static final int PAGE_CACHE_KIB = 1024;
@@ -45,7 +47,7 @@ public final class Database implements AutoCloseable {
     private Database(BasicDataSource dataSource, Path file) {
         this.dataSource = dataSource;
         this.file = file;
-        this.groupCommit = new GroupCommit(this::runBatch);
+        this.groupCommit = new GroupCommit(this::runBatch, TURN_TIMEOUT);
     }
 
     /** Opens (creating the folder and file if needed) and migrates the schema. */
@@ -109,10 +111,20 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs work in a write transaction (BEGIN IMMEDIATE on SQLite) and returns once it is
-     * committed; an exception from the work undoes all it wrote and reaches the caller as thrown.
-     * Work submitted at the same time may share the transaction's commit (see {@link GroupCommit}),
-     * each under a savepoint of its own, so that one caller's failure undoes only its own writes.
+     * Runs work in a write transaction (BEGIN IMMEDIATE on SQLite) and returns its result once it
+     * is committed. What a caller should know:
+     * <ul>
+     * <li>The work runs on the writer thread, not the caller's, possibly beside other callers'
+     *     work in one transaction and one commit ({@link GroupCommit}), each under a savepoint of
+     *     its own: an exception from the work undoes only its own writes and reaches the caller as
+     *     thrown.
+     * <li>The work must not start another transaction (that throws), nor wait for another thread
+     *     that writes: every write of this process goes through the one writer.
+     * <li>A {@link DatabaseException} means nothing of the work was committed: the commit failed,
+     *     or the writer did not take the work on within 60 s and it was withdrawn. Once taken on,
+     *     the caller waits for the transaction's end, so it never hears "failed" for work that
+     *     later commits.
+     * </ul>
      */
     public <T> T inTransaction(SqlWork<T> work) {
         return groupCommit.submit(work);

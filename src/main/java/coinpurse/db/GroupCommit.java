@@ -1,5 +1,7 @@
 package coinpurse.db;
 
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -8,26 +10,45 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.sql.SQLException;
 
 /**
  * Group commit: the write transactions that callers submit while one commit is under way are
  * run together by a single writer thread and committed once, so a burst pays one fsync for a
  * batch instead of one each. Each caller still gets only its own result, and only after the
  * commit that made it durable: nothing is answered before it is safe.
+ *
+ * <p>The contract a caller can rely on: {@link #submit} returns the work's result once it is
+ * committed, or throws and nothing of it was committed. A caller that waits longer than
+ * {@code turnTimeout} for the writer to start its work withdraws it, and the writer then never
+ * runs it; once the writer has started it, the caller waits for the end of its transaction,
+ * however long that takes, so a failure is never reported for work that later commits.
  */
 final class GroupCommit implements AutoCloseable {
     private static final int MAX_BATCH = 64;
-    private static final long ANSWER_TIMEOUT_SECONDS = 60;
+    private static final int QUEUED = 0;
+    private static final int STARTED = 1;
+    private static final int WITHDRAWN = 2;
 
     /** One caller's work, and what became of it. */
     static final class Pending<T> {
         final SqlWork<T> work;
         private final CompletableFuture<T> outcome = new CompletableFuture<>();
+        private final AtomicInteger state = new AtomicInteger(QUEUED);
 
         Pending(SqlWork<T> work) {
             this.work = work;
+        }
+
+        /** The writer takes the work on; false when its caller withdrew it first. */
+        boolean start() {
+            return state.compareAndSet(QUEUED, STARTED);
+        }
+
+        /** The caller gives up waiting; false when the writer started the work first. */
+        boolean withdraw() {
+            return state.compareAndSet(QUEUED, WITHDRAWN);
         }
 
         @SuppressWarnings("unchecked")
@@ -42,10 +63,15 @@ final class GroupCommit implements AutoCloseable {
 
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    private final Duration turnTimeout;
     private volatile boolean closed;
 
-    /** Starts the writer thread; {@code runBatch} must settle every Pending it is given. */
-    GroupCommit(Consumer<List<Pending<?>>> runBatch) {
+    /**
+     * Starts the writer thread; {@code runBatch} must settle every Pending it is given. A caller
+     * whose work has not started within {@code turnTimeout} withdraws it.
+     */
+    GroupCommit(Consumer<List<Pending<?>>> runBatch, Duration turnTimeout) {
+        this.turnTimeout = turnTimeout;
         writer = new Thread(() -> loop(runBatch), "coinpurse-db-writer");
         writer.setDaemon(true);
         writer.start();
@@ -62,15 +88,21 @@ final class GroupCommit implements AutoCloseable {
         Pending<T> pending = new Pending<>(work);
         queue.add(pending);
         try {
-            return pending.outcome.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            try {
+                return pending.outcome.get(turnTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (pending.withdraw()) {
+                    throw new DatabaseException("database transaction failed", new SQLException(
+                            "no turn to write within " + turnTimeout.toSeconds() + " s; nothing was written", e));
+                }
+                return pending.outcome.get(); // started: its transaction ends one way or the other
+            }
         } catch (ExecutionException e) {
             throw rethrowable(e.getCause());
-        } catch (TimeoutException e) {
-            throw new DatabaseException("database transaction failed",
-                    new SQLException("no commit within " + ANSWER_TIMEOUT_SECONDS + " s", e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DatabaseException("database transaction failed", new SQLException("interrupted", e));
+            throw new DatabaseException("database transaction failed",
+                    new SQLException("interrupted while waiting for the commit, which may still happen", e));
         }
     }
 
@@ -94,6 +126,10 @@ final class GroupCommit implements AutoCloseable {
                 List<Pending<?>> batch = new ArrayList<>();
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
+                batch.removeIf(pending -> !pending.start());
+                if (batch.isEmpty()) {
+                    continue;
+                }
                 try {
                     runBatch.accept(batch);
                 } catch (RuntimeException | Error unexpected) {
@@ -111,7 +147,7 @@ final class GroupCommit implements AutoCloseable {
     public void close() {
         closed = true;
         try {
-            writer.join(TimeUnit.SECONDS.toMillis(ANSWER_TIMEOUT_SECONDS));
+            writer.join(turnTimeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
