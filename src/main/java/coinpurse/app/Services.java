@@ -6,7 +6,7 @@ import coinpurse.checkout.CheckoutRateLimiter;
 import coinpurse.checkout.RedirectUrls;
 import coinpurse.config.Config;
 import coinpurse.db.Database;
-import coinpurse.db.Settings;
+import coinpurse.db.SettingsTable;
 import coinpurse.db.Timestamps;
 import coinpurse.purchases.InstanceId;
 import coinpurse.purchases.PaymentSessions;
@@ -41,7 +41,7 @@ public record Services(
 
     public static Services create(Config config, Database db, Optional<StripeGateway> stripe, Clock clock) {
         Timestamps timestamps = new Timestamps(clock);
-        String instanceId = InstanceId.resolve(config.instanceId(), db, new Settings(timestamps));
+        String instanceId = InstanceId.resolve(config.instanceId(), db, new SettingsTable(timestamps));
         PackageCatalog catalog = new PackageCatalog(config.packages());
         PaymentSessions sessions = new PaymentSessions(timestamps);
         Ledger ledger = new Ledger(timestamps);

@@ -2,13 +2,29 @@ package coinpurse.config;
 
 import coinpurse.catalog.CoinPackage;
 import java.util.List;
+import java.util.Map;
 
-/** The catalog used when the configuration names no package (SPEC: "three built-in packages"). */
+/**
+ * The catalog used when the configuration names no package (SPEC: "three built-in packages").
+ * They are written in {@code default-packages.properties}, in the syntax of the config file, and
+ * read by the same parser as the packages a user writes.
+ */
 public final class DefaultPackages {
-    public static final List<CoinPackage> ALL = List.of(
-            new CoinPackage("starter", "Starter", 100, 0, 499, "usd", null),
-            new CoinPackage("popular", "Popular", 500, 50, 1999, "usd", null),
-            new CoinPackage("best_value", "Best Value", 1200, 200, 3999, "usd", null));
+    private static final String RESOURCE = "/coinpurse/default-packages.properties";
+    private static final Map<String, String> TEXT = readText();
+
+    public static final List<CoinPackage> ALL = CatalogSettings.packages(SettingsSources.layered(TEXT, Map.of()));
 
     private DefaultPackages() {}
+
+    /** The resource's entries, in order, its keys checked like a config file's. */
+    static Map<String, String> text() {
+        return TEXT;
+    }
+
+    private static Map<String, String> readText() {
+        Map<String, String> text = PropertiesText.readResource(RESOURCE);
+        KnownKeys.check(text.keySet(), "resource " + RESOURCE);
+        return text;
+    }
 }

@@ -1,7 +1,7 @@
 package coinpurse.purchases;
 
 import coinpurse.db.Database;
-import coinpurse.db.Settings;
+import coinpurse.db.SettingsTable;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -24,7 +24,7 @@ public final class InstanceId {
      * else a new one, kept: generated once, the same at every start, with the data it belongs to
      * (a backup restored elsewhere, or a second instance on the same database, keeps it).
      */
-    public static String resolve(Optional<String> configured, Database db, Settings settings) {
+    public static String resolve(Optional<String> configured, Database db, SettingsTable settings) {
         Optional<String> known = db.read(connection -> settings.get(connection, SETTING));
         if (known.isPresent() && (configured.isEmpty() || configured.equals(known))) {
             return known.get();

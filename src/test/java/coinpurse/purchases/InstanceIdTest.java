@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.db.Database;
-import coinpurse.db.Settings;
+import coinpurse.db.SettingsTable;
 import coinpurse.db.Timestamps;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,14 +23,14 @@ class InstanceIdTest {
         Path file = dir.resolve("coinpurse.db");
         String first;
         try (Database db = Database.open(file)) {
-            first = InstanceId.resolve(Optional.empty(), db, new Settings(new Timestamps(Clock.systemUTC())));
+            first = InstanceId.resolve(Optional.empty(), db, new SettingsTable(new Timestamps(Clock.systemUTC())));
         }
         try (Database db = Database.open(file)) {
-            assertEquals(first, InstanceId.resolve(Optional.empty(), db, new Settings(new Timestamps(Clock.systemUTC()))));
+            assertEquals(first, InstanceId.resolve(Optional.empty(), db, new SettingsTable(new Timestamps(Clock.systemUTC()))));
         }
         assertTrue(first.matches("cp_[0-9a-f]{20}"), first);
         try (Database other = Database.open(dir.resolve("other.db"))) {
-            assertNotEquals(first, InstanceId.resolve(Optional.empty(), other, new Settings(new Timestamps(Clock.systemUTC()))), "each database gets its own");
+            assertNotEquals(first, InstanceId.resolve(Optional.empty(), other, new SettingsTable(new Timestamps(Clock.systemUTC()))), "each database gets its own");
         }
     }
 
@@ -38,11 +38,11 @@ class InstanceIdTest {
     void aConfiguredIdWinsAndIsKeptForLaterStartsWithoutIt() {
         Path file = dir.resolve("coinpurse.db");
         try (Database db = Database.open(file)) {
-            InstanceId.resolve(Optional.empty(), db, new Settings(new Timestamps(Clock.systemUTC())));
-            assertEquals("shop-eu-1", InstanceId.resolve(Optional.of("shop-eu-1"), db, new Settings(new Timestamps(Clock.systemUTC()))));
+            InstanceId.resolve(Optional.empty(), db, new SettingsTable(new Timestamps(Clock.systemUTC())));
+            assertEquals("shop-eu-1", InstanceId.resolve(Optional.of("shop-eu-1"), db, new SettingsTable(new Timestamps(Clock.systemUTC()))));
         }
         try (Database db = Database.open(file)) {
-            assertEquals("shop-eu-1", InstanceId.resolve(Optional.empty(), db, new Settings(new Timestamps(Clock.systemUTC()))));
+            assertEquals("shop-eu-1", InstanceId.resolve(Optional.empty(), db, new SettingsTable(new Timestamps(Clock.systemUTC()))));
         }
     }
 }

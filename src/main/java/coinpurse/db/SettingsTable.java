@@ -7,10 +7,10 @@ import java.sql.SQLException;
 import java.util.Optional;
 
 /** The {@code settings} table: values a deployment keeps for itself. Writes run on the caller's transaction. */
-public final class Settings {
+public final class SettingsTable {
     private final Timestamps timestamps;
 
-    public Settings(Timestamps timestamps) {
+    public SettingsTable(Timestamps timestamps) {
         this.timestamps = timestamps;
     }
 
