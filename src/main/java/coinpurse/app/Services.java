@@ -6,6 +6,7 @@ import coinpurse.checkout.CheckoutRateLimiter;
 import coinpurse.checkout.RedirectUrls;
 import coinpurse.config.Config;
 import coinpurse.db.Database;
+import coinpurse.db.Dialect;
 import coinpurse.db.SettingsTable;
 import coinpurse.db.Timestamps;
 import coinpurse.purchases.InstanceId;
@@ -41,10 +42,11 @@ public record Services(
 
     public static Services create(Config config, Database db, Optional<StripeGateway> stripe, Clock clock) {
         Timestamps timestamps = new Timestamps(clock);
+        Dialect dialect = Dialect.SQLITE;
         String instanceId = InstanceId.resolve(config.instanceId(), db, new SettingsTable(timestamps));
         PackageCatalog catalog = new PackageCatalog(config.packages());
-        PaymentSessions sessions = new PaymentSessions(timestamps);
-        Ledger ledger = new Ledger(timestamps);
+        PaymentSessions sessions = new PaymentSessions(timestamps, dialect);
+        Ledger ledger = new Ledger(timestamps, dialect);
         Reversals reversals = new Reversals(sessions, new ReversalRecords(timestamps), ledger);
         Fulfilment fulfilment = new Fulfilment(sessions, ledger, catalog, reversals, timestamps, instanceId);
         StripeEventHandler events = new StripeEventHandler(new ProcessedEvents(timestamps), fulfilment, reversals,
@@ -53,7 +55,7 @@ public record Services(
                 new RedirectUrls(config.allowedRedirectOrigins(), config.successUrl(), config.cancelUrl()),
                 new CheckoutRateLimiter(config.checkoutPerMinute(), clock), db, sessions, ledger, timestamps,
                 instanceId));
-        Wallet wallet = new Wallet(db, ledger, new WalletOperations());
+        Wallet wallet = new Wallet(db, ledger, new WalletOperations(dialect));
         return new Services(catalog, sessions, ledger, fulfilment, events, checkout, wallet,
                 new Reconciler(db, sessions, fulfilment, events), instanceId);
     }

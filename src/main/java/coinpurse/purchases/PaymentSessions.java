@@ -1,5 +1,6 @@
 package coinpurse.purchases;
 
+import coinpurse.db.Dialect;
 import coinpurse.db.Timestamps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,19 +24,37 @@ public final class PaymentSessions {
             ORDER BY s.created_at, s.session_id LIMIT 1""";
 
     private final Timestamps timestamps;
+    private final Dialect dialect;
 
+    /** The sessions of a SQLite database. */
     public PaymentSessions(Timestamps timestamps) {
+        this(timestamps, Dialect.SQLITE);
+    }
+
+    public PaymentSessions(Timestamps timestamps, Dialect dialect) {
         this.timestamps = timestamps;
+        this.dialect = dialect;
+    }
+
+    /**
+     * Makes every other transaction that moves the money of {@code paymentIntent} (its credit,
+     * refunds, disputes) wait until this one ends. Taken before the session's row is locked, in
+     * that order everywhere, so that two such transactions never wait on each other.
+     */
+    public void lockPayment(Connection connection, String paymentIntent) throws SQLException {
+        dialect.lock(connection, "payment:" + paymentIntent);
     }
 
     /** What the status route tells of a session: whose it is, its status, its coins and its owner's balance. */
     public record Standing(String userId, SessionStatus status, long coinsTotal, long ownerBalance) {}
 
+    /** Records a session; one recorded meanwhile by another transaction (or process) is left as it is. */
     public void insert(Connection connection, PaymentSession session) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO payment_sessions (session_id, user_id, package_id, amount_cents, currency,
                     coins, bonus, status, payment_intent, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (session_id) DO NOTHING""")) {
             insert.setString(1, session.sessionId());
             insert.setString(2, session.userId());
             insert.setString(3, session.packageId());
@@ -52,7 +71,17 @@ public final class PaymentSessions {
     }
 
     public Optional<PaymentSession> find(Connection connection, String sessionId) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(FIND)) {
+        return find(connection, sessionId, "");
+    }
+
+    /** The session, its row locked until the transaction ends: for a read that decides a write. */
+    public Optional<PaymentSession> findForUpdate(Connection connection, String sessionId) throws SQLException {
+        return find(connection, sessionId, dialect.forUpdate());
+    }
+
+    private static Optional<PaymentSession> find(Connection connection, String sessionId, String lock)
+            throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(FIND + lock)) {
             query.setString(1, sessionId);
             try (ResultSet row = query.executeQuery()) {
                 return row.next() ? Optional.of(sessionOf(row)) : Optional.empty();
@@ -74,12 +103,13 @@ public final class PaymentSessions {
     }
 
     /**
-     * The purchase paid by {@code paymentIntent}, with what has been taken back from it so far;
-     * empty when no session here carries that payment intent (it is recorded at fulfilment).
+     * The purchase paid by {@code paymentIntent}, with what has been taken back from it so far,
+     * its row locked until the transaction ends; empty when no session here carries that payment
+     * intent (it is recorded at fulfilment).
      */
     public Optional<PurchaseReversal> findByPaymentIntent(Connection connection, String paymentIntent)
             throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(FIND_BY_PAYMENT_INTENT)) {
+        try (PreparedStatement query = connection.prepareStatement(FIND_BY_PAYMENT_INTENT + dialect.forUpdate())) {
             query.setString(1, paymentIntent);
             try (ResultSet row = query.executeQuery()) {
                 if (!row.next()) {

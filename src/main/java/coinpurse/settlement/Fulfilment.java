@@ -54,6 +54,9 @@ public final class Fulfilment {
         if (!paid.isPaid()) {
             return FulfilmentResult.of(Outcome.IGNORED, "payment_status is " + paid.paymentStatus());
         }
+        if (paid.paymentIntent() != null) {
+            sessions.lockPayment(connection, paid.paymentIntent());
+        }
         Optional<Known> known = findOrRecord(connection, paid);
         if (known.isEmpty()) {
             return FulfilmentResult.of(Outcome.REJECTED, UNRECORDABLE);
@@ -115,7 +118,7 @@ public final class Fulfilment {
      * in the result's detail (the webhook's log line) rather than logged here, on the writer thread.
      */
     private Optional<Known> findOrRecord(Connection connection, CheckoutSessionData data) throws SQLException {
-        Optional<PaymentSession> stored = sessions.find(connection, data.id());
+        Optional<PaymentSession> stored = sessions.findForUpdate(connection, data.id());
         if (stored.isPresent()) {
             return Optional.of(new Known(stored.get(), false));
         }
@@ -125,7 +128,9 @@ public final class Fulfilment {
         }
         ledger.ensureUser(connection, fromMetadata.get().userId());
         sessions.insert(connection, fromMetadata.get());
-        return Optional.of(new Known(fromMetadata.get(), true));
+        // Another process may have recorded it meanwhile: what is stored now is the truth.
+        PaymentSession recorded = sessions.findForUpdate(connection, data.id()).orElseThrow();
+        return Optional.of(new Known(recorded, recorded.equals(fromMetadata.get())));
     }
 
     /**

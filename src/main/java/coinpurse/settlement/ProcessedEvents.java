@@ -26,20 +26,35 @@ public final class ProcessedEvents {
         }
     }
 
-    public void record(Connection connection, String eventId, String type, String sessionId,
-            FulfilmentResult result) throws SQLException {
+    /**
+     * Claims {@code eventId} for this transaction: true when no transaction handled it before.
+     * A concurrent transaction claiming the same id waits for this one to end, then gets false
+     * (or true, if this one rolled back): the event's primary key is what makes it act once,
+     * across processes too.
+     */
+    public boolean claim(Connection connection, String eventId, String type, String sessionId) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO processed_events (event_id, type, session_id, outcome, detail, processed_at)
-                VALUES (?, ?, ?, ?, ?, ?)""")) {
+                VALUES (?, ?, ?, 'handling', NULL, ?)
+                ON CONFLICT (event_id) DO NOTHING""")) {
             insert.setString(1, eventId);
             insert.setString(2, type);
             insert.setString(3, sessionId);
-            insert.setString(4, result.label());
+            insert.setString(4, timestamps.now());
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    /** Stores what handling the claimed event did, in the same transaction as the claim. */
+    public void record(Connection connection, String eventId, FulfilmentResult result) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE processed_events SET outcome = ?, detail = ? WHERE event_id = ?")) {
+            update.setString(1, result.label());
             String detail = result.detail();
-            insert.setString(5, detail != null && detail.length() > DETAIL_LENGTH
+            update.setString(2, detail != null && detail.length() > DETAIL_LENGTH
                     ? detail.substring(0, DETAIL_LENGTH) : detail);
-            insert.setString(6, timestamps.now());
-            insert.executeUpdate();
+            update.setString(3, eventId);
+            update.executeUpdate();
         }
     }
 }

@@ -61,6 +61,7 @@ public final class Reversals {
         long amountRefunded = charge.refunded()
                 ? Math.max(charge.amountRefunded(), charge.amount())
                 : charge.amountRefunded();
+        sessions.lockPayment(connection, charge.paymentIntent());
         records.raiseAmountRefunded(connection, charge.paymentIntent(), charge.id(), charge.amount(),
                 charge.currency(), amountRefunded);
         for (RefundData listed : charge.refunds()) {
@@ -80,6 +81,7 @@ public final class Reversals {
         if (!usable(refund)) {
             return FulfilmentResult.of(Outcome.REJECTED, "refund without a usable id, amount and status");
         }
+        sessions.lockPayment(connection, refund.paymentIntent());
         records.saveRefund(connection, refund.id(), refund.paymentIntent(), refund.amount(), refund.currency(),
                 refund.status());
         return settle(connection, refund.paymentIntent(), Cause.REFUND);
@@ -97,6 +99,7 @@ public final class Reversals {
         if (dispute.id() == null || dispute.status() == null) {
             return FulfilmentResult.of(Outcome.REJECTED, "dispute without an id and a status");
         }
+        sessions.lockPayment(connection, dispute.paymentIntent());
         records.saveDispute(connection, dispute.id(), dispute.paymentIntent(), dispute.status(), fundsReinstated);
         return settle(connection, dispute.paymentIntent(), Cause.DISPUTE);
     }

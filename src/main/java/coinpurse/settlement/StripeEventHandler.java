@@ -43,11 +43,11 @@ public final class StripeEventHandler {
 
     /** Handles the event unless it was handled before, and remembers what it did. */
     public FulfilmentResult handleOnce(Connection connection, StripeEvent event) throws SQLException {
-        if (events.contains(connection, event.id())) {
+        if (!events.claim(connection, event.id(), event.type(), event.sessionId())) {
             return FulfilmentResult.of(Outcome.ALREADY_DONE, "event delivered before");
         }
         FulfilmentResult result = handle(connection, event);
-        events.record(connection, event.id(), event.type(), event.sessionId(), result);
+        events.record(connection, event.id(), result);
         return result;
     }
 

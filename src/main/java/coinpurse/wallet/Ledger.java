@@ -1,5 +1,6 @@
 package coinpurse.wallet;
 
+import coinpurse.db.Dialect;
 import coinpurse.db.SqlErrors;
 import coinpurse.db.Timestamps;
 import java.sql.Connection;
@@ -18,22 +19,23 @@ import java.util.OptionalLong;
  */
 public final class Ledger {
     private final Timestamps timestamps;
+    private final Dialect dialect;
 
+    /** A ledger on SQLite. */
     public Ledger(Timestamps timestamps) {
+        this(timestamps, Dialect.SQLITE);
+    }
+
+    public Ledger(Timestamps timestamps, Dialect dialect) {
         this.timestamps = timestamps;
+        this.dialect = dialect;
     }
 
 
     /** Creates the user with a balance of 0 if this is the first time we see them. */
     public void ensureUser(Connection connection, String userId) throws SQLException {
-        if (balanceOf(connection, userId).isEmpty()) {
-            insertUser(connection, userId);
-        }
-    }
-
-    private void insertUser(Connection connection, String userId) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO users (id, balance, created_at) VALUES (?, 0, ?)")) {
+                "INSERT INTO users (id, balance, created_at) VALUES (?, 0, ?) ON CONFLICT (id) DO NOTHING")) {
             insert.setString(1, userId);
             insert.setString(2, timestamps.now());
             insert.executeUpdate();
@@ -42,8 +44,20 @@ public final class Ledger {
 
     /** The user's balance, or empty for a user never seen. */
     public OptionalLong balanceOf(Connection connection, String userId) throws SQLException {
+        return balance(connection, userId, "");
+    }
+
+    /**
+     * The user's balance, locked until the transaction ends: for a read that decides a write
+     * (another transaction spending from the same balance waits).
+     */
+    public OptionalLong lockedBalanceOf(Connection connection, String userId) throws SQLException {
+        return balance(connection, userId, dialect.forUpdate());
+    }
+
+    private static OptionalLong balance(Connection connection, String userId, String lock) throws SQLException {
         try (PreparedStatement query =
-                connection.prepareStatement("SELECT balance FROM users WHERE id = ?")) {
+                connection.prepareStatement("SELECT balance FROM users WHERE id = ?" + lock)) {
             query.setString(1, userId);
             try (ResultSet row = query.executeQuery()) {
                 return row.next() ? OptionalLong.of(row.getLong(1)) : OptionalLong.empty();
@@ -58,27 +72,16 @@ public final class Ledger {
      */
     public LedgerEntry append(Connection connection, String userId, long delta, String reason,
             String reference) throws SQLException {
-        OptionalLong current = balanceOf(connection, userId);
+        OptionalLong current = lockedBalanceOf(connection, userId);
         if (current.isEmpty()) {
-            insertUser(connection, userId);
+            ensureUser(connection, userId);
         }
         long balanceAfter = Math.addExact(current.orElse(0), delta);
         String now = timestamps.now();
         long id;
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO coin_ledger (user_id, delta, balance_after, reason, reference, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
-            insert.setString(1, userId);
-            insert.setLong(2, delta);
-            insert.setLong(3, balanceAfter);
-            insert.setString(4, reason);
-            insert.setString(5, reference);
-            insert.setString(6, now);
-            insert.executeUpdate();
-            try (ResultSet keys = insert.getGeneratedKeys()) {
-                keys.next();
-                id = keys.getLong(1);
-            }
+        try {
+            id = dialect.undoableAlone(connection, () -> insertEntry(connection, userId, delta, balanceAfter, reason,
+                    reference, now));
         } catch (SQLException e) {
             if (SqlErrors.isUniqueViolation(e)) {
                 throw new DuplicateLedgerEntryException(reference);
@@ -92,6 +95,25 @@ public final class Ledger {
             update.executeUpdate();
         }
         return new LedgerEntry(id, userId, delta, balanceAfter, reason, reference, now);
+    }
+
+    private static long insertEntry(Connection connection, String userId, long delta, long balanceAfter,
+            String reason, String reference, String now) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO coin_ledger (user_id, delta, balance_after, reason, reference, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, userId);
+            insert.setLong(2, delta);
+            insert.setLong(3, balanceAfter);
+            insert.setString(4, reason);
+            insert.setString(5, reference);
+            insert.setString(6, now);
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
     }
 
     /**

@@ -55,12 +55,13 @@ public final class Wallet {
     private Outcome applyOnce(Connection connection, WalletOperation operation) throws SQLException {
         // The key is looked up before the balance: a repeated spend answers as it did then,
         // even if the balance would no longer cover it.
+        operations.lock(connection, operation.idempotencyKey());
         Optional<WalletOperations.Recorded> recorded = operations.find(connection, operation.idempotencyKey());
         if (recorded.isPresent()) {
             return new Outcome(replay(recorded.get(), operation), false);
         }
         if (operation.kind() == WalletOperation.Kind.SPEND) {
-            long balance = ledger.balanceOf(connection, operation.userId()).orElse(0);
+            long balance = ledger.lockedBalanceOf(connection, operation.userId()).orElse(0);
             if (balance < operation.amount()) {
                 throw new InsufficientFundsException(operation.userId(), balance, operation.amount());
             }

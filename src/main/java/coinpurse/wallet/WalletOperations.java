@@ -1,5 +1,6 @@
 package coinpurse.wallet;
 
+import coinpurse.db.Dialect;
 import coinpurse.db.SqlErrors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +16,20 @@ public final class WalletOperations {
 
     /** An operation applied earlier and the answer it got then. */
     public record Recorded(WalletOperation operation, WalletReceipt receipt) {}
+
+    private final Dialect dialect;
+
+    public WalletOperations(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /**
+     * Makes any other transaction with the same key wait until this one ends, so that a request
+     * sent twice at once, to one instance or two, is answered from the first one's record.
+     */
+    public void lock(Connection connection, String idempotencyKey) throws SQLException {
+        dialect.lock(connection, "wallet:" + idempotencyKey);
+    }
 
     public Optional<Recorded> find(Connection connection, String idempotencyKey) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("""

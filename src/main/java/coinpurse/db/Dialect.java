@@ -1,0 +1,74 @@
+package coinpurse.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+
+/**
+ * Everything that differs between the two backends, in one place. On SQLite every write
+ * transaction of the process runs alone (one writer, {@code BEGIN IMMEDIATE}), so locks are
+ * already held and a failed statement leaves the transaction usable. On PostgreSQL many
+ * connections write at once: rows and keys are locked explicitly, and a statement that may
+ * conflict runs under a savepoint, since a failed statement aborts the whole transaction.
+ */
+public enum Dialect {
+    SQLITE("sqlite"),
+    POSTGRES("postgresql");
+
+    private final String flywayVendor;
+
+    Dialect(String flywayVendor) {
+        this.flywayVendor = flywayVendor;
+    }
+
+    /** The folder of this backend's migrations under {@code db/migration}. */
+    public String migrations() {
+        return "classpath:db/migration/" + flywayVendor;
+    }
+
+    /** Appended to a SELECT that reads a row the transaction will then write. */
+    public String forUpdate() {
+        return this == POSTGRES ? " FOR UPDATE" : "";
+    }
+
+    /**
+     * Serialises this transaction with every other one that locks {@code key}, until it ends:
+     * the money of one payment, one idempotency key. A no-op on SQLite, whose writers already
+     * run one at a time.
+     */
+    public void lock(Connection connection, String key) throws SQLException {
+        if (this != POSTGRES) {
+            return;
+        }
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+            lock.setString(1, key);
+            lock.execute();
+        }
+    }
+
+    /** Work whose failure with {@link SQLException} must leave the transaction usable. */
+    @FunctionalInterface
+    public interface Statement<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code statement} so that if it fails (a unique violation, say) the transaction goes
+     * on without it: under a savepoint on PostgreSQL; as it is on SQLite.
+     */
+    public <T> T undoableAlone(Connection connection, Statement<T> statement) throws SQLException {
+        if (this != POSTGRES) {
+            return statement.run();
+        }
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+            T result = statement.run();
+            connection.releaseSavepoint(savepoint);
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback(savepoint);
+            throw e;
+        }
+    }
+}
