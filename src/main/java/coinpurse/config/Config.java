@@ -11,6 +11,7 @@ public record Config(
         String serverHost,
         int serverPort,
         Path dbPath,
+        DatabaseAccess dbAccess,
         Optional<String> stripeSecretKey,
         List<String> stripeWebhookSecrets,
         Optional<String> stripeApiBase,
@@ -33,6 +34,11 @@ public record Config(
         packages = List.copyOf(packages);
     }
 
+    /** True when {@code db.url} names PostgreSQL; else the data is the SQLite file at {@code dbPath}. */
+    public boolean usesPostgres() {
+        return dbAccess.postgresUrl().isPresent();
+    }
+
     /** True for a live-mode key ({@code sk_live_}, {@code rk_live_}); empty without a key. */
     public Optional<Boolean> stripeLivemode() {
         return stripeSecretKey.map(key -> key.startsWith("sk_live_") || key.startsWith("rk_live_"));
@@ -40,7 +46,7 @@ public record Config(
 
     /** The same settings listening on {@code port} (0: any free port, for tests). */
     public Config withServerPort(int port) {
-        return new Config(serverHost, port, dbPath, stripeSecretKey, stripeWebhookSecrets, stripeApiBase,
+        return new Config(serverHost, port, dbPath, dbAccess, stripeSecretKey, stripeWebhookSecrets, stripeApiBase,
                 stripeTimeout, jwtSecret, cookieName, allowedRedirectOrigins, successUrl, cancelUrl,
                 corsAllowedOrigins, internalApiKey, instanceId, checkoutPerMinute, packages);
     }

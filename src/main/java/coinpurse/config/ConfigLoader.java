@@ -41,7 +41,8 @@ public final class ConfigLoader {
         return new Config(
                 s.get("server.host").orElse("0.0.0.0"),
                 NumberSettings.port(s, "server.port", 5000),
-                TextSettings.path(s, "db.path", "data/coinpurse.db"),
+                DatabaseSettings.sqlitePath(s, "db.path", "db.url", "data/coinpurse.db"),
+                DatabaseSettings.access(s, "db.url", "db.user", "db.password", "db.pool_size"),
                 SecretSettings.stripeSecretKey(s, "stripe.secret_key"),
                 SecretSettings.webhookSecrets(s, "stripe.webhook_secret"),
                 UrlSettings.apiBase(s, "stripe.api_base"),

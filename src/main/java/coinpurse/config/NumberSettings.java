@@ -36,6 +36,10 @@ final class NumberSettings {
         return Duration.ofSeconds(boundedInt(s, key, defaultSeconds, min, max));
     }
 
+    static int bounded(Settings s, String key, int defaultValue, int min, int max) {
+        return boundedInt(s, key, defaultValue, min, max);
+    }
+
     private static int boundedInt(Settings s, String key, int defaultValue, int min, int max) {
         return s.get(key).map(text -> {
             long value = wholeNumber(s, key, text, min);

@@ -77,6 +77,12 @@ final class SecretSettings {
         return value;
     }
 
+    static Optional<String> password(Settings s, String key) {
+        Optional<String> value = s.get(key);
+        value.ifPresent(secret -> checkNoPlaceholder(s, key, secret));
+        return value;
+    }
+
     /** Catches a secret copied from config.example.properties without being filled in. */
     private static void checkNoPlaceholder(Settings s, String key, String secret) {
         if (secret.contains("...") || secret.contains("…")) {

@@ -493,7 +493,8 @@ class ConfigLoaderTest {
     @Test
     void exampleConfigDocumentsEveryKey() throws IOException {
         String example = Files.readString(Path.of("config.example.properties"));
-        for (String key : List.of("server.host", "server.port", "db.path", "stripe.secret_key",
+        for (String key : List.of("server.host", "server.port", "db.path", "db.url", "db.user", "db.password",
+                "db.pool_size", "stripe.secret_key",
                 "stripe.webhook_secret", "stripe.api_base", "stripe.timeout_seconds", "auth.jwt_secret", "auth.cookie_name",
                 "app.allowed_redirect_origins", "app.success_url", "app.cancel_url", "cors.allowed_origins",
                 "internal.api_key", "app.instance_id", "ratelimit.checkout_per_minute", "packages.<id>.coins", "packages.<id>.bonus",
