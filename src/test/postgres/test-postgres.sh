@@ -4,6 +4,8 @@
 #
 #   test-postgres.sh start DIR   initialises DIR, starts a server on a free loopback port and
 #                                prints its JDBC URL (jdbc:postgresql://127.0.0.1:PORT/postgres?user=postgres)
+#   test-postgres.sh halt DIR    stops it (fast: connections are cut), keeping its data
+#   test-postgres.sh resume DIR  starts a halted one again, on the same port
 #   test-postgres.sh stop DIR    stops it and removes DIR
 #
 # PostgreSQL refuses to run as root: as root, the server runs as the postgres user, and the
@@ -43,9 +45,17 @@ case "$command" in
     [ "$(id -u)" = 0 ] && chown postgres "$dir"
     as_owner "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --no-sync >/dev/null
     port=$(free_port)
+    echo "$port" > "$dir/port"
+    "$0" resume "$dir"
+    echo "jdbc:postgresql://127.0.0.1:$port/postgres?user=postgres"
+    ;;
+  resume)
+    port=$(cat "$dir/port")
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
       -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
-    echo "jdbc:postgresql://127.0.0.1:$port/postgres?user=postgres"
+    ;;
+  halt)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
     ;;
   stop)
     if [ -f "$dir/data/postmaster.pid" ]; then
@@ -54,7 +64,7 @@ case "$command" in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: test-postgres.sh start|stop DIR" >&2
+    echo "usage: test-postgres.sh start|halt|resume|stop DIR" >&2
     exit 2
     ;;
 esac

@@ -21,7 +21,7 @@ public record AppDeps(Config config, Database db, Optional<StripeGateway> stripe
         TokenService tokens = new TokenService(JwtSecretFile.resolve(config.jwtSecret(), config.dbPath()), clock);
         Optional<StripeGateway> stripe = config.stripeSecretKey()
                 .map(key -> StripeGateway.create(key, config.stripeApiBase(), config.stripeTimeout()));
-        Database db = Database.open(config.dbPath());
+        Database db = config.usesPostgres() ? Database.openPostgres(config.dbAccess()) : Database.open(config.dbPath());
         return new AppDeps(config, db, stripe, tokens, clock);
     }
 }

@@ -42,7 +42,7 @@ public record Services(
 
     public static Services create(Config config, Database db, Optional<StripeGateway> stripe, Clock clock) {
         Timestamps timestamps = new Timestamps(clock);
-        Dialect dialect = Dialect.SQLITE;
+        Dialect dialect = db.dialect();
         String instanceId = InstanceId.resolve(config.instanceId(), db, new SettingsTable(timestamps));
         PackageCatalog catalog = new PackageCatalog(config.packages());
         PaymentSessions sessions = new PaymentSessions(timestamps, dialect);

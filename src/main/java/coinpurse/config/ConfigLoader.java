@@ -38,7 +38,7 @@ public final class ConfigLoader {
         Settings s = SettingsSources.read(configFile, env, workingDir);
         // Read first: the success and cancel URLs are checked against these origins.
         List<String> redirectOrigins = UrlSettings.origins(s, "app.allowed_redirect_origins", DEFAULT_ORIGIN);
-        return new Config(
+        Config config = new Config(
                 s.get("server.host").orElse("0.0.0.0"),
                 NumberSettings.port(s, "server.port", 5000),
                 DatabaseSettings.sqlitePath(s, "db.path", "db.url", "data/coinpurse.db"),
@@ -57,5 +57,11 @@ public final class ConfigLoader {
                 TextSettings.instanceId(s, "app.instance_id"),
                 NumberSettings.positiveInt(s, "ratelimit.checkout_per_minute", 10),
                 CatalogSettings.packages(s));
+        if (config.usesPostgres() && config.jwtSecret().isEmpty()) {
+            // A generated secret would be one per machine: tokens made for one instance refused by another.
+            throw new ConfigException("auth.jwt_secret: must be set when db.url is PostgreSQL, so that every"
+                    + " instance verifies the same tokens");
+        }
+        return config;
     }
 }

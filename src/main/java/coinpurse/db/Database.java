@@ -1,5 +1,6 @@
 package coinpurse.db;
 
+import coinpurse.config.DatabaseAccess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,9 +22,16 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteException;
 
 /**
- * The SQLite file: a small connection pool whose connections all use WAL, a busy timeout,
- * foreign keys and synchronous=FULL, and whose write transactions begin IMMEDIATE so that
- * a read-then-write never fails half-way with SQLITE_BUSY on upgrade.
+ * Where the data lives: the SQLite file, or a PostgreSQL database for more than one instance.
+ *
+ * <p>SQLite: a small connection pool whose connections all use WAL, a busy timeout, foreign keys
+ * and synchronous=FULL, and whose write transactions begin IMMEDIATE so that a read-then-write
+ * never fails half-way with SQLITE_BUSY on upgrade; the writes of this process share commits
+ * through one writer thread ({@link GroupCommit}).
+ *
+ * <p>PostgreSQL: a pool of {@code db.pool_size} connections, each write transaction on its own
+ * ({@link PostgresTransactions}); what SQLite's single writer gives for free, the work gets from
+ * the locks that {@link Dialect} takes.
  */
 public final class Database implements AutoCloseable {
     private static final int BUSY_TIMEOUT_MS = 10_000;
@@ -37,7 +45,11 @@ public final class Database implements AutoCloseable {
     private static final int PRIMARY_CODE_MASK = 0xff;
 
     private final BasicDataSource dataSource;
+    private final Dialect dialect;
+    /** The SQLite file; null on PostgreSQL. */
     private final Path file;
+    /** How writes run on PostgreSQL; null on SQLite, whose writes go through {@link #groupCommit}. */
+    private final PostgresTransactions postgres;
     /** The last write failed for want of storage; cleared by the next commit, or by {@link #isHealthy}. */
     private volatile boolean writesFailing;
     private final ReentrantLock writer = new ReentrantLock(true);
@@ -46,8 +58,36 @@ public final class Database implements AutoCloseable {
 
     private Database(BasicDataSource dataSource, Path file) {
         this.dataSource = dataSource;
+        this.dialect = Dialect.SQLITE;
         this.file = file;
+        this.postgres = null;
         this.groupCommit = new GroupCommit(this::runBatch, TURN_TIMEOUT);
+    }
+
+    private Database(BasicDataSource dataSource) {
+        this.dataSource = dataSource;
+        this.dialect = Dialect.POSTGRES;
+        this.file = null;
+        this.postgres = new PostgresTransactions(dataSource);
+        this.groupCommit = null;
+    }
+
+    /**
+     * Connects to PostgreSQL and migrates its schema.
+     *
+     * @throws DatabaseException with one line naming host and port (never the password) when the
+     *     server cannot be reached or refuses the login
+     */
+    public static Database openPostgres(DatabaseAccess target) {
+        BasicDataSource dataSource = PostgresPool.create(target);
+        try {
+            PostgresPool.checkReachable(dataSource, target);
+            Migrations.apply(dataSource, Dialect.POSTGRES);
+        } catch (RuntimeException e) {
+            closeQuietly(dataSource, e);
+            throw e;
+        }
+        return new Database(dataSource);
     }
 
     /** Opens (creating the folder and file if needed) and migrates the schema. */
@@ -81,16 +121,20 @@ public final class Database implements AutoCloseable {
         dataSource.setCacheState(false);
         dataSource.setRegisterConnectionMBean(false);
         try {
-            Migrations.apply(dataSource);
+            Migrations.apply(dataSource, Dialect.SQLITE);
         } catch (RuntimeException e) {
-            try {
-                dataSource.close();
-            } catch (SQLException closeFailure) {
-                e.addSuppressed(closeFailure);
-            }
+            closeQuietly(dataSource, e);
             throw e;
         }
         return new Database(dataSource, file);
+    }
+
+    private static void closeQuietly(BasicDataSource dataSource, RuntimeException cause) {
+        try {
+            dataSource.close();
+        } catch (SQLException closeFailure) {
+            cause.addSuppressed(closeFailure);
+        }
     }
 
     private static void createParentFolder(Path file) {
@@ -106,8 +150,17 @@ public final class Database implements AutoCloseable {
         return dataSource;
     }
 
+    /** The SQLite file. */
     public Path file() {
+        if (file == null) {
+            throw new IllegalStateException("a PostgreSQL database has no file");
+        }
         return file;
+    }
+
+    /** What differs between the backends, for the code that writes SQL. */
+    public Dialect dialect() {
+        return dialect;
     }
 
     /**
@@ -127,7 +180,7 @@ public final class Database implements AutoCloseable {
      * </ul>
      */
     public <T> T inTransaction(SqlWork<T> work) {
-        return groupCommit.submit(work);
+        return postgres != null ? postgres.run(work, true) : groupCommit.submit(work);
     }
 
     /**
@@ -135,6 +188,9 @@ public final class Database implements AutoCloseable {
      * the work would have done, without doing it (a dry run).
      */
     public <T> T inRolledBackTransaction(SqlWork<T> work) {
+        if (postgres != null) {
+            return postgres.run(work, false);
+        }
         lockWriter();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -249,6 +305,9 @@ public final class Database implements AutoCloseable {
      * fail. While writes succeed the check only reads.
      */
     public boolean isHealthy() {
+        if (postgres != null) {
+            return PostgresPool.answers(dataSource);
+        }
         boolean probeWrite = writesFailing;
         if (probeWrite) {
             try {
@@ -311,7 +370,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        groupCommit.close();
+        if (groupCommit != null) {
+            groupCommit.close();
+        }
         try {
             dataSource.close();
         } catch (SQLException e) {

@@ -27,9 +27,14 @@ public enum Dialect {
         return "classpath:db/migration/" + flywayVendor;
     }
 
-    /** Appended to a SELECT that reads a row the transaction will then write. */
+    /**
+     * Appended to a SELECT that reads a row the transaction will then write. {@code NO KEY}: the
+     * key is never changed, so rows that reference this one (a session's user) may still be
+     * inserted meanwhile; a plain {@code FOR UPDATE} would conflict with their foreign-key checks
+     * and deadlock two purchases of one user.
+     */
     public String forUpdate() {
-        return this == POSTGRES ? " FOR UPDATE" : "";
+        return this == POSTGRES ? " FOR NO KEY UPDATE" : "";
     }
 
     /**

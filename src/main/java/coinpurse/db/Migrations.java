@@ -8,24 +8,27 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * The versioned schema, applied by Flyway from {@code db/migration}. Flyway takes most of a
+ * The versioned schema, applied by Flyway: one history for both backends, from
+ * {@code db/migration/common} and the backend's own folder ({@link Dialect#migrations()}: only
+ * the first migration differs, in how the ledger numbers its rows). Flyway takes most of a
  * second to start, so a database whose history already ends at {@link #LATEST_VERSION} is left
  * to itself; any other (new, behind, failed, or ahead of this jar) goes through Flyway, which
  * migrates it or says what is wrong.
  */
 final class Migrations {
-    /** The newest {@code V<n>__*.sql} in {@code db/migration}; a test keeps the two in step. */
-    static final int LATEST_VERSION = 3;
+    static final String COMMON = "classpath:db/migration/common";
+    /** The newest {@code V<n>__*.sql} under {@code db/migration}; a test keeps the two in step. */
+    static final int LATEST_VERSION = 4;
 
     private Migrations() {}
 
-    static void apply(DataSource dataSource) {
+    static void apply(DataSource dataSource, Dialect dialect) {
         if (appliedVersion(dataSource) == LATEST_VERSION) {
             return;
         }
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations(COMMON, dialect.migrations())
                 .load()
                 .migrate();
     }
@@ -36,7 +39,7 @@ final class Migrations {
                 Statement query = connection.createStatement();
                 ResultSet row = query.executeQuery("""
                         SELECT MAX(CAST(version AS INTEGER)) FROM flyway_schema_history
-                        WHERE success = 1 AND version IS NOT NULL""")) {
+                        WHERE success AND version IS NOT NULL""")) {
             return row.next() ? row.getInt(1) : 0;
         } catch (SQLException noHistoryYet) {
             return 0;

@@ -74,9 +74,11 @@ public final class Ledger {
             String reference) throws SQLException {
         OptionalLong current = lockedBalanceOf(connection, userId);
         if (current.isEmpty()) {
+            // Another transaction may create the user meanwhile: read what it committed, locked.
             ensureUser(connection, userId);
+            current = lockedBalanceOf(connection, userId);
         }
-        long balanceAfter = Math.addExact(current.orElse(0), delta);
+        long balanceAfter = Math.addExact(current.orElseThrow(), delta);
         String now = timestamps.now();
         long id;
         try {

@@ -21,7 +21,7 @@ class MigrationsTest {
     @Test
     void latestVersionIsTheNewestMigrationFile() throws IOException {
         int newest;
-        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
+        try (Stream<Path> files = Files.walk(Path.of("src/main/resources/db/migration"))) {
             newest = files.map(file -> VERSIONED.matcher(file.getFileName().toString()))
                     .filter(Matcher::matches)
                     .mapToInt(match -> Integer.parseInt(match.group(1)))

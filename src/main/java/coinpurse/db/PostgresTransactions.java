@@ -1,0 +1,85 @@
+package coinpurse.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * Write transactions on PostgreSQL, each on its own pooled connection, many at once, at READ
+ * COMMITTED: the guarantees come from the database (unique constraints, {@code INSERT … ON
+ * CONFLICT}, row and advisory locks taken by the work itself, see {@link Dialect}). A
+ * transaction that PostgreSQL aborts for a serialization failure or a deadlock (SQLSTATE 40001,
+ * 40P01) did nothing, and is run again from the start, a few times.
+ */
+final class PostgresTransactions {
+    static final int ATTEMPTS = 5;
+    private static final Set<String> RETRYABLE = Set.of("40001", "40P01");
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(10);
+
+    private final DataSource dataSource;
+
+    PostgresTransactions(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    <T> T run(SqlWork<T> work, boolean commit) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(work, commit);
+            } catch (SQLException e) {
+                if (!isRetryable(e) || attempt == ATTEMPTS) {
+                    throw new DatabaseException("database transaction failed", e);
+                }
+                pause(attempt);
+            }
+        }
+    }
+
+    private <T> T once(SqlWork<T> work, boolean commit) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                if (commit) {
+                    connection.commit();
+                } else {
+                    connection.rollback();
+                }
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    static boolean isRetryable(SQLException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && RETRYABLE.contains(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(FIRST_PAUSE.toMillis() << (attempt - 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatabaseException("database transaction failed", new SQLException("interrupted", e));
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            cause.addSuppressed(rollbackFailure);
+        }
+    }
+}
