@@ -57,7 +57,7 @@ public final class App {
         HealthController health = new HealthController(deps.db(), deps.stripe().isPresent());
         CheckoutController checkout = new CheckoutController(services.checkout(), auth, services.catalog(), json);
         StatusController status = new StatusController(auth, deps.db(), services.sessions(), services.fulfilment(),
-                deps.stripe(), new StripePollThrottle(STRIPE_POLL_INTERVAL, deps.clock()));
+                deps.stripe(), new StripePollThrottle(STRIPE_POLL_INTERVAL, deps.clock(), deps.db()));
         WebhookController webhook = new WebhookController(new WebhookVerifier(config.stripeWebhookSecrets()),
                 json, deps.db(), services.events());
         WalletController wallet = new WalletController(auth, deps.db(), services.ledger());

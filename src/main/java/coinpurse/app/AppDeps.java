@@ -21,7 +21,12 @@ public record AppDeps(Config config, Database db, Optional<StripeGateway> stripe
         TokenService tokens = new TokenService(JwtSecretFile.resolve(config.jwtSecret(), config.dbPath()), clock);
         Optional<StripeGateway> stripe = config.stripeSecretKey()
                 .map(key -> StripeGateway.create(key, config.stripeApiBase(), config.stripeTimeout()));
-        Database db = config.usesPostgres() ? Database.openPostgres(config.dbAccess()) : Database.open(config.dbPath());
+        Database db = openDatabase(config);
         return new AppDeps(config, db, stripe, tokens, clock);
+    }
+
+    /** The database {@code config} names: PostgreSQL at {@code db.url}, else the SQLite file at {@code db.path}. */
+    public static Database openDatabase(Config config) {
+        return config.usesPostgres() ? Database.openPostgres(config.dbAccess()) : Database.open(config.dbPath());
     }
 }

@@ -53,7 +53,7 @@ public record Services(
                 config.stripeLivemode());
         Optional<Checkout> checkout = stripe.map(gateway -> new Checkout(gateway,
                 new RedirectUrls(config.allowedRedirectOrigins(), config.successUrl(), config.cancelUrl()),
-                new CheckoutRateLimiter(config.checkoutPerMinute(), clock), db, sessions, ledger, timestamps,
+                new CheckoutRateLimiter(config.checkoutPerMinute(), clock, db), db, sessions, ledger, timestamps,
                 instanceId));
         Wallet wallet = new Wallet(db, ledger, new WalletOperations(dialect));
         return new Services(catalog, sessions, ledger, fulfilment, events, checkout, wallet,

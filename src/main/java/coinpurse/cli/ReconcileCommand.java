@@ -1,5 +1,6 @@
 package coinpurse.cli;
 
+import coinpurse.app.AppDeps;
 import coinpurse.app.Services;
 import coinpurse.config.Config;
 import coinpurse.config.ConfigException;
@@ -56,7 +57,7 @@ public final class ReconcileCommand implements Callable<Integer> {
         Config config = configOption.load();
         String key = config.stripeSecretKey().orElseThrow(() -> new ConfigException(
                 "stripe.secret_key (STRIPE_SECRET_KEY) is not set; reconcile needs it to ask Stripe for sessions"));
-        if (!Files.isRegularFile(config.dbPath())) {
+        if (!config.usesPostgres() && !Files.isRegularFile(config.dbPath())) {
             // The server creates the database; a reconcile run from the wrong folder must not start another.
             return fail("no database at " + config.dbPath().toAbsolutePath() + " (check db.path and the working"
                     + " directory)");
@@ -67,7 +68,13 @@ public final class ReconcileCommand implements Callable<Integer> {
                 + from);
         out.flush();
         StripeGateway stripe = StripeGateway.create(key, config.stripeApiBase(), config.stripeTimeout());
-        try (Database db = Database.open(config.dbPath())) {
+        try (Database db = AppDeps.openDatabase(config);
+                Database.RunLock alone = db.tryRunLock("coinpurse-reconcile").orElse(null)) {
+            if (alone == null) {
+                out.println("another reconcile is running on this database; nothing to do here");
+                out.flush();
+                return 0;
+            }
             Reconciler reconciler = Services.create(config, db, Optional.of(stripe), Clock.systemUTC()).reconciler();
             EventSummary events = reconciler.replay(
                     stripe.listEvents(from, StripeEventHandler.HANDLED_TYPES), dryRun, replayed -> {

@@ -12,6 +12,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -156,6 +157,44 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException("a PostgreSQL database has no file");
         }
         return file;
+    }
+
+    /** Held while a run that must not overlap another (on any host) goes on; closing releases it. */
+    public interface RunLock extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Takes the database-wide lock {@code name} if no one holds it: on PostgreSQL a session
+     * advisory lock, held on a connection of its own until closed (or until this process dies);
+     * on SQLite nothing, since concurrent runs there already write one at a time.
+     */
+    public Optional<RunLock> tryRunLock(String name) {
+        if (postgres == null) {
+            return Optional.of(() -> { });
+        }
+        try {
+            Connection connection = dataSource.getConnection();
+            try {
+                if (!Dialect.POSTGRES.tryLockUntilReleased(connection, name)) {
+                    connection.close();
+                    return Optional.empty();
+                }
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+            return Optional.of(() -> {
+                try (connection) {
+                    Dialect.POSTGRES.releaseLock(connection, name);
+                } catch (SQLException e) {
+                    throw new DatabaseException("could not release the lock " + name, e);
+                }
+            });
+        } catch (SQLException e) {
+            throw new DatabaseException("could not take the lock " + name, e);
+        }
     }
 
     /** What differs between the backends, for the code that writes SQL. */

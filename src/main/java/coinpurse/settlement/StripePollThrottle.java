@@ -1,38 +1,40 @@
 package coinpurse.settlement;
 
+import coinpurse.db.Database;
+import coinpurse.db.Timestamps;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Instant;
 
-/** Lets the status route ask Stripe about one session at most once per interval. */
+/**
+ * Lets the status route ask Stripe about one session at most once per interval, across every
+ * instance on the database: the last time is kept on the session's row
+ * ({@code payment_sessions.stripe_polled_at}), and one conditional update takes the turn.
+ */
 public final class StripePollThrottle {
-    private static final int PRUNE_ABOVE = 10_000;
-
     private final Duration interval;
     private final Clock clock;
-    private final Map<String, Long> lastPollBySession = new ConcurrentHashMap<>();
+    private final Database db;
 
-    public StripePollThrottle(Duration interval, Clock clock) {
+    public StripePollThrottle(Duration interval, Clock clock, Database db) {
         this.interval = interval;
         this.clock = clock;
+        this.db = db;
     }
 
     /** True (and remembers now) when this session was not polled within the interval. */
     public boolean tryAcquire(String sessionId) {
-        long now = clock.millis();
-        long cutoff = now - interval.toMillis();
-        if (lastPollBySession.size() > PRUNE_ABOVE) {
-            lastPollBySession.values().removeIf(last -> last <= cutoff);
-        }
-        boolean[] acquired = {false};
-        lastPollBySession.compute(sessionId, (id, last) -> {
-            if (last == null || last <= cutoff) {
-                acquired[0] = true;
-                return now;
+        Instant now = clock.instant();
+        return db.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE payment_sessions SET stripe_polled_at = ?
+                    WHERE session_id = ? AND (stripe_polled_at IS NULL OR stripe_polled_at <= ?)""")) {
+                update.setString(1, Timestamps.format(now));
+                update.setString(2, sessionId);
+                update.setString(3, Timestamps.format(now.minus(interval)));
+                return update.executeUpdate() == 1;
             }
-            return last;
         });
-        return acquired[0];
     }
 }
