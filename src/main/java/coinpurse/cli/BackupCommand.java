@@ -1,6 +1,7 @@
 package coinpurse.cli;
 
 import coinpurse.config.Config;
+import coinpurse.config.JdbcUrls;
 import coinpurse.db.Backup;
 import coinpurse.db.Database;
 import coinpurse.db.DatabaseException;
@@ -14,9 +15,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Writes a consistent copy of the database to a new file, while the server keeps serving. */
+/**
+ * Writes a consistent copy of the SQLite database to a new file, while the server keeps serving.
+ * A PostgreSQL database is refused with one line pointing to {@code pg_dump}, untouched.
+ */
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        description = "Copy the database to FILE (a new file), safely while serving.")
+        description = "Copy the SQLite database to FILE (a new file), safely while serving. On PostgreSQL, use pg_dump.")
 public final class BackupCommand implements Callable<Integer> {
     @Mixin
     ConfigOption configOption = new ConfigOption();
@@ -30,6 +34,13 @@ public final class BackupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Config config = configOption.load();
+        if (config.usesPostgres()) {
+            // VACUUM INTO is SQLite's; a PostgreSQL database is copied with its own tools.
+            spec.commandLine().getErr().println("coinpurse: backup copies the SQLite file; this server runs on"
+                    + " PostgreSQL at " + JdbcUrls.hostAndPort(config.dbAccess().postgresUrl().orElseThrow())
+                    + ": use pg_dump (or your provider's point-in-time recovery)");
+            return 1;
+        }
         Path source = config.dbPath().toAbsolutePath();
         if (!Files.isRegularFile(source)) {
             return fail("no database at " + source + " (check db.path)");

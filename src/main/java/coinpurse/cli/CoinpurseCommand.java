@@ -7,7 +7,8 @@ import picocli.CommandLine.Mixin;
 /** {@code java -jar coinpurse.jar [serve|token USER_ID|reconcile|backup FILE]}; with no subcommand, serves. */
 @Command(name = "coinpurse", mixinStandardHelpOptions = true, version = "coinpurse 0.1.0",
         description = "Sell in-app coins with Stripe Checkout.",
-        subcommands = {ServeCommand.class, TokenCommand.class, ReconcileCommand.class, BackupCommand.class})
+        subcommands = {ServeCommand.class, TokenCommand.class, ReconcileCommand.class, BackupCommand.class,
+            CopyDbCommand.class})
 public final class CoinpurseCommand implements Callable<Integer> {
     @Mixin
     ConfigOption configOption = new ConfigOption();

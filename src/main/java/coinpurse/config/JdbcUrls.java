@@ -26,7 +26,7 @@ public final class JdbcUrls {
         return query < 0 ? url : url.substring(0, query) + "?…";
     }
 
-    static boolean isPostgres(String url) {
+    public static boolean isPostgres(String url) {
         return url.toLowerCase(Locale.ROOT).startsWith(POSTGRES) && uriOf(url).map(URI::getHost).isPresent();
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.Main;
 import coinpurse.support.CliRun;
+import coinpurse.support.RunningServer;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
 import java.io.IOException;
@@ -23,7 +24,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,7 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,20 +44,16 @@ class BackupCommandTest {
 
     @TempDir
     Path dir;
+    /** A fresh server for each test. */
+    @RunningServer(env = {"RATELIMIT_CHECKOUT_PER_MINUTE=1000"})
     TestServer server;
     Path config;
 
     @BeforeEach
-    void start() throws IOException {
-        server = TestServer.start(dir, Map.of("RATELIMIT_CHECKOUT_PER_MINUTE", "1000"));
+    void writeConfig() throws IOException {
         config = dir.resolve("backup.properties");
         Files.writeString(config, "db.path=" + server.deps().config().dbPath().toAbsolutePath() + "\n"
                 + "auth.jwt_secret=" + TestServer.JWT_SECRET + "\n", UTF_8);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     @Test
@@ -196,6 +191,26 @@ class BackupCommandTest {
         assertTrue(run.err().contains("no database at " + db), run.err());
         assertFalse(Files.exists(db.getParent()), "no empty database was created to be backed up");
         assertFalse(Files.exists(target));
+    }
+
+    @Test
+    void onPostgresItPointsToPgDumpAndTouchesNothing(@TempDir Path elsewhere) throws IOException {
+        // Port 1 answers nothing: a run that tried to connect would say so instead.
+        Path postgres = elsewhere.resolve("postgres.properties");
+        Files.writeString(postgres, "db.url=jdbc:postgresql://127.0.0.1:1/coinpurse\ndb.user=coinpurse\n"
+                + "db.password=hunter2-secret\ndb.path=" + elsewhere.resolve("data/coinpurse.db") + "\n"
+                + "auth.jwt_secret=" + TestServer.JWT_SECRET + "\n", UTF_8);
+        Path target = elsewhere.resolve("copy.db");
+
+        CliRun run = run("backup", target.toString(), "--config", postgres.toString());
+
+        assertEquals(1, run.exit());
+        assertEquals("", run.out());
+        assertEquals(List.of("coinpurse: backup copies the SQLite file; this server runs on PostgreSQL at 127.0.0.1:1:"
+                + " use pg_dump (or your provider's point-in-time recovery)"),
+                run.err().lines().filter(line -> !line.isBlank()).toList());
+        assertFalse(Files.exists(target));
+        assertFalse(Files.exists(elsewhere.resolve("data")), "no SQLite file was opened or created");
     }
 
     // ---- helpers ----
