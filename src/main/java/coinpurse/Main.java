@@ -1,10 +1,19 @@
 package coinpurse;
 
 import coinpurse.cli.CoinpurseCommand;
+import coinpurse.cli.ConfigOption;
+import coinpurse.cli.ServeCommand;
+import coinpurse.cli.ServeLine;
 import coinpurse.config.ConfigException;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** The jar's entry point: parses the command line and runs the subcommand. */
+/**
+ * The jar's entry point: parses the command line and runs the subcommand. The command lines that
+ * only serve ({@link ServeLine}) start the server without picocli, to start sooner.
+ */
 public final class Main {
     private Main() {}
 
@@ -17,7 +26,24 @@ public final class Main {
 
     /** Runs a command line; returns its exit code (the server keeps running after 0). */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new CoinpurseCommand());
+        Optional<ConfigOption> serveOnly = ServeLine.parse(args);
+        if (serveOnly.isEmpty()) {
+            return commandLine(new CoinpurseCommand()).execute(args);
+        }
+        try {
+            ServeCommand.serve(serveOnly.get().load());
+            return 0;
+        } catch (Exception e) {
+            // Reported by picocli all the same, so that a failed start prints and returns what it always did.
+            Callable<Integer> failed = () -> {
+                throw e;
+            };
+            return commandLine(CommandSpec.wrapWithoutInspection(failed)).execute();
+        }
+    }
+
+    private static CommandLine commandLine(Object command) {
+        CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException) {
                 commandLine.getErr().println("coinpurse: configuration error: " + e.getMessage());
@@ -25,6 +51,6 @@ public final class Main {
             }
             throw e;
         });
-        return cli.execute(args);
+        return cli;
     }
 }

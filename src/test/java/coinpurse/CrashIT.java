@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteConfig;
@@ -57,6 +58,7 @@ import org.sqlite.SQLiteConfig;
  * that answers follow commits and that SQLite recovers its WAL on restart; it does not simulate
  * power loss, which {@code synchronous=FULL} is there for.
  */
+@Tag("slow")
 class CrashIT {
     private static final int THREADS = 8;
     private static final int REQUESTS = 300;

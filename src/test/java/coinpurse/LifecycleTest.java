@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +58,9 @@ class LifecycleTest {
         }
     }
 
+    /** Slow: the server is a child JVM started from the built classes. */
     @Test
+    @Tag("slow")
     void sigtermFinishesTheRequestInFlightThenClosesTheDatabase() throws Exception {
         try (FakeStripe stripe = FakeStripe.start()) {
             Path db = dir.resolve("data/coinpurse.db");

@@ -12,6 +12,12 @@ public final class ConfigOption {
             description = "Properties file to read instead of ./config.properties.")
     Path file;
 
+    ConfigOption() {}
+
+    ConfigOption(Path file) {
+        this.file = file;
+    }
+
     public Config load() {
         return ConfigLoader.load(Optional.ofNullable(file), System.getenv());
     }

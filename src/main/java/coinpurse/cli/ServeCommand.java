@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** Serves the API until the process is stopped. */
+/**
+ * Serves the API until the process is stopped. For the command lines of {@link ServeLine}, Main calls
+ * {@link #serve} itself, without picocli.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the API (the default).")
 public final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
@@ -23,7 +26,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Config config = configOption.load();
+        serve(configOption.load());
+        return 0;
+    }
+
+    /** Opens the database, starts listening and returns; the server runs until the process is stopped. */
+    public static void serve(Config config) {
         AppDeps deps = AppDeps.open(config);
         Services services = Services.create(config, deps.db(), deps.stripe(), deps.clock());
         Javalin app = App.create(deps, services);
@@ -39,7 +47,6 @@ public final class ServeCommand implements Callable<Integer> {
                 config.serverHost(), app.port(), config.dbPath().toAbsolutePath(),
                 deps.stripe().isPresent() ? "configured" : "NOT configured: payment routes answer 503",
                 config.stripeWebhookSecrets().size());
-        return 0;
     }
 
     /** Asks Stripe after the server listens, so that a slow Stripe never delays the start. */

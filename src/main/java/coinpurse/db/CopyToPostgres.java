@@ -88,8 +88,11 @@ public final class CopyToPostgres {
     private static Database open(Supplier<Database> opener, String what) {
         try {
             return opener.get();
-        } catch (FlywayException e) {
-            String reason = String.valueOf(e.getMessage()).strip().lines().findFirst().orElse("");
+        } catch (DatabaseException e) {
+            if (!(e.getCause() instanceof FlywayException flyway)) {
+                throw e;
+            }
+            String reason = String.valueOf(flyway.getMessage()).strip().lines().findFirst().orElse("");
             throw new CopyFailedException("cannot prepare the schema of " + what + ": " + reason);
         }
     }

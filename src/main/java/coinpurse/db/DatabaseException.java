@@ -7,4 +7,9 @@ public class DatabaseException extends RuntimeException {
     public DatabaseException(String message, SQLException cause) {
         super(message, cause);
     }
+
+    /** The schema could not be brought up to date (Flyway's failure, or not a database at all). */
+    public DatabaseException(String message, RuntimeException cause) {
+        super(message, cause);
+    }
 }

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 
 /**
  * The versioned schema, applied by Flyway: one history for both backends, from
@@ -26,11 +27,17 @@ final class Migrations {
         if (appliedVersion(dataSource) == LATEST_VERSION) {
             return;
         }
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations(COMMON, dialect.migrations())
-                .load()
-                .migrate();
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations(COMMON, dialect.migrations())
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            // Not a database, or one this jar cannot read: one line for the person at the console.
+            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new DatabaseException("the database could not be opened or migrated: " + first, e);
+        }
     }
 
     /** The highest version Flyway applied successfully, or 0 before the first migration. */

@@ -1,10 +1,12 @@
 package coinpurse.auth;
 
+import static coinpurse.support.JsonAssertions.assertJsonError;
 import static coinpurse.support.JsonAssertions.fieldNames;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEException;
@@ -25,8 +27,6 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,19 +41,8 @@ class AuthTest {
     private static final String SECRET = "auth-test-secret-long-enough-for-hs256-and-even-hs512-0123456789";
     private static final String COOKIE = "cp_token";
 
-    @TempDir
-    static Path dir;
+    @RunningServer(env = {"AUTH_JWT_SECRET=" + SECRET})
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir, Map.of("AUTH_JWT_SECRET", SECRET));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     // ---- accepted ----
 
@@ -263,13 +252,6 @@ class AuthTest {
                 .filter(sent -> user.equals(sent.get("client_reference_id"))).count(), "no Stripe call");
         assertEquals(0, server.queryLong("SELECT COUNT(*) FROM payment_sessions WHERE user_id = ?", user));
         assertEquals(0, server.queryLong("SELECT COUNT(*) FROM users WHERE id = ?", user));
-    }
-
-    private static JsonNode assertJsonError(HttpResponse<String> response) {
-        JsonNode body = TestServer.json(response);
-        assertEquals(List.of("error", "message"), fieldNames(body), response.body());
-        assertTrue(body.get("message").isTextual() && !body.get("message").asText().isBlank(), response.body());
-        return body;
     }
 
     private static JWTClaimsSet.Builder claims(String sub) {

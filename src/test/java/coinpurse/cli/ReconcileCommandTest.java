@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.Main;
 import coinpurse.support.CliRun;
+import coinpurse.support.RunningServer;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,15 +27,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,24 +43,21 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code coinpurse reconcile}, the real subcommand run in-process through {@link Main#run},
  * against a running server (real app, real database file) and the fake Stripe it talks to.
  */
+@Tag("slow")
 class ReconcileCommandTest {
     private static final long POPULAR = 550;
     private static final long STARTER = 100;
 
     @TempDir
     Path dir;
+    /** A fresh server for each test. */
+    @RunningServer(env = {"RATELIMIT_CHECKOUT_PER_MINUTE=1000"})
     TestServer server;
     Path config;
 
     @BeforeEach
-    void start() throws IOException {
-        server = TestServer.start(dir, Map.of("RATELIMIT_CHECKOUT_PER_MINUTE", "1000"));
-        config = writeConfig(dir, server, TestServer.STRIPE_KEY);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
+    void writeConfig() {
+        config = server.writeCliConfig(dir.resolve("reconcile.properties"));
     }
 
     @Test
@@ -289,18 +287,24 @@ class ReconcileCommandTest {
         // (so it is surely running), a real thread sends paid webhooks for the 30 oldest, oldest
         // first, in fresh events (so none is skipped as a duplicate), until reconcile ends: the two
         // meet on the same sessions while the webhook also credits ones reconcile has not reached.
+        // Reconcile waits, right after it reports the newest, until the first of those webhooks is
+        // answered: however the threads are scheduled, the two overlap.
         List<String> reconcileOnly = sessions.subList(count - 10, count);
         List<String> raced = sessions.subList(0, count - 10);
         String newest = sessions.get(count - 1);
         // One webhook before the run: its session is done before reconcile starts (and the HTTP path is warm).
         assertEquals(200, server.deliver(StripeEvents.checkoutEvent(StripeEvents.newEventId(),
                 "checkout.session.completed", server.stripe().session(raced.get(0)))).statusCode());
+        CountDownLatch newestCredited = new CountDownLatch(1);
+        CountDownLatch firstWebhookAnswered = new CountDownLatch(1);
         AtomicBoolean reconcileDone = new AtomicBoolean();
         List<Integer> statuses = new CopyOnWriteArrayList<>();
         List<Long> deliveryTimes = new CopyOnWriteArrayList<>();
         Thread webhooks = new Thread(() -> {
-            while (!"completed".equals(server.storedStatus(newest)) && !reconcileDone.get()) {
-                Thread.onSpinWait();
+            try {
+                newestCredited.await();
+            } catch (InterruptedException e) {
+                return;
             }
             for (int i = 0; !reconcileDone.get(); i++) {
                 String event = StripeEvents.checkoutEvent(StripeEvents.newEventId(), "checkout.session.completed",
@@ -308,14 +312,21 @@ class ReconcileCommandTest {
                 deliveryTimes.add(System.nanoTime());
                 HttpResponse<String> answer = server.deliver(event);
                 statuses.add(answer.statusCode());
+                firstWebhookAnswered.countDown();
             }
         }, "webhook-sender");
         webhooks.start();
 
         long reconcileStarted = System.nanoTime();
-        CliRun run = reconcile();
+        CliRun run = CliRun.run(line -> {
+            if (line.startsWith("credited " + newest + " ")) {
+                newestCredited.countDown();
+                awaitUninterruptibly(firstWebhookAnswered);
+            }
+        }, "reconcile", "--config", config.toString());
         long reconcileEnded = System.nanoTime();
         reconcileDone.set(true);
+        newestCredited.countDown();
         webhooks.join(TimeUnit.SECONDS.toMillis(30));
 
         assertEquals(0, run.exit(), run.err());
@@ -380,7 +391,7 @@ class ReconcileCommandTest {
     void whenStripeRefusesItExitsNonZeroWithOneLineAndChangesNothing() throws IOException {
         String paid = checkout("mallory", "popular");
         server.stripe().markPaid(paid);
-        Path wrongKey = writeConfig(dir.resolve("other"), server, "sk_live_not_accepted_by_the_fake");
+        Path wrongKey = server.writeCliConfig(dir.resolve("other/reconcile.properties"), "sk_live_not_accepted_by_the_fake");
         String before = snapshot();
 
         CliRun run = run("reconcile", "--config", wrongKey.toString());
@@ -395,6 +406,15 @@ class ReconcileCommandTest {
     }
 
     // ---- helpers ----
+
+    /** Waits (bounded) for {@code latch}; the assertions after the run say what a timeout meant. */
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     private CliRun reconcile(String... flags) {
         List<String> args = new ArrayList<>(List.of("reconcile", "--config", config.toString()));
@@ -460,17 +480,5 @@ class ReconcileCommandTest {
             throw new IllegalStateException(e);
         }
         return dump.toString();
-    }
-
-    private static Path writeConfig(Path folder, TestServer server, String stripeKey) throws IOException {
-        Files.createDirectories(folder);
-        Path file = folder.resolve("reconcile.properties");
-        Files.writeString(file, String.join("\n",
-                "db.path=" + server.deps().config().dbPath().toAbsolutePath(),
-                "stripe.secret_key=" + stripeKey,
-                "stripe.api_base=" + server.stripe().apiBase(),
-                "auth.jwt_secret=" + TestServer.JWT_SECRET,
-                ""), UTF_8);
-        return file;
     }
 }

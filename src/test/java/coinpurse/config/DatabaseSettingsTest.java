@@ -28,7 +28,8 @@ class DatabaseSettingsTest {
 
     @Test
     void aPostgresUrlSelectsPostgresWithItsUserPasswordAndPool() throws IOException {
-        Config config = load("db.url=jdbc:postgresql://db.internal:6543/coinpurse\ndb.user=shop\ndb.pool_size=4\n",
+        Config config = load("db.url=jdbc:postgresql://db.internal:6543/coinpurse\ndb.user=shop\ndb.pool_size=4\n"
+                + "auth.jwt_secret=" + "k".repeat(32) + "\n",
                 Map.of("DB_PASSWORD", "s3cret-from-env"));
         assertTrue(config.usesPostgres());
         assertEquals(Optional.of("jdbc:postgresql://db.internal:6543/coinpurse"), config.dbAccess().postgresUrl());
@@ -37,6 +38,14 @@ class DatabaseSettingsTest {
         assertEquals(4, config.dbAccess().poolSize());
         assertEquals("db.internal:6543", JdbcUrls.hostAndPort(config.dbAccess().postgresUrl().orElseThrow()));
         assertFalse(config.toString().contains("s3cret-from-env"), "a printed config shows no password");
+    }
+
+    @Test
+    void onPostgresTheJwtSecretMustBeSetSinceEveryInstanceVerifiesTheSameTokens() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load("db.url=jdbc:postgresql://db.internal:6543/coinpurse\n", Map.of()));
+        assertEquals("auth.jwt_secret: must be set when db.url is PostgreSQL, so that every instance verifies the"
+                + " same tokens", e.getMessage());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package coinpurse.faults;
 
 import static coinpurse.support.JsonAssertions.assertJsonError;
+import static coinpurse.support.StripeEvents.eventIdOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +26,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code chattr +i}), which the kernel enforces even on the descriptors SQLite already holds.
  * "Disk full" is a small tmpfs mounted as the database folder and filled up by another file.
  */
+@Tag("root")
 class DatabaseFaultsTest {
     private static final long POPULAR_TOTAL = 550;
     private static final String FILL_ERROR = "No space left on device";
@@ -158,8 +161,7 @@ class DatabaseFaultsTest {
             assertEquals(1, server.purchaseRows(purchase.sessionId()), "credited once");
             assertEquals(POPULAR_TOTAL, server.storedBalance(purchase.userId()));
             assertEquals(POPULAR_TOTAL, server.ledgerSum(purchase.userId()));
-            assertEquals("credited", server.queryString(
-                    "SELECT outcome FROM processed_events WHERE event_id = ?", eventId(purchase.event())));
+            assertEquals("credited", server.eventOutcome(eventIdOf(purchase.event())));
         }
         assertEquals("ok", integrityCheck(db));
         assertEquals(200, server.get("/health", null).statusCode());
@@ -248,9 +250,5 @@ class DatabaseFaultsTest {
                 ResultSet result = sql.executeQuery("PRAGMA integrity_check")) {
             return result.next() ? result.getString(1) : null;
         }
-    }
-
-    private static String eventId(String event) {
-        return TestServer.parse(event).path("id").asText();
     }
 }

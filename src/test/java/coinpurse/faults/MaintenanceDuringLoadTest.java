@@ -1,17 +1,15 @@
 package coinpurse.faults;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.support.CliRun;
 import coinpurse.support.Concurrently;
+import coinpurse.support.RunningServer;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,7 +25,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,24 +42,14 @@ class MaintenanceDuringLoadTest {
 
     @TempDir
     Path dir;
+    /** A fresh server for each test. */
+    @RunningServer(env = {"RATELIMIT_CHECKOUT_PER_MINUTE=1000"})
     TestServer server;
     Path config;
 
     @BeforeEach
-    void start() throws IOException {
-        server = TestServer.start(dir, Map.of("RATELIMIT_CHECKOUT_PER_MINUTE", "1000"));
-        config = dir.resolve("maintenance.properties");
-        Files.writeString(config, String.join("\n",
-                "db.path=" + server.deps().config().dbPath().toAbsolutePath(),
-                "stripe.secret_key=" + TestServer.STRIPE_KEY,
-                "stripe.api_base=" + server.stripe().apiBase(),
-                "auth.jwt_secret=" + TestServer.JWT_SECRET,
-                ""), UTF_8);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
+    void writeConfig() {
+        config = server.writeCliConfig(dir.resolve("maintenance.properties"));
     }
 
     @Test

@@ -6,15 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.checkout.CheckoutController;
 import coinpurse.support.Concurrently;
 import coinpurse.support.FakeStripe;
+import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import com.stripe.StripeClient;
 import com.stripe.exception.ApiConnectionException;
 import com.stripe.param.checkout.SessionCreateParams;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -23,11 +24,10 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,12 +38,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  * behind: afterwards nothing is still inside stripe-java or the checkout handler, Jetty's busy
  * threads are back at their idle level, and 20 checkouts at once all succeed.
  */
+@Tag("slow")
 class StripeFaultsTest {
     private static final String CREATE = "/api/payment/create-checkout-session";
     private static final String POPULAR = "{\"package_id\": \"popular\"}";
 
     /** The configured {@code stripe.timeout_seconds}, kept small so that the timeout case is quick. */
-    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    private static final int TIMEOUT_SECONDS = 1;
+    private static final Duration TIMEOUT = Duration.ofSeconds(TIMEOUT_SECONDS);
     /**
      * The longest a failed checkout may take: two attempts of {@link #TIMEOUT} each (one retry),
      * plus stripe-java's pause between them and room for a loaded 2-core CI machine. A
@@ -74,22 +76,15 @@ class StripeFaultsTest {
 
     private record Timed(String user, HttpResponse<String> response, Duration took) {}
 
-    @TempDir
-    static Path dir;
+    @RunningServer(env = {"STRIPE_TIMEOUT_SECONDS=" + TIMEOUT_SECONDS})
     static TestServer server;
     static int idleBusyThreads;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(dir, Map.of("STRIPE_TIMEOUT_SECONDS", Long.toString(TIMEOUT.toSeconds())));
+    static void warm() throws Exception {
         // Warm: stripe-java, Jackson and Jetty have served a checkout before the baseline is read.
         assertAllSucceed(checkoutsAtOnce(NORMAL_REQUESTS, "warm"));
         idleBusyThreads = awaitIdle(Integer.MAX_VALUE);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @AfterEach
@@ -221,7 +216,7 @@ class StripeFaultsTest {
         return Thread.getAllStackTraces().entrySet().stream()
                 .filter(e -> Arrays.stream(e.getValue()).anyMatch(frame ->
                         frame.getClassName().startsWith("com.stripe.")
-                                || frame.getClassName().equals("coinpurse.payment.CheckoutController")))
+                                || frame.getClassName().equals(CheckoutController.class.getName())))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 }

@@ -6,45 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What every client meets first: health, the catalog, errors for wrong requests, CORS and headers. */
 class ApiBasicsTest {
     private static final String CREATE = "/api/payment/create-checkout-session";
     private static final String WEB_APP = "http://localhost:5173";
 
-    @TempDir
-    static Path dir;
-    @TempDir
-    static Path noStripeDir;
+    @RunningServer
     static TestServer server;
     /** A fresh install: no Stripe key, no webhook secret. */
+    @RunningServer(stripe = false)
     static TestServer noStripe;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
-        noStripe = TestServer.startWithoutStripe(noStripeDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        noStripe.close();
-    }
 
     // ---- health ----
 
@@ -54,9 +37,10 @@ class ApiBasicsTest {
 
         assertEquals(200, response.statusCode(), response.body());
         JsonNode body = TestServer.json(response);
-        assertEquals(List.of("status", "db", "stripe"), fieldNames(body));
+        assertEquals(List.of("status", "db", "db_kind", "stripe"), fieldNames(body));
         assertEquals("ok", body.get("status").asText());
         assertEquals("ok", body.get("db").asText());
+        assertEquals(server.deps().config().usesPostgres() ? "postgresql" : "sqlite", body.get("db_kind").asText());
         assertEquals("configured", body.get("stripe").asText());
         assertEquals(0, server.stripe().createRequests().size(), "health must not call Stripe");
     }

@@ -3,18 +3,14 @@ package coinpurse.http;
 import static coinpurse.support.JsonAssertions.assertJsonError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import coinpurse.support.WebhookSigner;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,19 +28,8 @@ class JsonContentTypeTest {
     private static final String POPULAR = "{\"package_id\":\"popular\"}";
     private static final AtomicInteger USERS = new AtomicInteger();
 
-    @TempDir
-    static Path dir;
+    @RunningServer(env = {"AUTH_COOKIE_NAME=" + COOKIE, "INTERNAL_API_KEY=" + API_KEY})
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir, Map.of("AUTH_COOKIE_NAME", COOKIE, "INTERNAL_API_KEY", API_KEY));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     /** What a cross-site {@code <form method=post>} can send, each with the user's cookie attached. */
     @ParameterizedTest

@@ -4,18 +4,15 @@ import static coinpurse.support.Concurrently.allAtOnce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.support.RunningServer;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fulfilment credits a session once, whatever arrives how often and at the same time:
@@ -25,19 +22,8 @@ class ExactlyOnceTest {
     private static final int POPULAR_COINS = 550;
     private static final int THREADS = 12;
 
-    @TempDir
-    static Path dir;
+    @RunningServer
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void theSameEventDeliveredManyTimesAtOnceCreditsOnce() throws Exception {

@@ -5,25 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.support.CliRun;
 import coinpurse.support.FakeStripe;
+import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -36,29 +33,26 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * never delivered). Whatever the order, the user's balance, ledger and status route must equal
  * what a small model computes from Stripe's final state alone.
  */
+@Tag("slow")
 class LifecyclePropertyTest {
     private static final long COINS = 550;
     private static final long PRICE = 1999;
     private static final List<String> CLOSED = List.of("won", "lost", "warning_closed", "prevented");
 
-    private static Path dir;
+    // jqwik runs this class, and JUnit extensions such as @RunningServer do not reach jqwik.
     private static TestServer server;
     private static FakeStripe stripe;
     private static int tries;
 
     @BeforeContainer
-    static void start() throws IOException {
-        dir = Files.createTempDirectory("coinpurse-lifecycle-property");
-        server = TestServer.start(dir, Map.of("RATELIMIT_CHECKOUT_PER_MINUTE", "100000"));
+    static void start() {
+        server = TestServer.startInTempDir(Map.of("RATELIMIT_CHECKOUT_PER_MINUTE", "100000"));
         stripe = server.stripe();
     }
 
     @AfterContainer
-    static void stop() throws IOException {
+    static void stop() {
         server.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
     }
 
     // ---- what happens at Stripe ----
@@ -217,16 +211,8 @@ class LifecyclePropertyTest {
     }
 
     private static void reconcile() {
-        try {
-            Path config = dir.resolve("reconcile.properties");
-            Files.writeString(config, String.join("\n",
-                    "db.path=" + server.deps().config().dbPath().toAbsolutePath(),
-                    "stripe.secret_key=" + TestServer.STRIPE_KEY,
-                    "stripe.api_base=" + stripe.apiBase(), ""));
-            CliRun run = CliRun.run("reconcile", "--config", config.toString());
-            assertEquals(0, run.exit(), run.err());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path config = server.writeCliConfig(server.dir().resolve("reconcile.properties"));
+        CliRun run = CliRun.run("reconcile", "--config", config.toString());
+        assertEquals(0, run.exit(), run.err());
     }
 }

@@ -1,6 +1,7 @@
 package coinpurse.settlement;
 
 import static coinpurse.support.Concurrently.allAtOnce;
+import static coinpurse.support.StripeEvents.eventIdOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,19 +10,17 @@ import coinpurse.catalog.PackageCatalog;
 import coinpurse.checkout.PriceCheck;
 import coinpurse.support.CliRun;
 import coinpurse.support.FakeStripe;
+import coinpurse.support.RunningServer;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,29 +35,16 @@ class MoneyLifecycleTest {
     private static final long COINS = 550;
     private static final long PRICE = 1999;
 
-    @TempDir
-    static Path dir;
+    @RunningServer(env = {"RATELIMIT_CHECKOUT_PER_MINUTE=10000"})
     static TestServer server;
-    static FakeStripe stripe;
     private static int users;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir, Map.of("RATELIMIT_CHECKOUT_PER_MINUTE", "10000"));
-        stripe = server.stripe();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     // ---- 1. a refund or dispute that arrives before the purchase is fulfilled ----
 
     @Test
     void aRefundBeforeTheLateCompletedWebhookLeavesNoCoins() {
         Purchase p = paidButNotDelivered();
-        FakeStripe.Refund refund = stripe.refund(p.paymentIntent(), PRICE, "succeeded");
+        FakeStripe.Refund refund = server.stripe().refund(p.paymentIntent(), PRICE, "succeeded");
         deliverAll(refund.events());
         assertEquals(0, server.storedBalance(p.user()));
         assertEquals("pending", server.storedStatus(p.sessionId()));
@@ -74,7 +60,7 @@ class MoneyLifecycleTest {
     @Test
     void aRefundBeforeAStatusPollFulfilsThePurchaseAlreadyReversed() {
         Purchase p = paidButNotDelivered();
-        deliverAll(stripe.refund(p.paymentIntent(), 500, "pending").events());
+        deliverAll(server.stripe().refund(p.paymentIntent(), 500, "pending").events());
 
         JsonNode status = statusRoute(p); // the status route asks Stripe, which says paid
 
@@ -88,7 +74,7 @@ class MoneyLifecycleTest {
     @Test
     void aDisputeBeforeReconcileCreditsThePurchaseWithItsCoinsHeld() throws IOException {
         Purchase p = paidButNotDelivered();
-        deliverAll(stripe.openDispute(p.paymentIntent(), false).events());
+        deliverAll(server.stripe().openDispute(p.paymentIntent(), false).events());
 
         CliRun run = reconcile();
 
@@ -101,8 +87,8 @@ class MoneyLifecycleTest {
     // ---- 2. a Stripe Price that charges something else ----
 
     @Test
-    void aPackageWhosePriceChargesAnotherAmountIsExpiredAtStripeAnswered502AndNotRecorded() {
-        try (TestServer priced = TestServer.start(dir.resolve("priced"), Map.of(
+    void aPackageWhosePriceChargesAnotherAmountIsExpiredAtStripeAnswered502AndNotRecorded(@TempDir Path pricedDir) {
+        try (TestServer priced = TestServer.start(pricedDir, Map.of(
                 "PACKAGES_POPULAR_STRIPE_PRICE_ID", "price_wrong_amount"))) {
             priced.stripe().definePrice("price_wrong_amount", 2500, "usd");
             long sessionsBefore = priced.queryLong("SELECT COUNT(*) FROM payment_sessions");
@@ -123,8 +109,8 @@ class MoneyLifecycleTest {
 
     @Test
     void thePriceCheckNamesEachPackageWhoseStripePriceDiffers() {
-        stripe.definePrice("price_right", 1999, "usd");
-        stripe.definePrice("price_euro", 1999, "eur");
+        server.stripe().definePrice("price_right", 1999, "usd");
+        server.stripe().definePrice("price_euro", 1999, "eur");
         PackageCatalog catalog = new PackageCatalog(List.of(
                 new CoinPackage("right", "Right", 500, 50, 1999, "usd", "price_right"),
                 new CoinPackage("euro", "Euro", 500, 50, 1999, "usd", "price_euro"),
@@ -145,11 +131,11 @@ class MoneyLifecycleTest {
     @Test
     void aFailedRefundGivesItsCoinsBackAndThePurchaseIsCompletedAgain() {
         Purchase p = bought();
-        FakeStripe.Refund refund = stripe.refund(p.paymentIntent(), PRICE, "pending");
+        FakeStripe.Refund refund = server.stripe().refund(p.paymentIntent(), PRICE, "pending");
         deliverAll(refund.events());
         assertEquals("refunded", server.storedStatus(p.sessionId()));
 
-        deliverAll(stripe.setRefundStatus(refund.id(), "failed"));
+        deliverAll(server.stripe().setRefundStatus(refund.id(), "failed"));
 
         assertEquals(COINS, server.storedBalance(p.user()));
         assertEquals("completed", server.storedStatus(p.sessionId()));
@@ -160,8 +146,8 @@ class MoneyLifecycleTest {
     @Test
     void aCanceledRefundWhoseEventsArriveBeforeTheRefundItselfTakesNothing() {
         Purchase p = bought();
-        FakeStripe.Refund refund = stripe.refund(p.paymentIntent(), 1000, "pending");
-        List<String> canceled = stripe.setRefundStatus(refund.id(), "canceled");
+        FakeStripe.Refund refund = server.stripe().refund(p.paymentIntent(), 1000, "pending");
+        List<String> canceled = server.stripe().setRefundStatus(refund.id(), "canceled");
 
         deliverAll(canceled);
         deliverAll(refund.events());
@@ -173,9 +159,9 @@ class MoneyLifecycleTest {
     @Test
     void aSecondRefundAfterAFailedOneIsTakenOnceItsOwnEventsArrive() {
         Purchase p = bought();
-        FakeStripe.Refund first = stripe.refund(p.paymentIntent(), PRICE, "pending");
-        List<String> failed = stripe.setRefundStatus(first.id(), "failed");
-        FakeStripe.Refund second = stripe.refund(p.paymentIntent(), 500, "succeeded");
+        FakeStripe.Refund first = server.stripe().refund(p.paymentIntent(), PRICE, "pending");
+        List<String> failed = server.stripe().setRefundStatus(first.id(), "failed");
+        FakeStripe.Refund second = server.stripe().refund(p.paymentIntent(), 500, "succeeded");
 
         deliverAll(second.events());
         deliverAll(failed);
@@ -192,9 +178,9 @@ class MoneyLifecycleTest {
         String user = newUser();
         String sessionId = server.checkout(server.token(user), "popular");
 
-        Map<String, String> request = stripe.createRequests().get(stripe.createRequests().size() - 1);
+        Map<String, String> request = server.stripe().createRequests().get(server.stripe().createRequests().size() - 1);
         assertEquals(TestServer.INSTANCE_ID, request.get("metadata[coinpurse_instance]"));
-        Map<String, String> intent = stripe.paymentIntentMetadata(sessionId);
+        Map<String, String> intent = server.stripe().paymentIntentMetadata(sessionId);
         assertEquals(Map.of("user_id", user, "package_id", "popular", "coins", "500", "bonus", "50",
                 "coinpurse_instance", TestServer.INSTANCE_ID), intent);
     }
@@ -232,16 +218,16 @@ class MoneyLifecycleTest {
     @Test
     void aSecondDisputeAfterTheFirstWasWonTakesTheCoinsAgain() {
         Purchase p = bought();
-        FakeStripe.Dispute first = stripe.openDispute(p.paymentIntent(), false);
+        FakeStripe.Dispute first = server.stripe().openDispute(p.paymentIntent(), false);
         deliverAll(first.events());
-        deliverAll(stripe.closeDispute(first.id(), "won"));
+        deliverAll(server.stripe().closeDispute(first.id(), "won"));
         assertEquals(COINS, server.storedBalance(p.user()));
 
-        FakeStripe.Dispute second = stripe.openDispute(p.paymentIntent(), false);
+        FakeStripe.Dispute second = server.stripe().openDispute(p.paymentIntent(), false);
         deliverAll(second.events());
 
         assertEquals(0, server.storedBalance(p.user()));
-        deliverAll(stripe.closeDispute(second.id(), "lost"));
+        deliverAll(server.stripe().closeDispute(second.id(), "lost"));
         assertEquals(0, server.storedBalance(p.user()));
         assertEquals("refunded", server.storedStatus(p.sessionId()));
         assertEquals(List.of("purchase:550", "dispute:-550", "dispute_won:550", "dispute:-550"), ledger(p));
@@ -250,8 +236,8 @@ class MoneyLifecycleTest {
     @Test
     void aWonDisputeAndItsReinstatedFundsGiveTheCoinsBackOnce() {
         Purchase p = bought();
-        FakeStripe.Dispute dispute = stripe.openDispute(p.paymentIntent(), false);
-        List<String> won = stripe.closeDispute(dispute.id(), "won"); // closed, then funds_reinstated
+        FakeStripe.Dispute dispute = server.stripe().openDispute(p.paymentIntent(), false);
+        List<String> won = server.stripe().closeDispute(dispute.id(), "won"); // closed, then funds_reinstated
 
         deliverAll(List.of(won.get(1), dispute.events().get(0), won.get(0)));
         deliverAll(dispute.events());
@@ -264,12 +250,12 @@ class MoneyLifecycleTest {
     @Test
     void anInquiryHoldsTheCoinsUntilItClosesWithoutAChargeback() {
         Purchase p = bought();
-        FakeStripe.Dispute inquiry = stripe.openDispute(p.paymentIntent(), true);
+        FakeStripe.Dispute inquiry = server.stripe().openDispute(p.paymentIntent(), true);
         deliverAll(inquiry.events());
         assertEquals(0, server.storedBalance(p.user()));
         assertEquals("completed", statusRoute(p).get("status").asText());
 
-        deliverAll(stripe.closeDispute(inquiry.id(), "warning_closed"));
+        deliverAll(server.stripe().closeDispute(inquiry.id(), "warning_closed"));
 
         assertEquals(COINS, server.storedBalance(p.user()));
     }
@@ -277,10 +263,10 @@ class MoneyLifecycleTest {
     @Test
     void aPreventedDisputeGivesTheCoinsBack() {
         Purchase p = bought();
-        FakeStripe.Dispute dispute = stripe.openDispute(p.paymentIntent(), false);
+        FakeStripe.Dispute dispute = server.stripe().openDispute(p.paymentIntent(), false);
         deliverAll(dispute.events());
 
-        deliverAll(stripe.closeDispute(dispute.id(), "prevented"));
+        deliverAll(server.stripe().closeDispute(dispute.id(), "prevented"));
 
         assertEquals(COINS, server.storedBalance(p.user()));
         assertEquals("completed", server.storedStatus(p.sessionId()));
@@ -291,12 +277,12 @@ class MoneyLifecycleTest {
     @Test
     void reconcileReplaysAMissedRefundOnceAndADryRunWritesNothing() throws IOException {
         Purchase p = bought();
-        FakeStripe.Refund refund = stripe.refund(p.paymentIntent(), PRICE, "succeeded"); // never delivered
+        FakeStripe.Refund refund = server.stripe().refund(p.paymentIntent(), PRICE, "succeeded"); // never delivered
         String before = ledger(p).toString();
 
         CliRun dry = reconcile("--dry-run");
         assertEquals(0, dry.exit(), dry.err());
-        assertTrue(dry.out().contains("would replay " + eventId(refund.events().get(0))), dry.out());
+        assertTrue(dry.out().contains("would replay " + eventIdOf(refund.events().get(0))), dry.out());
         assertEquals(before, ledger(p).toString());
 
         CliRun real = reconcile();
@@ -323,7 +309,7 @@ class MoneyLifecycleTest {
         for (int i = 0; i < purchases; i++) {
             Purchase p = paidButNotDelivered();
             bought.add(p);
-            refunds.add(stripe.refund(p.paymentIntent(), 1000, "succeeded").events().get(0)); // charge.refunded
+            refunds.add(server.stripe().refund(p.paymentIntent(), 1000, "succeeded").events().get(0)); // charge.refunded
         }
 
         allAtOnce(purchases * 2, i -> () -> {
@@ -351,8 +337,8 @@ class MoneyLifecycleTest {
         String user = newUser();
         String token = server.token(user);
         String sessionId = server.checkout(token, "popular");
-        List<String> completed = stripe.completeCheckout(sessionId);
-        return new Purchase(user, token, sessionId, stripe.paymentIntentOf(sessionId), completed);
+        List<String> completed = server.stripe().completeCheckout(sessionId);
+        return new Purchase(user, token, sessionId, server.stripe().paymentIntentOf(sessionId), completed);
     }
 
     private static Purchase bought() {
@@ -387,21 +373,12 @@ class MoneyLifecycleTest {
         return rows;
     }
 
-    private static String eventId(String event) {
-        return TestServer.parse(event).get("id").asText();
-    }
-
     private static String outcomeOf(String event) {
-        return server.queryString("SELECT outcome FROM processed_events WHERE event_id = ?", eventId(event));
+        return server.eventOutcome(eventIdOf(event));
     }
 
-    private static CliRun reconcile(String... extra) throws IOException {
-        Path config = dir.resolve("reconcile.properties");
-        Files.writeString(config, String.join("\n",
-                "db.path=" + server.deps().config().dbPath().toAbsolutePath(),
-                "stripe.secret_key=" + TestServer.STRIPE_KEY,
-                "stripe.api_base=" + stripe.apiBase(),
-                "auth.jwt_secret=" + TestServer.JWT_SECRET, ""));
+    private static CliRun reconcile(String... extra) {
+        Path config = server.writeCliConfig(server.dir().resolve("reconcile.properties"));
         List<String> args = new ArrayList<>(List.of("reconcile", "--config", config.toString()));
         args.addAll(List.of(extra));
         return CliRun.run(args.toArray(String[]::new));

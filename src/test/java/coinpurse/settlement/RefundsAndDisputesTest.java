@@ -1,19 +1,23 @@
 package coinpurse.settlement;
 
 import static coinpurse.support.Concurrently.allAtOnce;
+import static coinpurse.support.PendingCheckout.uniqueUser;
+import static coinpurse.support.StripeEvents.eventIdOf;
+import static coinpurse.support.WebhookAssertions.assertAccepted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.db.Timestamps;
+import coinpurse.support.RunningServer;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
+import coinpurse.support.WebhookAssertions;
 import coinpurse.wallet.Ledger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.Stripe;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,10 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code charge.refunded}, {@code charge.dispute.created} and {@code charge.dispute.closed}
@@ -46,19 +47,8 @@ class RefundsAndDisputesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
+    @RunningServer
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     // ---- refunds ----
 
@@ -161,7 +151,7 @@ class RefundsAndDisputesTest {
     @Test
     void aRefundOfAnUnknownPaymentIntentIsAcknowledgedKeptAndChangesNothing() {
         Purchase purchase = buy("unknown-intent");
-        long ledgerRows = countAll("coin_ledger");
+        long ledgerRows = server.rowsIn("coin_ledger");
         String refund = StripeEvents.event(StripeEvents.newEventId(), "charge.refunded",
                 StripeEvents.refundedCharge("pi_test_never_seen_here", PRICE_CENTS, PRICE_CENTS, "usd"),
                 Stripe.API_VERSION);
@@ -175,7 +165,7 @@ class RefundsAndDisputesTest {
         assertEquals("kept", outcomeOf(refund));
         assertEquals("kept", outcomeOf(dispute));
         assertTrue(detailOf(refund).contains("pi_test_never_seen_here"), detailOf(refund));
-        assertEquals(ledgerRows, countAll("coin_ledger"));
+        assertEquals(ledgerRows, server.rowsIn("coin_ledger"));
         assertEquals(COINS_TOTAL, server.storedBalance(purchase.user()));
         assertEquals("completed", server.storedStatus(purchase.sessionId()));
         assertEquals(0, coinsReversed(purchase));
@@ -306,7 +296,7 @@ class RefundsAndDisputesTest {
 
         List<HttpResponse<String>> answers = allAtOnce(events.size(), i -> () -> server.deliver(events.get(i)));
 
-        answers.forEach(RefundsAndDisputesTest::assertAccepted);
+        answers.forEach(WebhookAssertions::assertAccepted);
         assertEquals(-COINS_TOTAL, deltas(purchase, "refund").stream().mapToLong(Long::longValue).sum());
         assertEquals(COINS_TOTAL, coinsReversed(purchase));
         assertEquals("refunded", server.storedStatus(purchase.sessionId()));
@@ -329,7 +319,7 @@ class RefundsAndDisputesTest {
 
         List<HttpResponse<String>> answers = allAtOnce(events.size(), i -> () -> server.deliver(events.get(i)));
 
-        answers.forEach(RefundsAndDisputesTest::assertAccepted);
+        answers.forEach(WebhookAssertions::assertAccepted);
         assertEquals(SIXTY_COINS, coinsReversed(purchase));
         assertEquals(COINS_TOTAL - SIXTY_COINS, server.storedBalance(purchase.user()));
         assertEquals("won", disputeStatus(purchase));
@@ -343,13 +333,12 @@ class RefundsAndDisputesTest {
     record Purchase(String user, String token, String sessionId, String paymentIntent) {}
 
     private static Purchase buy(String label) {
-        String user = label + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String user = uniqueUser(label);
         String token = server.token(user);
         String sessionId = server.checkout(token, "popular");
         assertAccepted(server.deliver(server.paidEvent(sessionId)));
         assertEquals(COINS_TOTAL, server.storedBalance(user));
-        String paymentIntent = server.queryString(
-                "SELECT payment_intent FROM payment_sessions WHERE session_id = ?", sessionId);
+        String paymentIntent = server.storedPaymentIntent(sessionId);
         assertEquals(server.stripe().session(sessionId).get("payment_intent").asText(), paymentIntent);
         return new Purchase(user, token, sessionId, paymentIntent);
     }
@@ -376,11 +365,6 @@ class RefundsAndDisputesTest {
                 .put("reason", "fraudulent")
                 .put("status", status);
         return StripeEvents.event(StripeEvents.newEventId(), type, dispute, Stripe.API_VERSION);
-    }
-
-    private static void assertAccepted(HttpResponse<String> response) {
-        assertEquals(200, response.statusCode(), response.body());
-        assertEquals("success", TestServer.json(response).get("status").asText());
     }
 
     /** The stored balance, the API's balance and the ledger's sum all agree. */
@@ -432,20 +416,11 @@ class RefundsAndDisputesTest {
     }
 
     private static String outcomeOf(String event) {
-        return server.queryString("SELECT outcome FROM processed_events WHERE event_id = ?", eventId(event));
+        return server.eventOutcome(eventIdOf(event));
     }
 
     private static String detailOf(String event) {
-        return server.queryString("SELECT detail FROM processed_events WHERE event_id = ?", eventId(event));
-    }
-
-    private static String eventId(String event) {
-        return TestServer.parse(event).get("id").asText();
-    }
-
-    /** All rows of {@code table} (the helper wants one parameter; this one is always true). */
-    private static long countAll(String table) {
-        return server.queryLong("SELECT COUNT(*) FROM " + table + " WHERE ? IS NOT NULL", "any");
+        return server.queryString("SELECT detail FROM processed_events WHERE event_id = ?", eventIdOf(event));
     }
 
     private static List<List<String>> permutations(List<String> items) {

@@ -1,16 +1,16 @@
 package coinpurse.settlement;
 
+import static coinpurse.support.JsonAssertions.assertJsonError;
 import static coinpurse.support.JsonAssertions.fieldNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,19 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StatusTest {
     private static final String STATUS = "/api/payment/status/";
 
-    @TempDir
-    static Path dir;
+    @RunningServer
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void anotherUsersSessionIs404WithTheSameBodyAsAMissingOne() {
@@ -167,14 +156,5 @@ class StatusTest {
 
     private static void assertNoCoinsInAnswer(JsonNode answer) {
         assertTrue(answer.get("coins_added").isNull() && answer.get("new_balance").isNull(), answer.toString());
-    }
-
-    private static JsonNode assertJsonError(HttpResponse<String> response) {
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
-                response.headers().toString());
-        JsonNode body = TestServer.json(response);
-        assertEquals(List.of("error", "message"), fieldNames(body), response.body());
-        assertTrue(!body.get("message").asText().isBlank(), response.body());
-        return body;
     }
 }

@@ -1,25 +1,21 @@
 package coinpurse.settlement;
 
-import static coinpurse.settlement.WebhookTest.assertAccepted;
-import static coinpurse.settlement.WebhookTest.assertCredited;
-import static coinpurse.settlement.WebhookTest.assertError;
-import static coinpurse.settlement.WebhookTest.assertNothingChanged;
-import static coinpurse.settlement.WebhookTest.eventIdOf;
-import static coinpurse.settlement.WebhookTest.outcomeOf;
-import static coinpurse.settlement.WebhookTest.processedEventCount;
+import static coinpurse.support.JsonAssertions.assertError;
+import static coinpurse.support.StripeEvents.checkoutEvent;
+import static coinpurse.support.StripeEvents.eventIdOf;
+import static coinpurse.support.WebhookAssertions.assertAccepted;
+import static coinpurse.support.WebhookAssertions.assertCredited;
+import static coinpurse.support.WebhookAssertions.assertNothingChanged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import coinpurse.settlement.WebhookTest.Pending;
+import coinpurse.support.PendingCheckout;
+import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The webhook when the database cannot take the event: 500, so that Stripe delivers it
@@ -28,23 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * would, not by replacing any of our classes.
  */
 class WebhookDatabaseFailureTest {
-    @TempDir
-    static Path dir;
+    @RunningServer
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void aMissingTableIs500AndTheRedeliveryAfterTheFixCreditsOnce() throws SQLException {
-        Pending checkout = Pending.create(server, "db-missing-table");
+        PendingCheckout checkout = PendingCheckout.create(server, "db-missing-table");
         String payload = server.paidEvent(checkout.sessionId());
 
         sql("ALTER TABLE processed_events RENAME TO processed_events_away");
@@ -57,7 +42,7 @@ class WebhookDatabaseFailureTest {
 
         assertAccepted(server.deliver(payload));
         assertCredited(server, checkout);
-        assertEquals("credited", outcomeOf(server, eventIdOf(payload)));
+        assertEquals("credited", server.eventOutcome(eventIdOf(payload)));
     }
 
     /**
@@ -66,7 +51,7 @@ class WebhookDatabaseFailureTest {
      */
     @Test
     void aFailedCommitIs500WithNothingCreditedAndTheRedeliveryCreditsOnce() throws SQLException {
-        Pending checkout = Pending.create(server, "db-commit-fails");
+        PendingCheckout checkout = PendingCheckout.create(server, "db-commit-fails");
         String payload = server.paidEvent(checkout.sessionId());
 
         blockCommitsThatRecordAnEvent();
@@ -81,14 +66,14 @@ class WebhookDatabaseFailureTest {
         assertAccepted(server.deliver(payload));
         assertAccepted(server.deliver(payload));
         assertCredited(server, checkout);
-        assertEquals(1, processedEventCount(server, eventIdOf(payload)));
+        assertEquals(1, server.processedEventRows(eventIdOf(payload)));
     }
 
     @Test
     void aFailedCommitOfAnExpiryLeavesTheSessionPending() throws SQLException {
-        Pending checkout = Pending.create(server, "db-expiry-fails");
+        PendingCheckout checkout = PendingCheckout.create(server, "db-expiry-fails");
         server.stripe().markExpired(checkout.sessionId());
-        String payload = WebhookTest.checkoutEvent("checkout.session.expired",
+        String payload = checkoutEvent("checkout.session.expired",
                 server.stripe().session(checkout.sessionId()));
 
         blockCommitsThatRecordAnEvent();

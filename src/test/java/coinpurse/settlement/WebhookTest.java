@@ -1,6 +1,14 @@
 package coinpurse.settlement;
 
-import static coinpurse.support.JsonAssertions.fieldNames;
+import static coinpurse.support.JsonAssertions.assertError;
+import static coinpurse.support.PendingCheckout.uniqueUser;
+import static coinpurse.support.StripeEvents.checkoutEvent;
+import static coinpurse.support.StripeEvents.eventIdOf;
+import static coinpurse.support.StripeEvents.newSessionId;
+import static coinpurse.support.WebhookAssertions.assertAccepted;
+import static coinpurse.support.WebhookAssertions.assertCredited;
+import static coinpurse.support.WebhookAssertions.assertNoCoins;
+import static coinpurse.support.WebhookAssertions.assertNothingChanged;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,10 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.support.Concurrently;
+import coinpurse.support.PendingCheckout;
+import coinpurse.support.RunningServer;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
+import coinpurse.support.WebhookAssertions;
 import coinpurse.support.WebhookSigner;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.Stripe;
@@ -31,8 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,19 +65,8 @@ class WebhookTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
+    @RunningServer
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     // ---- 1. signatures ----
 
@@ -104,7 +101,7 @@ class WebhookTest {
     @Test
     void aSignatureWellWithinTheToleranceIsAccepted() {
         // The other side of the 300 s boundary, with a margin so that a slow machine stays green.
-        Pending checkout = Pending.create(server, "recent-timestamp");
+        PendingCheckout checkout = PendingCheckout.create(server, "recent-timestamp");
         String payload = server.paidEvent(checkout.sessionId());
         long recent = Instant.now().getEpochSecond() - 240;
 
@@ -117,7 +114,7 @@ class WebhookTest {
 
     @Test
     void aBodyChangedAfterSigningIsRejectedAndChangesNothing() {
-        Pending checkout = Pending.create(server, "tampered");
+        PendingCheckout checkout = PendingCheckout.create(server, "tampered");
         String signed = server.paidEvent(checkout.sessionId());
         String tampered = signed.replace("\"amount_total\" : " + POPULAR_CENTS, "\"amount_total\" : 1");
         assertNotEquals(signed, tampered, "the test must really change the body");
@@ -135,9 +132,9 @@ class WebhookTest {
         String newSecret = "whsec_test_new_secret";
         try (TestServer rotating = TestServer.start(ownDir,
                 Map.of("STRIPE_WEBHOOK_SECRET", oldSecret + "," + newSecret))) {
-            Pending byOld = Pending.create(rotating, "rotation-old");
-            Pending byNew = Pending.create(rotating, "rotation-new");
-            Pending byNeither = Pending.create(rotating, "rotation-neither");
+            PendingCheckout byOld = PendingCheckout.create(rotating, "rotation-old");
+            PendingCheckout byNew = PendingCheckout.create(rotating, "rotation-new");
+            PendingCheckout byNeither = PendingCheckout.create(rotating, "rotation-neither");
             String oldPayload = rotating.paidEvent(byOld.sessionId());
             String newPayload = rotating.paidEvent(byNew.sessionId());
             String neitherPayload = rotating.paidEvent(byNeither.sessionId());
@@ -163,24 +160,24 @@ class WebhookTest {
 
         assertAccepted(server.deliver(checkoutEvent("checkout.session.completed", session)));
 
-        assertCredited(server, new Pending(user, null, sessionId));
+        assertCredited(server, new PendingCheckout(user, null, sessionId));
     }
 
     // ---- 2. malformed events ----
 
     @Test
     void aSignedBodyThatIsNotJsonIsABadRequestNotAServerError() {
-        long eventsBefore = processedEventCount(server);
+        long eventsBefore = server.rowsIn("processed_events");
 
         HttpResponse<String> response = server.deliver("this is {not json");
 
         assertError(response, 400, "invalid_payload");
-        assertEquals(eventsBefore, processedEventCount(server));
+        assertEquals(eventsBefore, server.rowsIn("processed_events"));
     }
 
     @Test
     void signedJsonWithoutIdTypeOrDataObjectIsABadRequest() {
-        long eventsBefore = processedEventCount(server);
+        long eventsBefore = server.rowsIn("processed_events");
         List<String> incomplete = List.of(
                 "{}",
                 "[]",
@@ -195,7 +192,7 @@ class WebhookTest {
         for (String payload : incomplete) {
             assertError(server.deliver(payload), 400, "invalid_payload");
         }
-        assertEquals(eventsBefore, processedEventCount(server));
+        assertEquals(eventsBefore, server.rowsIn("processed_events"));
     }
 
     // ---- 3. body size ----
@@ -207,7 +204,7 @@ class WebhookTest {
         HttpResponse<String> response = server.deliver(payload);
 
         assertError(response, 413, "payload_too_large");
-        assertEquals(0, processedEventCount(server, eventIdOf(payload)));
+        assertEquals(0, server.processedEventRows(eventIdOf(payload)));
     }
 
     @Test
@@ -223,7 +220,7 @@ class WebhookTest {
         HttpResponse<String> response = server.send(chunked);
 
         assertError(response, 413, "payload_too_large");
-        assertEquals(0, processedEventCount(server, eventIdOf(payload)));
+        assertEquals(0, server.processedEventRows(eventIdOf(payload)));
     }
 
     @Test
@@ -233,7 +230,7 @@ class WebhookTest {
         HttpResponse<String> response = server.deliver(payload);
 
         assertAccepted(response);
-        assertEquals("ignored", outcomeOf(server, eventIdOf(payload)));
+        assertEquals("ignored", server.eventOutcome(eventIdOf(payload)));
     }
 
     // ---- 4. no webhook secret ----
@@ -249,7 +246,7 @@ class WebhookTest {
             assertError(bare.deliver(payload), 503, "not_configured");
             assertError(bare.deliver(payload, null), 503, "not_configured");
 
-            assertEquals(0, processedEventCount(bare));
+            assertEquals(0, bare.rowsIn("processed_events"));
             assertNull(bare.storedStatus(sessionId));
             assertEquals(0, bare.storedBalance("no-secret-user"));
         }
@@ -259,7 +256,7 @@ class WebhookTest {
 
     @Test
     void aCompletedPaidSessionIsCreditedOnce() {
-        Pending checkout = Pending.create(server, "paid");
+        PendingCheckout checkout = PendingCheckout.create(server, "paid");
         String payload = server.paidEvent(checkout.sessionId());
         String paymentIntent = server.stripe().session(checkout.sessionId()).get("payment_intent").asText();
 
@@ -267,13 +264,13 @@ class WebhookTest {
 
         assertAccepted(response);
         assertCredited(server, checkout);
-        assertEquals(paymentIntent, storedPaymentIntent(server, checkout.sessionId()));
-        assertEquals("credited", outcomeOf(server, eventIdOf(payload)));
+        assertEquals(paymentIntent, server.storedPaymentIntent(checkout.sessionId()));
+        assertEquals("credited", server.eventOutcome(eventIdOf(payload)));
     }
 
     @Test
     void aCompletedButUnpaidSessionWaitsAndAsyncPaymentSucceededThenCreditsIt() {
-        Pending checkout = Pending.create(server, "async-paid");
+        PendingCheckout checkout = PendingCheckout.create(server, "async-paid");
         server.stripe().markUnpaidComplete(checkout.sessionId());
         String completed = checkoutEvent("checkout.session.completed", server.stripe().session(checkout.sessionId()));
 
@@ -290,14 +287,14 @@ class WebhookTest {
         assertAccepted(server.deliver(succeeded));
 
         assertCredited(server, checkout);
-        assertEquals(paid.get("payment_intent").asText(), storedPaymentIntent(server, checkout.sessionId()));
+        assertEquals(paid.get("payment_intent").asText(), server.storedPaymentIntent(checkout.sessionId()));
     }
 
     // ---- 6. failed / expired ----
 
     @Test
     void asyncPaymentFailedMarksTheSessionFailedWithoutCoins() {
-        Pending checkout = Pending.create(server, "async-failed");
+        PendingCheckout checkout = PendingCheckout.create(server, "async-failed");
         server.stripe().markUnpaidComplete(checkout.sessionId());
         String failed = checkoutEvent("checkout.session.async_payment_failed",
                 server.stripe().session(checkout.sessionId()));
@@ -310,7 +307,7 @@ class WebhookTest {
 
     @Test
     void anExpiredSessionIsMarkedExpiredWithoutCoins() {
-        Pending checkout = Pending.create(server, "expired");
+        PendingCheckout checkout = PendingCheckout.create(server, "expired");
         server.stripe().markExpired(checkout.sessionId());
         String expired = checkoutEvent("checkout.session.expired", server.stripe().session(checkout.sessionId()));
 
@@ -322,7 +319,7 @@ class WebhookTest {
 
     @Test
     void expiredOrFailedAfterCompletionDoesNotUncompleteTheSession() {
-        Pending checkout = Pending.create(server, "late-expired");
+        PendingCheckout checkout = PendingCheckout.create(server, "late-expired");
         ObjectNode session = server.stripe().session(checkout.sessionId());
         assertAccepted(server.deliver(server.paidEvent(checkout.sessionId())));
         assertCredited(server, checkout);
@@ -346,16 +343,16 @@ class WebhookTest {
                 StripeEvents.event(StripeEvents.newEventId(), "customer.created", customer, Stripe.API_VERSION),
                 StripeEvents.event(StripeEvents.newEventId(), "payment_intent.succeeded", intent,
                         Stripe.API_VERSION));
-        long sessionsBefore = rowsIn(server, "payment_sessions");
-        long ledgerBefore = rowsIn(server, "coin_ledger");
+        long sessionsBefore = server.rowsIn("payment_sessions");
+        long ledgerBefore = server.rowsIn("coin_ledger");
 
         for (String payload : payloads) {
             assertAccepted(server.deliver(payload));
-            assertEquals("ignored", outcomeOf(server, eventIdOf(payload)));
+            assertEquals("ignored", server.eventOutcome(eventIdOf(payload)));
         }
 
-        assertEquals(sessionsBefore, rowsIn(server, "payment_sessions"));
-        assertEquals(ledgerBefore, rowsIn(server, "coin_ledger"));
+        assertEquals(sessionsBefore, server.rowsIn("payment_sessions"));
+        assertEquals(ledgerBefore, server.rowsIn("coin_ledger"));
         assertEquals(0, server.storedBalance(user));
     }
 
@@ -366,7 +363,7 @@ class WebhookTest {
         assertNotEquals(Stripe.API_VERSION.substring(Stripe.API_VERSION.indexOf('.')),
                 OTHER_API_VERSION.substring(OTHER_API_VERSION.indexOf('.')),
                 "the release train must differ, or stripe-java would still deserialize the event");
-        Pending checkout = Pending.create(server, "other-version");
+        PendingCheckout checkout = PendingCheckout.create(server, "other-version");
         server.stripe().markPaid(checkout.sessionId());
         String payload = StripeEvents.checkoutEvent(StripeEvents.newEventId(), "checkout.session.completed",
                 server.stripe().session(checkout.sessionId()), OTHER_API_VERSION);
@@ -406,8 +403,8 @@ class WebhookTest {
                 sessionId));
         assertEquals(POPULAR_CENTS, server.queryLong(
                 "SELECT amount_cents FROM payment_sessions WHERE session_id = ?", sessionId));
-        assertCredited(server, new Pending(user, null, sessionId));
-        assertEquals(session.get("payment_intent").asText(), storedPaymentIntent(server, sessionId));
+        assertCredited(server, new PendingCheckout(user, null, sessionId));
+        assertEquals(session.get("payment_intent").asText(), server.storedPaymentIntent(sessionId));
     }
 
     @ParameterizedTest
@@ -445,7 +442,7 @@ class WebhookTest {
         assertNull(server.storedStatus(sessionId));
         assertEquals(0, server.purchaseRows(sessionId));
         assertEquals(0, server.storedBalance(user));
-        assertEquals("rejected", outcomeOf(server, eventIdOf(payload)));
+        assertEquals("rejected", server.eventOutcome(eventIdOf(payload)));
     }
 
     @Test
@@ -480,20 +477,20 @@ class WebhookTest {
 
     @Test
     void theSameEventDeliveredTwiceIsCreditedOnce() {
-        Pending checkout = Pending.create(server, "twice");
+        PendingCheckout checkout = PendingCheckout.create(server, "twice");
         String payload = server.paidEvent(checkout.sessionId());
 
         assertAccepted(server.deliver(payload));
         assertAccepted(server.deliver(payload));
 
         assertCredited(server, checkout);
-        assertEquals(1, processedEventCount(server, eventIdOf(payload)));
-        assertEquals("credited", outcomeOf(server, eventIdOf(payload)));
+        assertEquals(1, server.processedEventRows(eventIdOf(payload)));
+        assertEquals("credited", server.eventOutcome(eventIdOf(payload)));
     }
 
     @Test
     void completedThenAsyncPaymentSucceededForOneSessionIsCreditedOnce() {
-        Pending checkout = Pending.create(server, "two-events");
+        PendingCheckout checkout = PendingCheckout.create(server, "two-events");
         String completed = server.paidEvent(checkout.sessionId());
         String succeeded = checkoutEvent("checkout.session.async_payment_succeeded",
                 server.stripe().session(checkout.sessionId()));
@@ -502,13 +499,13 @@ class WebhookTest {
         assertAccepted(server.deliver(succeeded));
 
         assertCredited(server, checkout);
-        assertEquals("credited", outcomeOf(server, eventIdOf(completed)));
-        assertEquals("already_done", outcomeOf(server, eventIdOf(succeeded)));
+        assertEquals("credited", server.eventOutcome(eventIdOf(completed)));
+        assertEquals("already_done", server.eventOutcome(eventIdOf(succeeded)));
     }
 
     @Test
     void concurrentDeliveriesOfOneSessionCreditItOnce() throws Exception {
-        Pending checkout = Pending.create(server, "concurrent");
+        PendingCheckout checkout = PendingCheckout.create(server, "concurrent");
         String completed = server.paidEvent(checkout.sessionId());
         String succeeded = checkoutEvent("checkout.session.async_payment_succeeded",
                 server.stripe().session(checkout.sessionId()));
@@ -516,18 +513,18 @@ class WebhookTest {
         List<HttpResponse<String>> answers = Concurrently.allAtOnce(6,
                 i -> () -> server.deliver(i % 2 == 0 ? completed : succeeded));
 
-        answers.forEach(WebhookTest::assertAccepted);
+        answers.forEach(WebhookAssertions::assertAccepted);
 
         assertCredited(server, checkout);
-        assertEquals(1, processedEventCount(server, eventIdOf(completed)));
-        assertEquals(1, processedEventCount(server, eventIdOf(succeeded)));
+        assertEquals(1, server.processedEventRows(eventIdOf(completed)));
+        assertEquals(1, server.processedEventRows(eventIdOf(succeeded)));
     }
 
     // ---- charge.refunded (SPEC) ----
 
     @Test
     void aPartialRefundTakesBackItsShareOfTheCoinsRoundedDown() {
-        Pending checkout = Pending.create(server, "partial-refund");
+        PendingCheckout checkout = PendingCheckout.create(server, "partial-refund");
         String paymentIntent = creditAndGetPaymentIntent(checkout);
 
         assertAccepted(server.deliver(refundEvent(paymentIntent, 1000)));
@@ -540,7 +537,7 @@ class WebhookTest {
 
     @Test
     void cumulativeRefundsTakeBackOnlyTheNewShareAndAFullRefundTakesAllAndMarksRefunded() {
-        Pending checkout = Pending.create(server, "full-refund");
+        PendingCheckout checkout = PendingCheckout.create(server, "full-refund");
         String paymentIntent = creditAndGetPaymentIntent(checkout);
         String partial = refundEvent(paymentIntent, 1000);
 
@@ -558,7 +555,7 @@ class WebhookTest {
 
     @Test
     void aRefundOfAnUnknownPaymentIntentChangesNothing() {
-        Pending checkout = Pending.create(server, "unknown-refund");
+        PendingCheckout checkout = PendingCheckout.create(server, "unknown-refund");
         creditAndGetPaymentIntent(checkout);
 
         assertAccepted(server.deliver(refundEvent("pi_test_never_seen_here", POPULAR_CENTS)));
@@ -570,7 +567,7 @@ class WebhookTest {
 
     @Test
     void theWebhookSecretAndSignatureNeverReachTheLog() {
-        Pending checkout = Pending.create(server, "log-hygiene");
+        PendingCheckout checkout = PendingCheckout.create(server, "log-hygiene");
         String payload = server.paidEvent(checkout.sessionId());
         String goodSignature = WebhookSigner.sign(payload, TestServer.WEBHOOK_SECRET);
         String badSignature = WebhookSigner.sign(payload, "whsec_wrong");
@@ -596,7 +593,7 @@ class WebhookTest {
      * {@code signatureFor} makes for it (null: none), is refused as invalid_signature and changes nothing.
      */
     private static void assertSignatureRejected(String label, UnaryOperator<String> signatureFor) {
-        Pending checkout = Pending.create(server, label);
+        PendingCheckout checkout = PendingCheckout.create(server, label);
         String payload = server.paidEvent(checkout.sessionId());
 
         HttpResponse<String> response = server.deliver(payload, signatureFor.apply(payload));
@@ -610,19 +607,19 @@ class WebhookTest {
      * {@code type} event: acknowledged, recorded as rejected, still pending and without coins.
      */
     private static void assertPaidButAlteredIsNotCredited(String label, String type, UnaryOperator<ObjectNode> alter) {
-        Pending checkout = Pending.create(server, label);
+        PendingCheckout checkout = PendingCheckout.create(server, label);
         server.stripe().markPaid(checkout.sessionId());
         ObjectNode session = alter.apply(server.stripe().session(checkout.sessionId()));
         String payload = checkoutEvent(type, session);
 
         assertAccepted(server.deliver(payload));
 
-        assertEquals("rejected", outcomeOf(server, eventIdOf(payload)));
+        assertEquals("rejected", server.eventOutcome(eventIdOf(payload)));
         assertEquals("pending", server.storedStatus(checkout.sessionId()));
         assertNoCoins(server, checkout);
     }
 
-    private static String creditAndGetPaymentIntent(Pending checkout) {
+    private static String creditAndGetPaymentIntent(PendingCheckout checkout) {
         assertAccepted(server.deliver(server.paidEvent(checkout.sessionId())));
         assertCredited(server, checkout);
         return server.stripe().session(checkout.sessionId()).get("payment_intent").asText();
@@ -633,38 +630,9 @@ class WebhookTest {
                 StripeEvents.refundedCharge(paymentIntent, POPULAR_CENTS, amountRefunded, "usd"), Stripe.API_VERSION);
     }
 
-    /** A user with a pending checkout of the "popular" package, created through the API. */
-    record Pending(String userId, String token, String sessionId) {
-        static Pending create(TestServer server, String label) {
-            String userId = uniqueUser(label);
-            String token = server.token(userId);
-            return new Pending(userId, token, server.checkout(token, "popular"));
-        }
-    }
-
-    static String uniqueUser(String label) {
-        return label + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    static String newSessionId() {
-        return "cs_test_" + UUID.randomUUID().toString().replace("-", "");
-    }
-
-    static String checkoutEvent(String type, ObjectNode session) {
-        return StripeEvents.checkoutEvent(StripeEvents.newEventId(), type, session);
-    }
-
     private static ObjectNode paidUnknownSession(String user) {
         return StripeEvents.paidSession(newSessionId(), user, "popular", POPULAR_COINS, POPULAR_BONUS,
                 POPULAR_CENTS, "usd");
-    }
-
-    static String eventIdOf(String payload) {
-        try {
-            return JSON.readTree(payload).get("id").asText();
-        } catch (Exception e) {
-            throw new AssertionError("not an event: " + payload, e);
-        }
     }
 
     /**
@@ -682,74 +650,6 @@ class WebhookTest {
         String payload = head + "x".repeat(Math.toIntExact(fill)) + tail;
         assertEquals(bytes, payload.getBytes(UTF_8).length);
         return payload;
-    }
-
-    static long processedEventCount(TestServer server) {
-        return rowsIn(server, "processed_events");
-    }
-
-    /** All rows of {@code table} (the helper wants one parameter; this one is always true). */
-    static long rowsIn(TestServer server, String table) {
-        return server.queryLong("SELECT COUNT(*) FROM " + table + " WHERE ? IS NOT NULL", "any");
-    }
-
-    static long processedEventCount(TestServer server, String eventId) {
-        return server.queryLong("SELECT COUNT(*) FROM processed_events WHERE event_id = ?", eventId);
-    }
-
-    static String outcomeOf(TestServer server, String eventId) {
-        return server.queryString("SELECT outcome FROM processed_events WHERE event_id = ?", eventId);
-    }
-
-    static String storedPaymentIntent(TestServer server, String sessionId) {
-        return server.queryString("SELECT payment_intent FROM payment_sessions WHERE session_id = ?", sessionId);
-    }
-
-    static void assertAccepted(HttpResponse<String> response) {
-        assertEquals(200, response.statusCode(), response.body());
-        assertEquals(JSON.createObjectNode().put("status", "success"), TestServer.json(response));
-    }
-
-    /**
-     * The SPEC's error: the status, a JSON body of exactly {@code error} (this code) and a
-     * non-blank {@code message}, and nothing a client should not see.
-     */
-    static void assertError(HttpResponse<String> response, int status, String code) {
-        String body = response.body();
-        assertEquals(status, response.statusCode(), body);
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
-                "Content-Type of " + body);
-        JsonNode json = TestServer.json(response);
-        assertEquals(List.of("error", "message"), fieldNames(json), body);
-        assertEquals(code, json.get("error").asText(), body);
-        assertTrue(json.get("message").isTextual() && !json.get("message").asText().isBlank(), body);
-        for (String leak : List.of("Exception", "SQL", "at coinpurse", "at io.javalin", "at org.",
-                TestServer.WEBHOOK_SECRET, "whsec_", "processed_events", "payment_sessions", "coin_ledger")) {
-            assertFalse(body.contains(leak), "\"" + leak + "\" leaked into " + body);
-        }
-    }
-
-    static void assertCredited(TestServer server, Pending checkout) {
-        long total = POPULAR_COINS + POPULAR_BONUS;
-        assertAll("credited " + checkout.sessionId(),
-                () -> assertEquals("completed", server.storedStatus(checkout.sessionId())),
-                () -> assertEquals(total, server.storedBalance(checkout.userId())),
-                () -> assertEquals(total, server.ledgerSum(checkout.userId())),
-                () -> assertEquals(1, server.purchaseRows(checkout.sessionId())));
-    }
-
-    static void assertNoCoins(TestServer server, Pending checkout) {
-        assertAll("no coins for " + checkout.sessionId(),
-                () -> assertEquals(0, server.storedBalance(checkout.userId())),
-                () -> assertEquals(0, server.ledgerSum(checkout.userId())),
-                () -> assertEquals(0, server.purchaseRows(checkout.sessionId())));
-    }
-
-    static void assertNothingChanged(TestServer server, Pending checkout, String eventId) {
-        assertNoCoins(server, checkout);
-        assertEquals("pending", server.storedStatus(checkout.sessionId()));
-        assertNull(storedPaymentIntent(server, checkout.sessionId()));
-        assertEquals(0, processedEventCount(server, eventId));
     }
 
     /** What the app logged (slf4j-simple writes to System.err) while {@code action} ran. */

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.support.Concurrently;
+import coinpurse.support.RunningServer;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.Stripe;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -18,10 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A bounded mixed load (checkouts against the fake Stripe, status polls, webhooks delivered
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * change), then the invariants: no 5xx, every balance equals its ledger, no purchase credited
  * twice, and every purchase's ledger matches what its session says was taken back.
  */
+@Tag("slow")
 class SoakTest {
     private static final Duration LENGTH = Duration.ofSeconds(Long.getLong("soak.seconds", 60));
     private static final int WORKERS = 8;
@@ -36,26 +35,13 @@ class SoakTest {
     private static final String INTERNAL_KEY = "soak-internal-key-0123456789";
     private static final int USERS = 20;
 
-    @TempDir
-    static Path dir;
+    @RunningServer(env = {"INTERNAL_API_KEY=" + INTERNAL_KEY, "RATELIMIT_CHECKOUT_PER_MINUTE=1000000"})
     static TestServer server;
 
     private final Queue<String> problems = new ConcurrentLinkedQueue<>();
     private final Queue<String[]> paidSessions = new ConcurrentLinkedQueue<>();
     private final Map<String, AtomicLong> refundedCents = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir, Map.of(
-                "INTERNAL_API_KEY", INTERNAL_KEY,
-                "RATELIMIT_CHECKOUT_PER_MINUTE", "1000000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void aMinuteOfMixedLoadLeavesEveryInvariantStanding() throws Exception {

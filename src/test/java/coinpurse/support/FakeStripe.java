@@ -73,6 +73,8 @@ public final class FakeStripe implements AutoCloseable {
     private final Map<String, Replay> replays = new HashMap<>();
     private volatile int failCreatesWith;
     private volatile Duration delay = Duration.ZERO;
+    /** How many more answers {@link #delay} holds back; -1: every one. */
+    private final AtomicInteger delayedAnswersLeft = new AtomicInteger(-1);
     private volatile boolean dropConnections;
     private final AtomicInteger dropped = new AtomicInteger();
 
@@ -493,7 +495,17 @@ public final class FakeStripe implements AutoCloseable {
 
     /** Waits {@code d} before sending each answer (state changes happen first); {@link Duration#ZERO} resets. */
     public void delayResponses(Duration d) {
+        delayedAnswersLeft.set(-1);
         delay = d;
+    }
+
+    /**
+     * Waits {@code d} before sending each of the next {@code count} answers only (state changes
+     * happen first); the answers after them go out at once. No timing is left to the test.
+     */
+    public void delayNextResponses(int count, Duration d) {
+        delay = d;
+        delayedAnswersLeft.set(count);
     }
 
     /**
@@ -543,7 +555,7 @@ public final class FakeStripe implements AutoCloseable {
             } catch (RuntimeException e) {
                 answer = error(new StripeError(500, "api_error", null, null, "fake Stripe failed: " + e));
             }
-            Thread.sleep(delay.toMillis());
+            Thread.sleep(delayOfThisAnswer().toMillis());
             byte[] body = answer.body().getBytes(UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.getResponseHeaders().set("Request-Id", StripeEvents.randomId("req_"));
@@ -552,6 +564,11 @@ public final class FakeStripe implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closing: drop the answer
         }
+    }
+
+    private Duration delayOfThisAnswer() {
+        int left = delayedAnswersLeft.getAndUpdate(n -> n > 0 ? n - 1 : n);
+        return left == 0 ? Duration.ZERO : delay;
     }
 
     private Answer route(HttpExchange exchange) throws IOException {

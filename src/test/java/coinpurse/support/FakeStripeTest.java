@@ -165,16 +165,10 @@ class FakeStripeTest {
                 .setApiKey("sk_test_x").setApiBase(fake.apiBase())
                 .setReadTimeout(300).setMaxNetworkRetries(2)
                 .build();
-        fake.delayResponses(Duration.ofMillis(500));
-        Thread resetDelay = new Thread(() -> {
-            sleep(200);
-            fake.delayResponses(Duration.ZERO);
-        });
-        resetDelay.start();
+        fake.delayNextResponses(1, Duration.ofMillis(500));
 
         // The first attempt times out after the fake created the session; the retry replays it.
         Session session = retrying.v1().checkout().sessions().create(coinsSession(1999, 1));
-        resetDelay.join();
 
         assertEquals(1, fake.createRequests().size());
         assertEquals("open", fake.session(session.getId()).get("status").asText());
@@ -578,13 +572,5 @@ class FakeStripeTest {
                                 .setProductData(PriceData.ProductData.builder().setName("500 coins").build())
                                 .build())
                         .build());
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

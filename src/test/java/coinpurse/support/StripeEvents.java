@@ -21,6 +21,25 @@ public final class StripeEvents {
         return randomId("evt_test_");
     }
 
+    /** A new random Checkout Session id, {@code cs_test_…}, that the fake Stripe never made. */
+    public static String newSessionId() {
+        return randomId("cs_test_");
+    }
+
+    /** The {@code id} of an event's JSON. */
+    public static String eventIdOf(String event) {
+        try {
+            return JSON.readTree(event).get("id").asText();
+        } catch (Exception e) {
+            throw new AssertionError("not an event: " + event, e);
+        }
+    }
+
+    /** The JSON of a checkout event with a new id carrying {@code session}, at stripe-java's pinned API version. */
+    public static String checkoutEvent(String type, ObjectNode session) {
+        return checkoutEvent(newEventId(), type, session);
+    }
+
     /** The JSON of a checkout event carrying {@code session}, at stripe-java's pinned API version. */
     public static String checkoutEvent(String eventId, String type, ObjectNode session) {
         return event(eventId, type, session, Stripe.API_VERSION);

@@ -1,5 +1,7 @@
 package coinpurse.support;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import coinpurse.app.App;
 import coinpurse.app.AppDeps;
 import coinpurse.config.Config;
@@ -13,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +25,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The real app on a real port and a temp SQLite file, wired exactly as Main wires it,
@@ -39,12 +43,17 @@ public final class TestServer implements AutoCloseable {
     private final FakeStripe stripe;
     private final AppDeps deps;
     private final Javalin app;
+    private final Path dir;
+    /** Whether {@link #close()} deletes {@link #dir}: the server made it ({@link #startInTempDir}). */
+    private final boolean ownsDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(FakeStripe stripe, AppDeps deps, Javalin app) {
+    private TestServer(FakeStripe stripe, AppDeps deps, Javalin app, Path dir, boolean ownsDir) {
         this.stripe = stripe;
         this.deps = deps;
         this.app = app;
+        this.dir = dir;
+        this.ownsDir = ownsDir;
     }
 
     /** A server with Stripe (the fake) and a webhook secret configured. */
@@ -54,39 +63,89 @@ public final class TestServer implements AutoCloseable {
 
     /** As {@link #start(Path)}, with extra settings given as environment variables. */
     public static TestServer start(Path dir, Map<String, String> extraEnv) {
+        return startWithStripe(dir, extraEnv, false);
+    }
+
+    /** A server with no Stripe key and no webhook secret, as a fresh install runs. */
+    public static TestServer startWithoutStripe(Path dir) {
+        return launch(null, dir, baseEnv(dir), false);
+    }
+
+    /**
+     * As {@link #start(Path, Map)}, in a new temp folder that {@link #close()} deletes. What
+     * {@link RunningServer} fields get; for jqwik classes, which JUnit extensions do not reach.
+     */
+    public static TestServer startInTempDir(Map<String, String> extraEnv) {
+        return inNewTempDir(dir -> startWithStripe(dir, extraEnv, true));
+    }
+
+    /** As {@link #startWithoutStripe(Path)}, in a new temp folder that {@link #close()} deletes. */
+    public static TestServer startWithoutStripeInTempDir() {
+        return inNewTempDir(dir -> launch(null, dir, baseEnv(dir), true));
+    }
+
+    private static TestServer inNewTempDir(Function<Path, TestServer> start) {
+        Path dir = TempFolders.create("coinpurse-test");
+        try {
+            return start.apply(dir);
+        } catch (RuntimeException | Error e) {
+            TempFolders.delete(dir);
+            throw e;
+        }
+    }
+
+    private static TestServer startWithStripe(Path dir, Map<String, String> extraEnv, boolean ownsDir) {
         FakeStripe stripe = FakeStripe.start();
         Map<String, String> env = new HashMap<>(baseEnv(dir));
         env.put("STRIPE_SECRET_KEY", STRIPE_KEY);
         env.put("STRIPE_API_BASE", stripe.apiBase());
         env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
         env.putAll(extraEnv);
-        return launch(stripe, dir, env);
-    }
-
-    /** A server with no Stripe key and no webhook secret, as a fresh install runs. */
-    public static TestServer startWithoutStripe(Path dir) {
-        return launch(null, dir, baseEnv(dir));
+        try {
+            return launch(stripe, dir, env, ownsDir);
+        } catch (RuntimeException | Error e) {
+            stripe.close();
+            throw e;
+        }
     }
 
     private static Map<String, String> baseEnv(Path dir) {
-        return Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "SERVER_HOST", "127.0.0.1",
                 "SERVER_PORT", "5000",
                 "DB_PATH", dir.resolve("db/coinpurse.db").toString(),
                 "AUTH_JWT_SECRET", JWT_SECRET,
-                "APP_INSTANCE_ID", INSTANCE_ID);
+                "APP_INSTANCE_ID", INSTANCE_ID));
+        if (onPostgres()) {
+            env.put("DB_URL", TestPostgres.server().newDatabase());
+        }
+        return env;
     }
 
-    private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env) {
+    /**
+     * True in the test run that repeats the storage-touching tests on PostgreSQL (the pom's
+     * {@code postgres} execution sets {@code coinpurse.test.backend=postgres}): every server then
+     * gets a fresh PostgreSQL database of its own instead of a SQLite file.
+     */
+    public static boolean onPostgres() {
+        return "postgres".equals(System.getProperty("coinpurse.test.backend"));
+    }
+
+    private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env, boolean ownsDir) {
         // Port 0: let the OS pick, so test classes never collide.
         Config config = ConfigLoader.load(Optional.empty(), env, dir).withServerPort(0);
         AppDeps deps = AppDeps.open(config);
         Javalin app = App.create(deps).start();
-        return new TestServer(stripe, deps, app);
+        return new TestServer(stripe, deps, app, dir, ownsDir);
     }
 
     public FakeStripe stripe() {
         return stripe;
+    }
+
+    /** The folder the server was started in: its database is under it. */
+    public Path dir() {
+        return dir;
     }
 
     public AppDeps deps() {
@@ -206,6 +265,24 @@ public final class TestServer implements AutoCloseable {
         return queryString("SELECT status FROM payment_sessions WHERE session_id = ?", sessionId);
     }
 
+    public String storedPaymentIntent(String sessionId) {
+        return queryString("SELECT payment_intent FROM payment_sessions WHERE session_id = ?", sessionId);
+    }
+
+    /** What the webhook recorded for {@code eventId} ({@code credited}, {@code ignored}, …), or null. */
+    public String eventOutcome(String eventId) {
+        return queryString("SELECT outcome FROM processed_events WHERE event_id = ?", eventId);
+    }
+
+    public long processedEventRows(String eventId) {
+        return queryLong("SELECT COUNT(*) FROM processed_events WHERE event_id = ?", eventId);
+    }
+
+    /** All rows of {@code table}. */
+    public long rowsIn(String table) {
+        return queryLong("SELECT COUNT(*) FROM " + table);
+    }
+
     /** A single number from a query without parameters. */
     public long queryLong(String sql) {
         try (Connection connection = deps.db().dataSource().getConnection();
@@ -234,12 +311,44 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code file}, a config for the command line ({@code reconcile}, {@code backup}) that
+     * names this server's database, its Stripe (the fake) and its JWT secret; returns it.
+     */
+    public Path writeCliConfig(Path file) {
+        return writeCliConfig(file, STRIPE_KEY);
+    }
+
+    /** As {@link #writeCliConfig(Path)}, with another Stripe key. */
+    public Path writeCliConfig(Path file, String stripeKey) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, String.join("\n",
+                    deps.config().usesPostgres()
+                            ? "db.url=" + deps.config().dbAccess().postgresUrl().orElseThrow()
+                            : "db.path=" + deps.config().dbPath().toAbsolutePath(),
+                    "stripe.secret_key=" + stripeKey,
+                    "stripe.api_base=" + stripe.apiBase(),
+                    "auth.jwt_secret=" + JWT_SECRET,
+                    ""), UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
-        app.stop();
-        deps.db().close();
-        if (stripe != null) {
-            stripe.close();
+        try {
+            app.stop();
+            deps.db().close();
+            if (stripe != null) {
+                stripe.close();
+            }
+        } finally {
+            if (ownsDir) {
+                TempFolders.delete(dir);
+            }
         }
     }
 }

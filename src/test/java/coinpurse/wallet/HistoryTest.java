@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.db.Timestamps;
+import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,14 +21,12 @@ class HistoryTest {
     private static final String USER = "history-user";
     private static final int ENTRIES = 230;
 
-    @TempDir
-    static Path dir;
+    @RunningServer
     static TestServer server;
     static String token;
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
+    static void seed() {
         token = server.token(USER);
         Ledger ledger = new Ledger(new Timestamps(Clock.systemUTC()));
         server.deps().db().inTransaction(connection -> {
@@ -40,11 +36,6 @@ class HistoryTest {
             ledger.append(connection, "someone-else", 7, "grant", "other");
             return null;
         });
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

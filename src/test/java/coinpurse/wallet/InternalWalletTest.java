@@ -1,13 +1,14 @@
 package coinpurse.wallet;
 
 import static coinpurse.support.Concurrently.allAtOnce;
+import static coinpurse.support.JsonAssertions.assertError;
 import static coinpurse.support.JsonAssertions.fieldNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.db.Timestamps;
+import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,9 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,19 +35,8 @@ class InternalWalletTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> RECEIPT_FIELDS = List.of("user_id", "balance", "entry_id");
 
-    @TempDir
-    static Path dir;
+    @RunningServer(env = {"INTERNAL_API_KEY=" + API_KEY})
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir, Map.of("INTERNAL_API_KEY", API_KEY));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void grantThenSpendChangesTheBalanceAndWritesOneLedgerRowEach() {
@@ -371,13 +358,6 @@ class InternalWalletTest {
         JsonNode json = TestServer.json(response);
         assertEquals(RECEIPT_FIELDS, fieldNames(json), response.body());
         return json;
-    }
-
-    private static void assertError(HttpResponse<String> response, int status, String code) {
-        assertEquals(status, response.statusCode(), response.body());
-        JsonNode json = TestServer.json(response);
-        assertEquals(code, json.path("error").asText(), response.body());
-        assertFalse(json.path("message").asText().isBlank(), response.body());
     }
 
     private static void assertLedgerRow(long id, String user, long delta, long balanceAfter, String reason,

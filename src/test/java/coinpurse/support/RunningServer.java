@@ -1,0 +1,30 @@
+package coinpurse.support;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A {@link TestServer} field that JUnit fills, the way it fills a {@code @TempDir}: a static field
+ * gets one server for the whole class, an instance field a fresh one for every test. Each server
+ * runs on a temp folder of its own (its SQLite file, its secrets) and is closed, and the folder
+ * deleted, after the class or the test.
+ *
+ * <pre>{@code
+ * @RunningServer(env = {"INTERNAL_API_KEY=" + API_KEY})
+ * static TestServer server;
+ * }</pre>
+ */
+@Target(ElementType.FIELD)
+@Retention(RetentionPolicy.RUNTIME)
+@ExtendWith(ServerExtension.class)
+public @interface RunningServer {
+
+    /** Extra settings as {@code NAME=value} environment variables, on top of {@link TestServer}'s own. */
+    String[] env() default {};
+
+    /** False: no Stripe key and no webhook secret, as a fresh install runs ({@link TestServer#startWithoutStripe}). */
+    boolean stripe() default true;
+}
