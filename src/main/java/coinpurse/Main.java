@@ -5,6 +5,7 @@ import coinpurse.cli.ConfigOption;
 import coinpurse.cli.ServeCommand;
 import coinpurse.cli.ServeLine;
 import coinpurse.config.ConfigException;
+import coinpurse.db.DatabaseException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -48,6 +49,11 @@ public final class Main {
             if (e instanceof ConfigException) {
                 commandLine.getErr().println("coinpurse: configuration error: " + e.getMessage());
                 return 2;
+            }
+            if (e instanceof DatabaseException) {
+                // A database that cannot be reached or opened: one line (no stack), never a password.
+                commandLine.getErr().println("coinpurse: database unavailable: " + e.getMessage());
+                return 1;
             }
             throw e;
         });

@@ -5,6 +5,7 @@ import coinpurse.app.AppDeps;
 import coinpurse.app.Services;
 import coinpurse.checkout.PriceCheck;
 import coinpurse.config.Config;
+import coinpurse.config.JdbcUrls;
 import coinpurse.stripe.StripeFailureException;
 import io.javalin.Javalin;
 import java.util.concurrent.Callable;
@@ -44,7 +45,9 @@ public final class ServeCommand implements Callable<Integer> {
         app.start();
         deps.stripe().ifPresent(stripe -> checkPricesInBackground(new PriceCheck(stripe, services.catalog())));
         log.info("coinpurse serving on http://{}:{} (database {}, Stripe {}, {} webhook secret(s))",
-                config.serverHost(), app.port(), config.dbPath().toAbsolutePath(),
+                config.serverHost(), app.port(), config.usesPostgres()
+                        ? "PostgreSQL at " + JdbcUrls.hostAndPort(config.dbAccess().postgresUrl().orElseThrow())
+                        : config.dbPath().toAbsolutePath(),
                 deps.stripe().isPresent() ? "configured" : "NOT configured: payment routes answer 503",
                 config.stripeWebhookSecrets().size());
     }
