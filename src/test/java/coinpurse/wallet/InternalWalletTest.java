@@ -364,7 +364,7 @@ class InternalWalletTest {
             String reference) {
         String row = server.queryString("""
                 SELECT user_id || '|' || delta || '|' || balance_after || '|' || reason || '|' || reference
-                FROM coin_ledger WHERE id = ?""", Long.toString(id));
+                FROM coin_ledger WHERE id = CAST(? AS BIGINT)""", Long.toString(id));
         assertEquals(user + "|" + delta + "|" + balanceAfter + "|" + reason + "|" + reference, row);
     }
 
