@@ -64,7 +64,7 @@ public final class CopyDbCommand implements Callable<Integer> {
         } catch (CopyToPostgres.CopyFailedException e) {
             return fail(e.getMessage(), config);
         } catch (DatabaseException e) {
-            String root = rootMessage(e);
+            String root = RootCause.firstLine(e);
             return fail(e.getMessage().contains(root) ? e.getMessage() : e.getMessage() + ": " + root
                     + "; nothing was written", config);
         }
@@ -112,13 +112,5 @@ public final class CopyDbCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         spec.commandLine().getErr().println("coinpurse: copy-db failed: " + shown.lines().findFirst().orElse(""));
         return 1;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return String.valueOf(root.getMessage()).lines().findFirst().orElse("");
     }
 }

@@ -97,9 +97,9 @@ public final class ReconcileCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (StripeFailureException e) {
-            return fail("Stripe failed: " + e.getMessage() + ": " + rootMessage(e) + AGAIN);
+            return fail("Stripe failed: " + e.getMessage() + ": " + RootCause.firstLine(e) + AGAIN);
         } catch (DatabaseException e) {
-            return fail("database failed: " + e.getMessage() + ": " + rootMessage(e) + AGAIN);
+            return fail("database failed: " + e.getMessage() + ": " + RootCause.firstLine(e) + AGAIN);
         }
     }
 
@@ -128,13 +128,5 @@ public final class ReconcileCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         spec.commandLine().getErr().println("coinpurse: reconcile stopped: " + message);
         return 1;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return String.valueOf(root.getMessage()).lines().findFirst().orElse("");
     }
 }
