@@ -48,8 +48,11 @@ public final class PaymentSessions {
     /** What the status route tells of a session: whose it is, its status, its coins and its owner's balance. */
     public record Standing(String userId, SessionStatus status, long coinsTotal, long ownerBalance) {}
 
-    /** Records a session; one recorded meanwhile by another transaction (or process) is left as it is. */
-    public void insert(Connection connection, PaymentSession session) throws SQLException {
+    /**
+     * Records a session; one recorded meanwhile by another transaction (or process) is left as it
+     * is. True when this call recorded it.
+     */
+    public boolean insert(Connection connection, PaymentSession session) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO payment_sessions (session_id, user_id, package_id, amount_cents, currency,
                     coins, bonus, status, payment_intent, created_at, updated_at)
@@ -66,7 +69,7 @@ public final class PaymentSessions {
             insert.setString(9, session.paymentIntent());
             insert.setString(10, session.createdAt());
             insert.setString(11, session.createdAt());
-            insert.executeUpdate();
+            return insert.executeUpdate() == 1;
         }
     }
 

@@ -127,10 +127,11 @@ public final class Fulfilment {
             return Optional.empty();
         }
         ledger.ensureUser(connection, fromMetadata.get().userId());
-        sessions.insert(connection, fromMetadata.get());
-        // Another process may have recorded it meanwhile: what is stored now is the truth.
-        PaymentSession recorded = sessions.findForUpdate(connection, data.id()).orElseThrow();
-        return Optional.of(new Known(recorded, recorded.equals(fromMetadata.get())));
+        if (sessions.insert(connection, fromMetadata.get())) {
+            return Optional.of(new Known(fromMetadata.get(), true));
+        }
+        // Another process recorded it meanwhile: what it stored is the truth.
+        return Optional.of(new Known(sessions.findForUpdate(connection, data.id()).orElseThrow(), false));
     }
 
     /**
