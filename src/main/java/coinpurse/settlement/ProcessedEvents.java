@@ -27,34 +27,25 @@ public final class ProcessedEvents {
     }
 
     /**
-     * Claims {@code eventId} for this transaction: true when no transaction handled it before.
-     * A concurrent transaction claiming the same id waits for this one to end, then gets false
-     * (or true, if this one rolled back): the event's primary key is what makes it act once,
-     * across processes too.
+     * Remembers what handling the event did, in the handling's transaction. False when another
+     * transaction (on PostgreSQL, perhaps another instance) recorded the same event first: that
+     * one's handling stands, and this one's found it already done under the same locks.
      */
-    public boolean claim(Connection connection, String eventId, String type, String sessionId) throws SQLException {
+    public boolean record(Connection connection, String eventId, String type, String sessionId,
+            FulfilmentResult result) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO processed_events (event_id, type, session_id, outcome, detail, processed_at)
-                VALUES (?, ?, ?, 'handling', NULL, ?)
+                VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (event_id) DO NOTHING""")) {
             insert.setString(1, eventId);
             insert.setString(2, type);
             insert.setString(3, sessionId);
-            insert.setString(4, timestamps.now());
-            return insert.executeUpdate() == 1;
-        }
-    }
-
-    /** Stores what handling the claimed event did, in the same transaction as the claim. */
-    public void record(Connection connection, String eventId, FulfilmentResult result) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE processed_events SET outcome = ?, detail = ? WHERE event_id = ?")) {
-            update.setString(1, result.label());
+            insert.setString(4, result.label());
             String detail = result.detail();
-            update.setString(2, detail != null && detail.length() > DETAIL_LENGTH
+            insert.setString(5, detail != null && detail.length() > DETAIL_LENGTH
                     ? detail.substring(0, DETAIL_LENGTH) : detail);
-            update.setString(3, eventId);
-            update.executeUpdate();
+            insert.setString(6, timestamps.now());
+            return insert.executeUpdate() == 1;
         }
     }
 }

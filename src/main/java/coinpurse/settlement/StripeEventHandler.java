@@ -43,12 +43,15 @@ public final class StripeEventHandler {
 
     /** Handles the event unless it was handled before, and remembers what it did. */
     public FulfilmentResult handleOnce(Connection connection, StripeEvent event) throws SQLException {
-        if (!events.claim(connection, event.id(), event.type(), event.sessionId())) {
+        if (events.contains(connection, event.id())) {
             return FulfilmentResult.of(Outcome.ALREADY_DONE, "event delivered before");
         }
+        // The same event handled at once elsewhere (another instance) meets the same payment and
+        // session locks here, so one of the two finds the work done; the first record stands.
         FulfilmentResult result = handle(connection, event);
-        events.record(connection, event.id(), result);
-        return result;
+        return events.record(connection, event.id(), event.type(), event.sessionId(), result)
+                ? result
+                : FulfilmentResult.of(Outcome.ALREADY_DONE, "event handled at the same time elsewhere");
     }
 
     /** True when this event was handled before (by the webhook or an earlier replay). */

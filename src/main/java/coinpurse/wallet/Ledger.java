@@ -34,6 +34,9 @@ public final class Ledger {
 
     /** Creates the user with a balance of 0 if this is the first time we see them. */
     public void ensureUser(Connection connection, String userId) throws SQLException {
+        if (balanceOf(connection, userId).isPresent()) {
+            return;
+        }
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO users (id, balance, created_at) VALUES (?, 0, ?) ON CONFLICT (id) DO NOTHING")) {
             insert.setString(1, userId);
