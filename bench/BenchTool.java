@@ -26,7 +26,8 @@ import javax.crypto.spec.SecretKeySpec;
  *       "signature TAB body" per line), plus {@code DIR/seed.txt}: one event for the status
  *       benchmark's session {@code cs_seed} of user {@code bench-status}.
  *   <li>{@code check DB PREFIX ANSWERED_2XX} checks that every answered event of PREFIX was
- *       credited exactly once, and that every balance equals its ledger.
+ *       credited exactly once, and that every balance equals its ledger; DB is the SQLite file or
+ *       a {@code jdbc:postgresql:} URL.
  *   <li>{@code fsync DIR SECONDS} measures how many small write+fdatasync cycles this disk does per second.
  * </ul>
  */
@@ -37,7 +38,8 @@ public class BenchTool {
         switch (args[0]) {
             case "events" -> events(Path.of(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
                     args[5]);
-            case "check" -> check(Path.of(args[1]), args[2], Long.parseLong(args[3]));
+            case "check" -> check(args[1].startsWith("jdbc:") ? args[1] : "jdbc:sqlite:" + args[1], args[2],
+                    Long.parseLong(args[3]));
             case "fsync" -> fsync(Path.of(args[1]), Double.parseDouble(args[2]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
@@ -79,10 +81,10 @@ public class BenchTool {
         return "t=" + timestamp + ",v1=" + HexFormat.of().formatHex(digest);
     }
 
-    private static void check(Path db, String prefix, long answered) throws SQLException {
+    private static void check(String jdbcUrl, String prefix, long answered) throws SQLException {
         String events = "'evt\\_" + prefix + "\\_%' ESCAPE '\\'";
         String sessions = "'cs\\_" + prefix + "\\_%' ESCAPE '\\'";
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+        try (Connection connection = DriverManager.getConnection(jdbcUrl);
                 Statement sql = connection.createStatement()) {
             long processed = one(sql, "SELECT COUNT(*) FROM processed_events WHERE event_id LIKE " + events);
             long credited = one(sql, "SELECT COUNT(*) FROM processed_events WHERE event_id LIKE " + events

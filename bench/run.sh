@@ -8,15 +8,26 @@
 #   bench/run.sh                       # 20 s per load phase
 #   DURATION=10 EVENTS=150000 WARMUP=5 bench/run.sh
 #   bench/run.sh --startup-only        # only the startup: 5 starts each way, and their medians
+#   bench/run.sh --db postgres         # on a throwaway PostgreSQL (src/test/postgres/test-postgres.sh):
+#                                      # one instance, then two instances on the same database
+#   ASYNC_PROFILER=/path/libasyncProfiler.so bench/run.sh   # also CPU-profiles each measured webhook
+#                                      # phase (collapsed stacks in target/bench-profiles/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+usage() { echo "usage: bench/run.sh [--startup-only] [--db sqlite|postgres]" >&2; exit 2; }
 startup_only=false
-case "${1:-}" in
-  --startup-only) startup_only=true ;;
-  "") ;;
-  *) echo "usage: bench/run.sh [--startup-only]" >&2; exit 2 ;;
-esac
+db=sqlite
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --startup-only) startup_only=true ;;
+    --db) db=${2:-}; shift ;;
+    --db=*) db=${1#--db=} ;;
+    *) usage ;;
+  esac
+  shift
+done
+case "$db" in sqlite|postgres) ;; *) usage ;; esac
 DURATION=${DURATION:-20}
 EVENTS=${EVENTS:-200000}            # distinct events available to the webhook phase
 WARMUP=${WARMUP:-15}                # seconds of each load before it is measured, for the JIT
@@ -30,8 +41,16 @@ command -v curl >/dev/null || { echo "bench: curl is missing: apt-get install cu
 mkdir -p target
 work=$(mktemp -d "$PWD/target/bench.XXXXXX")   # on the disk the database would use
 server_pid=""
+second_pid=""
+pg_parent=""
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  for pid in $server_pid $second_pid; do
+    { kill "$pid" && wait "$pid"; } 2>/dev/null || true
+  done
+  if [ -n "$pg_parent" ]; then
+    src/test/postgres/test-postgres.sh stop "$pg_parent/server" || true
+    rm -rf "$pg_parent"
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -41,12 +60,37 @@ export STRIPE_WEBHOOK_SECRET=whsec_bench_secret_for_local_measurements
 export AUTH_JWT_SECRET=bench-jwt-secret-long-enough-for-hs256-0123456789
 # The made-up sessions name this deployment, so that the server records them from their metadata.
 export APP_INSTANCE_ID=bench
-unset STRIPE_SECRET_KEY STRIPE_API_BASE INTERNAL_API_KEY
+unset STRIPE_SECRET_KEY STRIPE_API_BASE INTERNAL_API_KEY DB_URL DB_USER DB_PASSWORD
+if [ "$db" = postgres ]; then
+  # A throwaway server, as the tests use: PostgreSQL's defaults (fsync and synchronous_commit on,
+  # shared_buffers 128 MB), on a free loopback port; as root it runs as the postgres user.
+  pg_parent=$(mktemp -d /tmp/coinpurse-bench-pg.XXXXXX)
+  chmod 755 "$pg_parent"
+  echo "bench: starting a throwaway PostgreSQL..." >&2
+  DB_URL=$(src/test/postgres/test-postgres.sh start "$pg_parent/server")
+  export DB_URL
+  pg_port=$(cat "$pg_parent/server/port")
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  psql_value() { "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -Atc "$1"; }
+  # The database server's CPU so far: the postmaster and every process it started, in clock ticks.
+  pg_cpu_ticks() {
+    local postmaster
+    postmaster=$(head -n 1 "$pg_parent/server/data/postmaster.pid")
+    for pid in "$postmaster" $(pgrep -P "$postmaster"); do
+      awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$pid/stat" 2>/dev/null || true
+    done | awk '{t += $1} END {print t + 0}'
+  }
+  # Commits and WAL flushes (to disk) so far, as PostgreSQL counts them.
+  pg_counters() {
+    psql_value "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = 'postgres'), wal_sync
+                FROM pg_stat_wal" | tr '|' ' '
+  }
+fi
 base=http://127.0.0.1:$PORT
 tool() { java -cp "$JAR" bench/BenchTool.java "$@"; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server_pid/status"; }
 # The server's CPU time so far (user + system), in clock ticks.
-cpu_ticks() { awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$server_pid/stat"; }
+cpu_ticks() { awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/${1:-$server_pid}/stat"; }
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 # Waiting and probing use only bash builtins (/dev/tcp, read -t): a curl process per probe costs
@@ -127,7 +171,17 @@ fi
 echo "bench: preparing $EVENTS signed events..." >&2
 tool events "$work/warm" warm "$WARM_EVENTS" 2 "$STRIPE_WEBHOOK_SECRET"
 tool events "$work/events" bench "$EVENTS" 2 "$STRIPE_WEBHOOK_SECRET"
-fsync_rate=$(tool fsync "$work" 3)
+if [ "$db" = postgres ]; then
+  # Two instances, each with its own events (as behind a load balancer), one wrk thread each.
+  tool events "$work/events-a" twoa "$(( EVENTS / 2 ))" 1 "$STRIPE_WEBHOOK_SECRET"
+  tool events "$work/events-b" twob "$(( EVENTS / 2 ))" 1 "$STRIPE_WEBHOOK_SECRET"
+  tool events "$work/warm-b" warmb "$(( WARM_EVENTS / 2 ))" 1 "$STRIPE_WEBHOOK_SECRET"
+  fsync_rate=$(tool fsync "$pg_parent" 3)   # the disk PostgreSQL's WAL is on
+  db_check=$DB_URL
+else
+  fsync_rate=$(tool fsync "$work" 3)
+  db_check=$DB_PATH
+fi
 
 log=$work/server.log serve_timed ./run.sh serve
 sleep 1
@@ -142,35 +196,76 @@ echo "bench: warming up..." >&2
 wrk -t2 -c16 -d"${WARMUP}s" -s bench/webhook.lua "$base" -- "$work/warm" >/dev/null
 wrk -t2 -c32 -d"${WARMUP}s" -H "Authorization: Bearer $token" "$base/api/payment/status/cs_seed" >/dev/null
 
+rate() { awk '/^Requests\/sec/ {printf "%.0f", $2}' "$1"; }
+pct() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
+non2xx() { awk '/Non-2xx/ {s += $NF} END {print s + 0}' "$@"; }
+# Requests, non-2xx and socket errors of a webhook run, as webhook.lua reports them.
+webhook_result() {
+  sed -n 's/^RESULT requests=\([0-9]*\) non2xx=\([0-9]*\) socket_errors=\([0-9]*\)$/\1 \2 \3/p' "$1"
+}
+ms_per() { awk -v ticks="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN {printf "%.2f", (n > 0 ? ticks * 1000 / hz / n : 0)}'; }
+per() { awk -v a="$1" -v n="$2" 'BEGIN {printf "%.2f", (n > 0 ? a / n : 0)}'; }
+pg_before() {
+  $pg || return 0
+  sleep 2   # backends report their statistics at most once a second: let the warm-up's arrive first
+  pg_ticks_before=$(pg_cpu_ticks)
+  read -r commits_before syncs_before < <(pg_counters)
+}
+# PostgreSQL's share of a phase that answered $1 events: its CPU per event, commits and WAL flushes per event.
+pg_after() {
+  $pg || return 0
+  local ticks; ticks=$(( $(pg_cpu_ticks) - pg_ticks_before ))
+  sleep 2   # backends report their statistics at most once a second
+  local commits syncs; read -r commits syncs < <(pg_counters)
+  pg_cpu=$(ms_per "$ticks" "$1")
+  pg_commits=$(per $(( commits - commits_before )) "$1")
+  pg_syncs=$(per $(( syncs - syncs_before )) "$1")
+}
+pg=false; [ "$db" = postgres ] && pg=true
+# With ASYNC_PROFILER set, the servers given are CPU-profiled (1 ms samples) between these two calls.
+profile_start() {
+  [ -n "${ASYNC_PROFILER:-}" ] || return 0
+  # jcmd reads key=value pairs from its arguments: the profiler's options go quoted.
+  for pid in "$@"; do jcmd "$pid" JVMTI.agent_load "$ASYNC_PROFILER" "\"start,event=cpu,interval=1ms\"" >/dev/null; done
+}
+profile_stop() {
+  [ -n "${ASYNC_PROFILER:-}" ] || return 0
+  local name=$1; shift
+  mkdir -p target/bench-profiles
+  for pid in "$@"; do
+    jcmd "$pid" JVMTI.agent_load "$ASYNC_PROFILER" \
+      "\"stop,collapsed,file=$PWD/target/bench-profiles/$db-$name-$pid.collapsed\"" >/dev/null
+  done
+}
+
 echo "bench: webhooks, 16 connections, ${DURATION}s..." >&2
-cpu_before=$(cpu_ticks)
+profile_start "$server_pid"
+cpu_before=$(cpu_ticks); pg_before
 wrk -t2 -c16 -d"${DURATION}s" --latency -s bench/webhook.lua "$base" -- "$work/events" >"$work/webhooks.txt"
 cpu_after=$(cpu_ticks)
+profile_stop webhooks "$server_pid"
+read -r requests webhook_non2xx webhook_socket_errors < <(webhook_result "$work/webhooks.txt")
+answered=$(( requests - webhook_non2xx ))
+pg_after "$answered"
+cpu_per_event=$(ms_per $(( cpu_after - cpu_before )) "$answered")
+echo "bench: server CPU per webhook event: $cpu_per_event ms" >&2
 echo "bench: status polls, 32 connections, ${DURATION}s..." >&2
 wrk -t2 -c32 -d"${DURATION}s" --latency -H "Authorization: Bearer $token" \
   "$base/api/payment/status/cs_seed" >"$work/status.txt"
 rss_loaded=$(rss_mb)
-
-rate() { awk '/^Requests\/sec/ {printf "%.0f", $2}' "$1"; }
-pct() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
-non2xx() { awk '/Non-2xx/ {print $NF}' "$1"; }
-read -r requests webhook_non2xx webhook_socket_errors < <(
-  sed -n 's/^RESULT requests=\([0-9]*\) non2xx=\([0-9]*\) socket_errors=\([0-9]*\)$/\1 \2 \3/p' "$work/webhooks.txt")
-answered=$(( requests - webhook_non2xx ))
-cpu_per_event=$(awk -v ticks=$(( cpu_after - cpu_before )) -v hz="$(getconf CLK_TCK)" -v n="$answered" \
-  'BEGIN {printf "%.2f", (n > 0 ? ticks * 1000 / hz / n : 0)}')
-echo "bench: server CPU per webhook event: $cpu_per_event ms" >&2
-credit_check=$(tool check "$DB_PATH" bench "$answered") || true
+credit_check=$(tool check "$db_check" bench "$answered") || true
 
 webhook_rate=$(rate "$work/webhooks.txt")
 status_rate=$(rate "$work/status.txt")
 status_non2xx=$(non2xx "$work/status.txt")
 target_webhooks=$(( fsync_rate * 70 / 100 ))
 java_opts=${JAVA_OPTS:-"run.sh defaults"}
+header="$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 
-cat <<TABLE
+if ! $pg; then
+  cat <<TABLE
 
-coinpurse benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)
+coinpurse benchmark — $header, load average $(cut -d' ' -f1-3 /proc/loadavg)
 JVM options: ${java_opts}
 
 | measure | result | target |
@@ -185,4 +280,68 @@ JVM options: ${java_opts}
 | exactly-once check | ${credit_check} | OK |
 | GET /api/payment/status, 32 connections | ${status_rate}/s, p50 $(pct "$work/status.txt" 50%), p99 $(pct "$work/status.txt" 99%) | ≥ 20000/s, p99 < 5 ms |
 | status errors (non-2xx) | ${status_non2xx:-0} | 0 |
+TABLE
+  exit 0
+fi
+
+one_pg_cpu=$pg_cpu one_pg_commits=$pg_commits one_pg_syncs=$pg_syncs
+
+# A second instance on the same database, on the next port; each gets half of the load.
+echo "bench: a second instance on port $(( PORT + 1 ))..." >&2
+SERVER_PORT=$(( PORT + 1 )) ./run.sh serve >"$work/second.log" 2>&1 &
+second_pid=$!
+base2=http://127.0.0.1:$(( PORT + 1 ))
+until curl -sf -o /dev/null "$base2/health"; do
+  kill -0 "$second_pid" 2>/dev/null || { cat "$work/second.log" >&2; exit 1; }
+  sleep 0.1
+done
+echo "bench: warming up the second instance..." >&2
+wrk -t1 -c8 -d"${WARMUP}s" -s bench/webhook.lua "$base2" -- "$work/warm-b" >/dev/null
+wrk -t1 -c16 -d"${WARMUP}s" -H "Authorization: Bearer $token" "$base2/api/payment/status/cs_seed" >/dev/null
+
+echo "bench: webhooks on two instances, 8 connections each, ${DURATION}s..." >&2
+profile_start "$server_pid" "$second_pid"
+cpu_before=$(( $(cpu_ticks) + $(cpu_ticks "$second_pid") )); pg_before
+wrk -t1 -c8 -d"${DURATION}s" --latency -s bench/webhook.lua "$base" -- "$work/events-a" >"$work/webhooks-a.txt" &
+wrk_a=$!
+wrk -t1 -c8 -d"${DURATION}s" --latency -s bench/webhook.lua "$base2" -- "$work/events-b" >"$work/webhooks-b.txt"
+wait "$wrk_a"
+cpu_after=$(( $(cpu_ticks) + $(cpu_ticks "$second_pid") ))
+profile_stop two-instances "$server_pid" "$second_pid"
+read -r requests_a non2xx_a socket_a < <(webhook_result "$work/webhooks-a.txt")
+read -r requests_b non2xx_b socket_b < <(webhook_result "$work/webhooks-b.txt")
+answered_a=$(( requests_a - non2xx_a ))
+answered_b=$(( requests_b - non2xx_b ))
+pg_after $(( answered_a + answered_b ))
+two_cpu=$(ms_per $(( cpu_after - cpu_before )) $(( answered_a + answered_b )))
+echo "bench: status polls on two instances, 16 connections each, ${DURATION}s..." >&2
+wrk -t1 -c16 -d"${DURATION}s" --latency -H "Authorization: Bearer $token" \
+  "$base/api/payment/status/cs_seed" >"$work/status-a.txt" &
+wrk_a=$!
+wrk -t1 -c16 -d"${DURATION}s" --latency -H "Authorization: Bearer $token" \
+  "$base2/api/payment/status/cs_seed" >"$work/status-b.txt"
+wait "$wrk_a"
+check_a=$(tool check "$db_check" twoa "$answered_a") || true
+check_b=$(tool check "$db_check" twob "$answered_b") || true
+sum_rates() { echo $(( $(rate "$1") + $(rate "$2") )); }
+pg_version=$("$pg_bin/postgres" --version | awk '{print $3}')
+
+cat <<TABLE
+
+coinpurse benchmark on PostgreSQL $pg_version — $header, load average $(cut -d' ' -f1-3 /proc/loadavg)
+JVM options: ${java_opts}; database pool: ${DB_POOL_SIZE:-10} connections per instance; PostgreSQL on the same machine, its defaults
+
+| measure | one instance | two instances, one database |
+|---|---|---|
+| startup to a healthy /health, \`./run.sh\` / \`java -jar\` (median of $STARTS) | ${startup_runsh} ms / ${startup_java} ms | — |
+| RSS idle / after load | ${rss_idle} MB / ${rss_loaded} MB | — |
+| disk fsync rate (4 KiB write + fdatasync) | ${fsync_rate}/s | — |
+| verified webhook events, 16 connections in all | ${webhook_rate}/s, p50 $(pct "$work/webhooks.txt" 50%), p99 $(pct "$work/webhooks.txt" 99%) | $(sum_rates "$work/webhooks-a.txt" "$work/webhooks-b.txt")/s, p99 $(pct "$work/webhooks-a.txt" 99%) / $(pct "$work/webhooks-b.txt" 99%) |
+| coinpurse CPU per webhook event (both instances) | ${cpu_per_event} ms | ${two_cpu} ms |
+| PostgreSQL CPU per webhook event | ${one_pg_cpu} ms | ${pg_cpu} ms |
+| PostgreSQL commits / WAL flushes per webhook event | ${one_pg_commits} / ${one_pg_syncs} | ${pg_commits} / ${pg_syncs} |
+| webhook errors (non-2xx / socket) | ${webhook_non2xx} / ${webhook_socket_errors} | $(( non2xx_a + non2xx_b )) / $(( socket_a + socket_b )) |
+| exactly-once check | ${credit_check} | ${check_a}; ${check_b} |
+| GET /api/payment/status, 32 connections in all | ${status_rate}/s, p50 $(pct "$work/status.txt" 50%), p99 $(pct "$work/status.txt" 99%) | $(sum_rates "$work/status-a.txt" "$work/status-b.txt")/s, p99 $(pct "$work/status-a.txt" 99%) / $(pct "$work/status-b.txt" 99%) |
+| status errors (non-2xx) | ${status_non2xx} | $(non2xx "$work/status-a.txt" "$work/status-b.txt") |
 TABLE

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import org.apache.commons.dbcp2.BasicDataSource;
 import org.postgresql.Driver;
 
@@ -36,7 +37,9 @@ final class PostgresPool {
         dataSource.setMaxWait(BORROW_TIMEOUT);
         dataSource.setTestOnBorrow(true);
         dataSource.setValidationQueryTimeout(Duration.ofSeconds(2));
-        dataSource.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        // Set once per connection: dbcp2's defaultTransactionIsolation would ask the server for the
+        // current level (a round trip, SHOW TRANSACTION ISOLATION LEVEL) on every borrow.
+        dataSource.setConnectionInitSqls(List.of("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED"));
         dataSource.setPoolPreparedStatements(true);
         dataSource.setMaxOpenPreparedStatements(STATEMENTS_PER_CONNECTION);
         dataSource.setRegisterConnectionMBean(false);
