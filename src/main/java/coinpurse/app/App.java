@@ -5,8 +5,10 @@ import coinpurse.checkout.CheckoutController;
 import coinpurse.config.Config;
 import coinpurse.http.ErrorMapping;
 import coinpurse.http.HealthController;
+import coinpurse.http.HttpMetrics;
 import coinpurse.http.JsonBodies;
 import coinpurse.http.JsonMappers;
+import coinpurse.http.MetricsController;
 import coinpurse.settlement.StatusController;
 import coinpurse.settlement.StripePollThrottle;
 import coinpurse.settlement.WebhookController;
@@ -19,6 +21,7 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
+import java.util.Optional;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -44,7 +47,8 @@ public final class App {
     }
 
     public static Javalin create(AppDeps deps) {
-        return create(deps, Services.create(deps.config(), deps.db(), deps.stripe(), deps.clock()));
+        return create(deps, Services.create(deps.config(), deps.db(), deps.stripe(), deps.clock(),
+                deps.meters().registry()));
     }
 
     /** The routes over {@code services}: each controller gets what it uses. */
@@ -57,12 +61,16 @@ public final class App {
         HealthController health = new HealthController(deps.db(), deps.stripe().isPresent());
         CheckoutController checkout = new CheckoutController(services.checkout(), auth, services.catalog(), json);
         StatusController status = new StatusController(auth, deps.db(), services.sessions(), services.fulfilment(),
-                deps.stripe(), new StripePollThrottle(STRIPE_POLL_INTERVAL, deps.clock(), deps.db()));
+                deps.stripe(), new StripePollThrottle(STRIPE_POLL_INTERVAL, deps.clock(), deps.db()),
+                services.settlementMetrics());
         WebhookController webhook = new WebhookController(new WebhookVerifier(config.stripeWebhookSecrets()),
-                json, deps.db(), services.events());
+                json, deps.db(), services.events(), services.settlementMetrics());
         WalletController wallet = new WalletController(auth, deps.db(), services.ledger());
-        InternalWalletController internalWallet = new InternalWalletController(
-                new InternalAuth(config.internalApiKey()), json, services.wallet());
+        InternalAuth internalAuth = new InternalAuth(config.internalApiKey());
+        InternalWalletController internalWallet = new InternalWalletController(internalAuth, json, services.wallet());
+        // Present only with metrics.enabled, which the config refuses without internal.api_key.
+        Optional<MetricsController> metrics = deps.meters().prometheusRegistry()
+                .map(registry -> new MetricsController(internalAuth::require, registry));
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -98,6 +106,8 @@ public final class App {
             }
             ErrorMapping.register(cfg.routes, ErrorTable.rules());
             cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
+            // Without metrics no request logger is added, and Javalin then does not even read the clock.
+            metrics.ifPresent(m -> cfg.requestLogger.http(new HttpMetrics(deps.meters().registry())));
 
             cfg.routes.get("/health", health::health);
             cfg.routes.get("/api/payment/packages", checkout::packages);
@@ -108,6 +118,7 @@ public final class App {
             cfg.routes.get("/api/coins/history", wallet::history);
             cfg.routes.post("/api/internal/coins/spend", internalWallet::spend);
             cfg.routes.post("/api/internal/coins/grant", internalWallet::grant);
+            metrics.ifPresent(m -> cfg.routes.get("/metrics", m::metrics));
         });
     }
 }

@@ -9,6 +9,7 @@ import coinpurse.db.Database;
 import coinpurse.db.Dialect;
 import coinpurse.db.SettingsTable;
 import coinpurse.db.Timestamps;
+import coinpurse.metrics.Meters;
 import coinpurse.purchases.InstanceId;
 import coinpurse.purchases.PaymentSessions;
 import coinpurse.settlement.Fulfilment;
@@ -16,11 +17,13 @@ import coinpurse.settlement.ProcessedEvents;
 import coinpurse.settlement.Reconciler;
 import coinpurse.settlement.ReversalRecords;
 import coinpurse.settlement.Reversals;
+import coinpurse.settlement.SettlementMetrics;
 import coinpurse.settlement.StripeEventHandler;
 import coinpurse.stripe.StripeGateway;
 import coinpurse.wallet.Ledger;
 import coinpurse.wallet.Wallet;
 import coinpurse.wallet.WalletOperations;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -38,9 +41,17 @@ public record Services(
         Optional<Checkout> checkout,
         Wallet wallet,
         Reconciler reconciler,
-        String instanceId) {
+        String instanceId,
+        SettlementMetrics settlementMetrics) {
 
+    /** The services with metrics off: what {@code reconcile} uses. */
     public static Services create(Config config, Database db, Optional<StripeGateway> stripe, Clock clock) {
+        return create(config, db, stripe, clock, Meters.off().registry());
+    }
+
+    /** The services, counting what they do on {@code meters}. */
+    public static Services create(Config config, Database db, Optional<StripeGateway> stripe, Clock clock,
+            MeterRegistry meters) {
         Timestamps timestamps = new Timestamps(clock);
         Dialect dialect = db.dialect();
         String instanceId = InstanceId.resolve(config.instanceId(), db, new SettingsTable(timestamps));
@@ -55,8 +66,8 @@ public record Services(
                 new RedirectUrls(config.allowedRedirectOrigins(), config.successUrl(), config.cancelUrl()),
                 new CheckoutRateLimiter(config.checkoutPerMinute(), clock, db), db, sessions, ledger, timestamps,
                 instanceId));
-        Wallet wallet = new Wallet(db, ledger, new WalletOperations(dialect));
+        Wallet wallet = new Wallet(db, ledger, new WalletOperations(dialect), meters);
         return new Services(catalog, sessions, ledger, fulfilment, events, checkout, wallet,
-                new Reconciler(db, sessions, fulfilment, events), instanceId);
+                new Reconciler(db, sessions, fulfilment, events), instanceId, new SettlementMetrics(meters));
     }
 }

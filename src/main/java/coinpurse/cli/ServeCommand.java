@@ -34,7 +34,7 @@ public final class ServeCommand implements Callable<Integer> {
     /** Opens the database, starts listening and returns; the server runs until the process is stopped. */
     public static void serve(Config config) {
         AppDeps deps = AppDeps.open(config);
-        Services services = Services.create(config, deps.db(), deps.stripe(), deps.clock());
+        Services services = Services.create(config, deps.db(), deps.stripe(), deps.clock(), deps.meters().registry());
         Javalin app = App.create(deps, services);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: finishing requests in flight, then closing the database");

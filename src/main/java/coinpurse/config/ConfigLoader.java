@@ -56,11 +56,17 @@ public final class ConfigLoader {
                 SecretSettings.internalApiKey(s, "internal.api_key"),
                 TextSettings.instanceId(s, "app.instance_id"),
                 NumberSettings.positiveInt(s, "ratelimit.checkout_per_minute", 10),
-                CatalogSettings.packages(s));
+                CatalogSettings.packages(s),
+                FlagSettings.flag(s, "metrics.enabled", false));
         if (config.usesPostgres() && config.jwtSecret().isEmpty()) {
             // A generated secret would be one per machine: tokens made for one instance refused by another.
             throw new ConfigException("auth.jwt_secret: must be set when db.url is PostgreSQL, so that every"
                     + " instance verifies the same tokens");
+        }
+        if (config.metricsEnabled() && config.internalApiKey().isEmpty()) {
+            // Metrics tell sales and users' activity: never served to whoever asks.
+            throw new ConfigException("metrics.enabled: needs internal.api_key (INTERNAL_API_KEY), the key that"
+                    + " Prometheus sends as 'Authorization: Bearer <key>' to read /metrics");
         }
         return config;
     }

@@ -1,6 +1,8 @@
 package coinpurse.db;
 
 import coinpurse.config.DatabaseAccess;
+import coinpurse.metrics.Meters;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,20 +58,23 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock writer = new ReentrantLock(true);
 
     private final GroupCommit groupCommit;
+    private final CommitMetrics commitMetrics;
 
-    private Database(BasicDataSource dataSource, Path file) {
+    private Database(BasicDataSource dataSource, Path file, MeterRegistry meters) {
         this.dataSource = dataSource;
         this.dialect = Dialect.SQLITE;
         this.file = file;
         this.postgres = null;
+        this.commitMetrics = new CommitMetrics(meters, Dialect.SQLITE);
         this.groupCommit = new GroupCommit(this::runBatch, TURN_TIMEOUT);
     }
 
-    private Database(BasicDataSource dataSource) {
+    private Database(BasicDataSource dataSource, MeterRegistry meters) {
         this.dataSource = dataSource;
         this.dialect = Dialect.POSTGRES;
         this.file = null;
-        this.postgres = new PostgresTransactions(dataSource);
+        this.commitMetrics = new CommitMetrics(meters, Dialect.POSTGRES);
+        this.postgres = new PostgresTransactions(dataSource, commitMetrics);
         this.groupCommit = null;
     }
 
@@ -80,6 +85,11 @@ public final class Database implements AutoCloseable {
      *     server cannot be reached or refuses the login
      */
     public static Database openPostgres(DatabaseAccess target) {
+        return openPostgres(target, Meters.off().registry());
+    }
+
+    /** As {@link #openPostgres(DatabaseAccess)}, timing commits on {@code meters}. */
+    public static Database openPostgres(DatabaseAccess target, MeterRegistry meters) {
         BasicDataSource dataSource = PostgresPool.create(target);
         try {
             PostgresPool.checkReachable(dataSource, target);
@@ -88,11 +98,16 @@ public final class Database implements AutoCloseable {
             closeQuietly(dataSource, e);
             throw e;
         }
-        return new Database(dataSource);
+        return new Database(dataSource, meters);
     }
 
     /** Opens (creating the folder and file if needed) and migrates the schema. */
     public static Database open(Path file) {
+        return open(file, Meters.off().registry());
+    }
+
+    /** As {@link #open(Path)}, timing commits and counting group-commit batches on {@code meters}. */
+    public static Database open(Path file, MeterRegistry meters) {
         createParentFolder(file);
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -127,7 +142,7 @@ public final class Database implements AutoCloseable {
             closeQuietly(dataSource, e);
             throw e;
         }
-        return new Database(dataSource, file);
+        return new Database(dataSource, file, meters);
     }
 
     private static void closeQuietly(BasicDataSource dataSource, RuntimeException cause) {
@@ -274,7 +289,9 @@ public final class Database implements AutoCloseable {
                         failures[i] = e;
                     }
                 }
+                long commitStarted = System.nanoTime();
                 connection.commit();
+                commitMetrics.committed(System.nanoTime() - commitStarted, batch.size());
             } catch (SQLException e) {
                 rollbackQuietly(connection, e);
                 restoreAutoCommitQuietly(connection, e);

@@ -19,9 +19,11 @@ final class PostgresTransactions {
     private static final Duration FIRST_PAUSE = Duration.ofMillis(10);
 
     private final DataSource dataSource;
+    private final CommitMetrics metrics;
 
-    PostgresTransactions(DataSource dataSource) {
+    PostgresTransactions(DataSource dataSource, CommitMetrics metrics) {
         this.dataSource = dataSource;
+        this.metrics = metrics;
     }
 
     <T> T run(SqlWork<T> work, boolean commit) {
@@ -43,7 +45,9 @@ final class PostgresTransactions {
             try {
                 T result = work.run(connection);
                 if (commit) {
+                    long commitStarted = System.nanoTime();
                     connection.commit();
+                    metrics.committed(System.nanoTime() - commitStarted);
                 } else {
                     connection.rollback();
                 }

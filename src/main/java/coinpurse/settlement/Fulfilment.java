@@ -6,6 +6,7 @@ import coinpurse.db.Timestamps;
 import coinpurse.purchases.PaymentSession;
 import coinpurse.purchases.PaymentSessions;
 import coinpurse.purchases.SessionStatus;
+import coinpurse.settlement.FulfilmentResult.Moved;
 import coinpurse.settlement.FulfilmentResult.Outcome;
 import coinpurse.stripe.CheckoutSessionData;
 import coinpurse.stripe.StripeGateway;
@@ -79,15 +80,15 @@ public final class Fulfilment {
         String credited = session.coinsTotal() + " coins to user " + session.userId()
                 + (known.get().recordedNow() ? "; the session was unknown here and was recorded from its metadata" : "");
         if (paid.paymentIntent() == null) {
-            return FulfilmentResult.of(Outcome.CREDITED, credited);
+            return new FulfilmentResult(Outcome.CREDITED, credited, new Moved(session.coinsTotal(), null, 0));
         }
         // A refund or dispute that arrived before this credit is applied now, in the same transaction.
         FulfilmentResult reversed = reversals.settleFulfilled(connection, paid.paymentIntent());
-        return FulfilmentResult.of(Outcome.CREDITED, switch (reversed.outcome()) {
+        return new FulfilmentResult(Outcome.CREDITED, switch (reversed.outcome()) {
             case UPDATED -> credited + "; then " + reversed.detail();
             case REJECTED -> credited + "; its refunds and disputes were not applied: " + reversed.detail();
             default -> credited;
-        });
+        }, new Moved(session.coinsTotal(), reversed.moved().reversalReason(), reversed.moved().reversalDelta()));
     }
 
     /** Moves a pending session to failed or expired; a completed one stays completed. */

@@ -2,9 +2,10 @@ package coinpurse.settlement;
 
 /**
  * What one attempt to act on a Checkout Session, or on a refund or dispute of its purchase,
- * did, as kept with the processed event.
+ * did, as kept with the processed event, and the coins its ledger rows moved (counted as metrics
+ * once the transaction that carries them commits).
  */
-public record FulfilmentResult(Outcome outcome, String detail) {
+public record FulfilmentResult(Outcome outcome, String detail, Moved moved) {
 
     public enum Outcome {
         /** Coins were added to the balance now. */
@@ -27,8 +28,18 @@ public record FulfilmentResult(Outcome outcome, String detail) {
         REJECTED
     }
 
+    /**
+     * The coins moved: {@code credited} by a purchase (0 when none), and {@code reversalDelta}
+     * by one refund or dispute row whose ledger reason is {@code reversalReason} (negative when
+     * taken back; 0 and null when none).
+     */
+    public record Moved(long credited, String reversalReason, long reversalDelta) {
+        public static final Moved NOTHING = new Moved(0, null, 0);
+    }
+
+    /** A result whose transaction moved no coins. */
     public static FulfilmentResult of(Outcome outcome, String detail) {
-        return new FulfilmentResult(outcome, detail);
+        return new FulfilmentResult(outcome, detail, Moved.NOTHING);
     }
 
     public String label() {

@@ -164,8 +164,9 @@ public final class Reversals {
         String moved = delta < 0
                 ? "took " + -delta + " coins back from user " + session.userId()
                 : "gave " + delta + " coins back to user " + session.userId();
-        return FulfilmentResult.of(Outcome.UPDATED,
-                moved + " (" + reason + ", balance " + entry.balanceAfter() + "); " + state);
+        return new FulfilmentResult(Outcome.UPDATED,
+                moved + " (" + reason + ", balance " + entry.balanceAfter() + "); " + state,
+                new FulfilmentResult.Moved(0, reason, delta));
     }
 
     private static boolean usable(RefundData refund) {

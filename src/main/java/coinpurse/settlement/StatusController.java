@@ -28,15 +28,18 @@ public final class StatusController {
     private final Fulfilment fulfilment;
     private final Optional<StripeGateway> stripe;
     private final StripePollThrottle throttle;
+    private final SettlementMetrics metrics;
 
     public StatusController(UserAuth auth, Database db, PaymentSessions sessions,
-            Fulfilment fulfilment, Optional<StripeGateway> stripe, StripePollThrottle throttle) {
+            Fulfilment fulfilment, Optional<StripeGateway> stripe, StripePollThrottle throttle,
+            SettlementMetrics metrics) {
         this.auth = auth;
         this.db = db;
         this.sessions = sessions;
         this.fulfilment = fulfilment;
         this.stripe = stripe;
         this.throttle = throttle;
+        this.metrics = metrics;
     }
 
     public void status(Context ctx) {
@@ -81,6 +84,7 @@ public final class StatusController {
         } else {
             return;
         }
+        metrics.committed(result);
         log.info("status poll session={} outcome={} ({})", sessionId, result.label(), result.detail());
     }
 }

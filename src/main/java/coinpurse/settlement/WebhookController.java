@@ -28,12 +28,15 @@ public final class WebhookController {
     private final JsonBodies json;
     private final Database db;
     private final StripeEventHandler handler;
+    private final SettlementMetrics metrics;
 
-    public WebhookController(WebhookVerifier verifier, JsonBodies json, Database db, StripeEventHandler handler) {
+    public WebhookController(WebhookVerifier verifier, JsonBodies json, Database db, StripeEventHandler handler,
+            SettlementMetrics metrics) {
         this.verifier = verifier;
         this.json = json;
         this.db = db;
         this.handler = handler;
+        this.metrics = metrics;
     }
 
     public void receive(Context ctx) {
@@ -46,6 +49,7 @@ public final class WebhookController {
         Optional<String> rejection = verifier.rejection(payload, ctx.header("Stripe-Signature"));
         if (rejection.isPresent()) {
             log.warn("webhook outcome=rejected why=\"{}\"", rejection.get());
+            metrics.webhookRefused(SettlementMetrics.INVALID_SIGNATURE);
             throw new ApiException(400, "invalid_signature",
                     "The Stripe-Signature header is missing, invalid or too old.");
         }
@@ -54,10 +58,14 @@ public final class WebhookController {
         try {
             result = db.inTransaction(connection -> handler.handleOnce(connection, event));
         } catch (DatabaseException e) {
+            metrics.webhookNotCommitted(event.type());
             log.error("webhook event={} type={} not committed; Stripe will deliver it again",
                     event.id(), event.type(), e);
             throw new ApiException(500, "not_processed", "The event could not be saved; deliver it again.");
         }
+        // Committed: inTransaction returns only then, so nothing here is counted twice or for nothing.
+        metrics.webhookEvent(event.type(), result.outcome());
+        metrics.committed(result);
         log.info("webhook event={} type={} {} outcome={} detail=\"{}\" took={}ms", event.id(),
                 event.type(), subject(event), result.label(), result.detail(),
                 (System.nanoTime() - started) / 1_000_000);
@@ -76,9 +84,14 @@ public final class WebhookController {
         try {
             root = json.parse(payload);
         } catch (ApiException notJson) {
+            metrics.webhookRefused(SettlementMetrics.INVALID_PAYLOAD);
             throw new ApiException(400, "invalid_payload", "The event is not valid JSON.");
         }
-        return StripeEvent.fromJson(root).orElseThrow(() ->
-                new ApiException(400, "invalid_payload", "The event lacks an id, a type or data.object."));
+        Optional<StripeEvent> event = StripeEvent.fromJson(root);
+        if (event.isEmpty()) {
+            metrics.webhookRefused(SettlementMetrics.INVALID_PAYLOAD);
+            throw new ApiException(400, "invalid_payload", "The event lacks an id, a type or data.object.");
+        }
+        return event.get();
     }
 }

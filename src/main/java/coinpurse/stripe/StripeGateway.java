@@ -1,6 +1,7 @@
 package coinpurse.stripe;
 
 import coinpurse.catalog.CoinPackage;
+import coinpurse.metrics.Meters;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.StripeClient;
@@ -13,6 +14,7 @@ import com.stripe.param.checkout.SessionCreateParams.LineItem.PriceData;
 import com.stripe.param.checkout.SessionCreateParams.LineItem;
 import com.stripe.param.checkout.SessionCreateParams;
 import com.stripe.param.checkout.SessionListParams;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -33,9 +35,16 @@ public final class StripeGateway {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StripeClient client;
+    private final StripeCallMetrics metrics;
 
     public StripeGateway(StripeClient client) {
+        this(client, Meters.off().registry());
+    }
+
+    /** A gateway that times each call to Stripe on {@code meters}. */
+    public StripeGateway(StripeClient client, MeterRegistry meters) {
         this.client = client;
+        this.metrics = new StripeCallMetrics(meters);
     }
 
     /**
@@ -44,6 +53,12 @@ public final class StripeGateway {
      * same idempotency key, so it cannot create twice) bounds a call to about twice that.
      */
     public static StripeGateway create(String secretKey, Optional<String> apiBase, Duration timeout) {
+        return create(secretKey, apiBase, timeout, Meters.off().registry());
+    }
+
+    /** As {@link #create(String, Optional, Duration)}, timing each call on {@code meters}. */
+    public static StripeGateway create(String secretKey, Optional<String> apiBase, Duration timeout,
+            MeterRegistry meters) {
         int millis = Math.toIntExact(timeout.toMillis());
         StripeClient.StripeClientBuilder builder = new StripeClient.StripeClientBuilder()
                 .setApiKey(secretKey)
@@ -51,7 +66,7 @@ public final class StripeGateway {
                 .setReadTimeout(millis)
                 .setMaxNetworkRetries(1);
         apiBase.ifPresent(builder::setApiBase);
-        return new StripeGateway(builder.build());
+        return new StripeGateway(builder.build(), meters);
     }
 
     public CheckoutSessionData createCheckoutSession(NewCheckoutSession request) {
@@ -75,7 +90,7 @@ public final class StripeGateway {
                 .addLineItem(lineItemFor(pack))
                 .build();
         try {
-            return toData(client.v1().checkout().sessions().create(params));
+            return toData(timed("create_checkout_session", () -> client.v1().checkout().sessions().create(params)));
         } catch (StripeException | RuntimeException e) {
             throw new StripeFailureException("creating a Checkout Session failed", e);
         }
@@ -84,7 +99,7 @@ public final class StripeGateway {
     /** Closes an open session, so that nobody can pay it any more. */
     public CheckoutSessionData expireCheckoutSession(String sessionId) {
         try {
-            return toData(client.v1().checkout().sessions().expire(sessionId));
+            return toData(timed("expire_checkout_session", () -> client.v1().checkout().sessions().expire(sessionId)));
         } catch (StripeException | RuntimeException e) {
             throw new StripeFailureException("expiring Checkout Session " + sessionId + " failed", e);
         }
@@ -92,7 +107,7 @@ public final class StripeGateway {
 
     public StripePrice retrievePrice(String priceId) {
         try {
-            Price price = client.v1().prices().retrieve(priceId);
+            Price price = timed("retrieve_price", () -> client.v1().prices().retrieve(priceId));
             return new StripePrice(price.getId(), price.getUnitAmount(), price.getCurrency());
         } catch (StripeException | RuntimeException e) {
             throw new StripeFailureException("retrieving Price " + priceId + " failed", e);
@@ -101,7 +116,8 @@ public final class StripeGateway {
 
     public CheckoutSessionData retrieveCheckoutSession(String sessionId) {
         try {
-            return toData(client.v1().checkout().sessions().retrieve(sessionId));
+            return toData(timed("retrieve_checkout_session",
+                    () -> client.v1().checkout().sessions().retrieve(sessionId)));
         } catch (StripeException | RuntimeException e) {
             throw new StripeFailureException("retrieving Checkout Session " + sessionId + " failed", e);
         }
@@ -117,8 +133,8 @@ public final class StripeGateway {
                 .setCreated(SessionListParams.Created.builder().setGte(since.getEpochSecond()).build())
                 .setLimit(LIST_PAGE_SIZE)
                 .build();
-        return paged("Checkout Sessions", () -> client.v1().checkout().sessions().list(params).autoPagingIterable(),
-                StripeGateway::toData);
+        return paged("Checkout Sessions", () -> timed("list_checkout_sessions",
+                () -> client.v1().checkout().sessions().list(params)).autoPagingIterable(), StripeGateway::toData);
     }
 
     /**
@@ -131,7 +147,26 @@ public final class StripeGateway {
                 .addAllType(types)
                 .setLimit(LIST_PAGE_SIZE)
                 .build();
-        return paged("events", () -> client.v1().events().list(params).autoPagingIterable(), StripeGateway::toEvent);
+        return paged("events", () -> timed("list_events", () -> client.v1().events().list(params)).autoPagingIterable(),
+                StripeGateway::toEvent);
+    }
+
+    private interface StripeCall<T> {
+        T run() throws StripeException;
+    }
+
+    /** Runs one call to Stripe and records its time and outcome (of a list: its first page only). */
+    private <T> T timed(String operation, StripeCall<T> call) throws StripeException {
+        long started = System.nanoTime();
+        String outcome = StripeCallMetrics.OK;
+        try {
+            return call.run();
+        } catch (StripeException | RuntimeException e) {
+            outcome = StripeCallMetrics.outcomeOf(e);
+            throw e;
+        } finally {
+            metrics.record(operation, outcome, System.nanoTime() - started);
+        }
     }
 
     private interface FirstPage<T> {

@@ -1,6 +1,8 @@
 package coinpurse.wallet;
 
 import coinpurse.db.Database;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -18,11 +20,22 @@ public final class Wallet {
     private final Database db;
     private final Ledger ledger;
     private final WalletOperations operations;
+    private final Counter spends;
+    private final Counter coinsSpent;
+    private final Counter grants;
+    private final Counter coinsGranted;
 
-    public Wallet(Database db, Ledger ledger, WalletOperations operations) {
+    /** {@code meters}: where spends and grants are counted once committed (a replayed key is not counted again). */
+    public Wallet(Database db, Ledger ledger, WalletOperations operations, MeterRegistry meters) {
         this.db = db;
         this.ledger = ledger;
         this.operations = operations;
+        spends = Counter.builder("coinpurse.spends").description("Spends by the web app's server")
+                .register(meters);
+        coinsSpent = Counter.builder("coinpurse.coins.spent").description("Coins spent").register(meters);
+        grants = Counter.builder("coinpurse.grants").description("Grants by the web app's server")
+                .register(meters);
+        coinsGranted = Counter.builder("coinpurse.coins.granted").description("Coins granted").register(meters);
     }
 
     /**
@@ -35,6 +48,7 @@ public final class Wallet {
         try {
             Outcome outcome = db.inTransaction(connection -> applyOnce(connection, operation));
             if (outcome.written()) {
+                count(operation);
                 log.info("wallet {} user={} amount={} key={} entry={} balance={}", operation.kind().value(),
                         operation.userId(), operation.amount(), operation.idempotencyKey(),
                         outcome.receipt().entryId(), outcome.receipt().balance());
@@ -51,6 +65,17 @@ public final class Wallet {
     }
 
     private record Outcome(WalletReceipt receipt, boolean written) {}
+
+    /** Counts an operation that inTransaction returned, so committed. */
+    private void count(WalletOperation operation) {
+        if (operation.kind() == WalletOperation.Kind.SPEND) {
+            spends.increment();
+            coinsSpent.increment(operation.amount());
+        } else {
+            grants.increment();
+            coinsGranted.increment(operation.amount());
+        }
+    }
 
     private Outcome applyOnce(Connection connection, WalletOperation operation) throws SQLException {
         // The key is looked up before the balance: a repeated spend answers as it did then,

@@ -342,6 +342,7 @@ public final class TestServer implements AutoCloseable {
         try {
             app.stop();
             deps.db().close();
+            deps.meters().close();
             if (stripe != null) {
                 stripe.close();
             }
