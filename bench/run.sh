@@ -10,17 +10,20 @@
 #   bench/run.sh --startup-only        # only the startup: 5 starts each way, and their medians
 #   bench/run.sh --db postgres         # on a throwaway PostgreSQL (src/test/postgres/test-postgres.sh):
 #                                      # one instance, then two instances on the same database
+#   bench/run.sh --metrics             # with metrics.enabled=true (GET /metrics scraped at the end)
 #   ASYNC_PROFILER=/path/libasyncProfiler.so bench/run.sh   # also CPU-profiles each measured webhook
 #                                      # phase (collapsed stacks in target/bench-profiles/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: bench/run.sh [--startup-only] [--db sqlite|postgres]" >&2; exit 2; }
+usage() { echo "usage: bench/run.sh [--startup-only] [--db sqlite|postgres] [--metrics]" >&2; exit 2; }
 startup_only=false
+metrics=false
 db=sqlite
 while [ $# -gt 0 ]; do
   case "$1" in
     --startup-only) startup_only=true ;;
+    --metrics) metrics=true ;;
     --db) db=${2:-}; shift ;;
     --db=*) db=${1#--db=} ;;
     *) usage ;;
@@ -60,7 +63,10 @@ export STRIPE_WEBHOOK_SECRET=whsec_bench_secret_for_local_measurements
 export AUTH_JWT_SECRET=bench-jwt-secret-long-enough-for-hs256-0123456789
 # The made-up sessions name this deployment, so that the server records them from their metadata.
 export APP_INSTANCE_ID=bench
-unset STRIPE_SECRET_KEY STRIPE_API_BASE INTERNAL_API_KEY DB_URL DB_USER DB_PASSWORD
+unset STRIPE_SECRET_KEY STRIPE_API_BASE INTERNAL_API_KEY DB_URL DB_USER DB_PASSWORD METRICS_ENABLED
+if $metrics; then
+  export METRICS_ENABLED=true INTERNAL_API_KEY=bench-internal-key-0123456789abcdef
+fi
 if [ "$db" = postgres ]; then
   # A throwaway server, as the tests use: PostgreSQL's defaults (fsync and synchronous_commit on,
   # shared_buffers 128 MB), on a free loopback port; as root it runs as the postgres user.
@@ -260,6 +266,14 @@ status_rate=$(rate "$work/status.txt")
 status_non2xx=$(non2xx "$work/status.txt")
 target_webhooks=$(( fsync_rate * 70 / 100 ))
 java_opts=${JAVA_OPTS:-"run.sh defaults"}
+if $metrics; then
+  # Proof that they were on: the webhook events the server counted.
+  counted=$(curl -sf -H "Authorization: Bearer $INTERNAL_API_KEY" "$base/metrics" \
+    | awk '/^coinpurse_webhook_events_total/ {n += $2} END {printf "%.0f", n}')
+  java_opts="$java_opts; metrics on (GET /metrics counted $counted webhook events)"
+else
+  java_opts="$java_opts; metrics off"
+fi
 header="$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 
 if ! $pg; then
