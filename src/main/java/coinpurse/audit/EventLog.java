@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Stripe events handled here ({@code processed_events}, by webhook or by {@code reconcile}'s
@@ -18,7 +20,8 @@ import java.util.Optional;
  * <p>An event row names a session only for checkout events; a refund or dispute event is tied to
  * a user through its detail, which names the purchase's session (or payment intent while it is
  * kept for later). So {@code --user} matches an event whose session is the user's, or whose
- * detail names one of the user's sessions or payment intents.
+ * detail names one of the user's sessions or payment intents. The user shown beside such an event
+ * is found the same way: from the session or payment intent its detail names.
  */
 public final class EventLog {
     private static final String MATCHING = """
@@ -37,6 +40,10 @@ public final class EventLog {
             ORDER BY e.processed_at DESC, e.event_id DESC
             LIMIT ?""";
     private static final String COUNT = "SELECT COUNT(*) " + MATCHING;
+    private static final Pattern NAMED = Pattern.compile("\\b(cs|pi)_[A-Za-z0-9_]+");
+    private static final String OWNER = """
+            SELECT user_id FROM payment_sessions WHERE session_id = ? OR payment_intent = ?
+            ORDER BY created_at LIMIT 1""";
 
     /** Which events: processed at {@code since} or later, with this outcome, about this user (each optional). */
     public record Filter(Instant since, Optional<String> outcome, Optional<String> userId, int limit) {}
@@ -60,9 +67,16 @@ public final class EventLog {
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     events.add(new Event(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                            rows.getString(5), rows.getString(6) != null ? rows.getString(6)
-                                    : filter.userId().orElse(null), rows.getString(7)));
+                            rows.getString(5), rows.getString(6), rows.getString(7)));
                 }
+            }
+        }
+        for (int i = 0; i < events.size(); i++) {
+            Event event = events.get(i);
+            if (event.userId() == null && event.detail() != null) {
+                String owner = ownerOfNamed(connection, event.detail());
+                events.set(i, new Event(event.eventId(), event.type(), event.outcome(), event.detail(),
+                        event.sessionId(), owner, event.processedAt()));
             }
         }
         long matching;
@@ -74,6 +88,21 @@ public final class EventLog {
             }
         }
         return new Page(List.copyOf(events), matching);
+    }
+
+    /** The user whose session or payment intent {@code detail} names first (one indexed read), or null. */
+    private static String ownerOfNamed(Connection connection, String detail) throws SQLException {
+        Matcher named = NAMED.matcher(detail);
+        if (!named.find()) {
+            return null;
+        }
+        try (PreparedStatement query = connection.prepareStatement(OWNER)) {
+            query.setString(1, named.group());
+            query.setString(2, named.group());
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? row.getString(1) : null;
+            }
+        }
     }
 
     /** Binds the filter's parameters; answers the index of the next one. */

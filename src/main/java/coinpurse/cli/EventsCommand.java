@@ -83,7 +83,7 @@ public final class EventsCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, Page page, String from) {
-        String which = (outcome == null ? "" : outcome + " ") + "events"
+        String which = (outcome == null ? "" : outcome + " ") + (page.matching() == 1 ? "event" : "events")
                 + (userId == null ? "" : " about user " + userId) + " since " + from;
         if (page.events().isEmpty()) {
             out.println("no " + which);

@@ -82,7 +82,7 @@ public final class UserCommand implements Callable<Integer> {
         if (user.purchases().isEmpty()) {
             out.println("no purchases");
         } else {
-            out.println(heading("purchases", user.purchases().size(), user.purchaseCount()));
+            out.println(heading("purchase", user.purchases().size(), user.purchaseCount()));
             TextTable table = new TextTable();
             for (Purchase p : user.purchases()) {
                 table.row(p.createdAt(), p.sessionId(), p.packageId(), p.coins() + " coins",
@@ -93,7 +93,7 @@ public final class UserCommand implements Callable<Integer> {
         if (user.latestEntries().isEmpty()) {
             out.println("no ledger rows");
         } else {
-            out.println(heading("ledger rows", user.latestEntries().size(), user.entryCount()));
+            out.println(heading("ledger row", user.latestEntries().size(), user.entryCount()));
             TextTable table = new TextTable();
             for (Entry e : user.latestEntries()) {
                 table.row(e.createdAt(), "#" + e.id(), (e.delta() > 0 ? "+" : "") + e.delta(),
@@ -106,7 +106,7 @@ public final class UserCommand implements Callable<Integer> {
 
     private static String heading(String what, int shown, long total) {
         return shown < total
-                ? "the newest " + shown + " of " + total + " " + what + " (--limit):"
-                : total + " " + what + ", newest first:";
+                ? "the newest " + shown + " of " + total + " " + what + "s (--limit):"
+                : total + " " + what + (total == 1 ? "" : "s") + ", newest first:";
     }
 }

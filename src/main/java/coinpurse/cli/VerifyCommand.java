@@ -29,6 +29,11 @@ import picocli.CommandLine.Spec;
                     + " record.",
             "Exit 0 no problem, 1 problems found (each named with its user), 2 could not check."})
 public final class VerifyCommand implements Callable<Integer> {
+    /** How the text names one of each thing checked. */
+    private static final Map<String, String> ONE = Map.of("balances", "balance", "ledger_rows", "ledger_row",
+            "sessions", "session", "refunded_or_disputed_purchases", "refunded_or_disputed_purchase",
+            "spends_and_grants", "spend_or_grant");
+
     @Mixin
     ConfigOption configOption = new ConfigOption();
 
@@ -60,7 +65,8 @@ public final class VerifyCommand implements Callable<Integer> {
 
     private static void print(PrintWriter out, AuditReport report) {
         out.println("checked " + report.checked().stream()
-                .map(c -> c.count() + " " + c.what().replace('_', ' '))
+                .map(c -> c.count() + " " + (c.count() == 1 ? ONE.getOrDefault(c.what(), c.what()) : c.what())
+                        .replace('_', ' '))
                 .collect(Collectors.joining(", ")) + " (one snapshot)");
         for (Problem problem : report.problems()) {
             out.println("PROBLEM user " + problem.userId() + ": " + problem.kind().value() + ": " + problem.detail());

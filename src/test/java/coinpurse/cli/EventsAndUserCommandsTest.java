@@ -59,6 +59,10 @@ class EventsAndUserCommandsTest {
                 && lines.get(2).contains("  gina  ")
                 && lines.get(2).endsWith("paid 999 usd but the session was for 1999 usd"), lines.get(2));
         assertTrue(lines.stream().noneMatch(line -> line.contains(oldEvent)), "older than 24 h");
+        for (String refundEvent : story.eventsOf.get("bob").subList(1, 3)) {
+            assertTrue(lines.stream().anyMatch(line -> line.contains(refundEvent) && line.contains("  bob  ")),
+                    "a refund event's user comes from the purchase its detail names: " + run.out());
+        }
         String erinPurchase = story.eventsOf.get("erin").get(0);
         assertTrue(lines.stream().anyMatch(line -> line.contains(erinPurchase) && line.contains("  credited  ")
                 && line.contains("checkout.session.completed") && line.endsWith("550 coins to user erin")), run.out());
@@ -115,7 +119,7 @@ class EventsAndUserCommandsTest {
         assertEquals(0, run.exit(), run.err());
         List<String> lines = run.outLines();
         assertTrue(lines.get(0).startsWith("user bob: balance 1050 (first seen 20"), lines.get(0));
-        assertEquals("1 purchases, newest first:", lines.get(1));
+        assertEquals("1 purchase, newest first:", lines.get(1));
         assertTrue(lines.get(2).matches("  \\S+Z  " + story.bobBestValue + "  best_value  1400 coins  39.99 usd"
                 + "  completed, partly refunded \\(1000 of 3999 cents\\): 350 of 1400 coins taken back"), lines.get(2));
         assertEquals("2 ledger rows, newest first:", lines.get(3));
