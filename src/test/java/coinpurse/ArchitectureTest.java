@@ -19,7 +19,8 @@ class ArchitectureTest {
     private static final String[] LOWER = {"coinpurse.catalog..", "coinpurse.config..", "coinpurse.db..",
         "coinpurse.stripe..", "coinpurse.metrics.."};
     private static final String[] FEATURES = {"coinpurse.auth..", "coinpurse.checkout..", "coinpurse.purchases..",
-        "coinpurse.settlement..", "coinpurse.wallet..", "coinpurse.http..", "coinpurse.app..", "coinpurse.cli.."};
+        "coinpurse.settlement..", "coinpurse.wallet..", "coinpurse.http..", "coinpurse.app..", "coinpurse.cli..",
+        "coinpurse.audit.."};
 
     private static JavaClasses classes;
 
@@ -53,7 +54,7 @@ class ArchitectureTest {
     void domainCodeKnowsNothingOfHttp() {
         noClasses().that().resideInAnyPackage("coinpurse.checkout..", "coinpurse.purchases..",
                         "coinpurse.settlement..", "coinpurse.wallet..", "coinpurse.catalog..", "coinpurse.stripe..",
-                        "coinpurse.db..", "coinpurse.config..")
+                        "coinpurse.db..", "coinpurse.config..", "coinpurse.audit..")
                 .and().haveSimpleNameNotEndingWith("Controller")
                 .and().doNotHaveSimpleName("InternalAuth")
                 .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "coinpurse.http..",

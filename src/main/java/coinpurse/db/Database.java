@@ -353,6 +353,51 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Runs read-only work on one consistent snapshot of the whole database, without holding up
+     * the server's writers: every query of the work sees the same committed state. On SQLite a
+     * read transaction on a connection of its own, opened read-only (the pool's connections begin
+     * IMMEDIATE, which would take the write lock); under WAL it never blocks a writer. On
+     * PostgreSQL a REPEATABLE READ READ ONLY transaction on a pooled connection. Rolled back at the end.
+     */
+    public <T> T readSnapshot(SqlWork<T> work) {
+        try {
+            return postgres != null ? postgresSnapshot(work) : sqliteSnapshot(work);
+        } catch (SQLException e) {
+            throw new DatabaseException("database read failed", e);
+        }
+    }
+
+    private <T> T sqliteSnapshot(SqlWork<T> work) throws SQLException {
+        SQLiteConfig reader = new SQLiteConfig();
+        reader.setReadOnly(true);
+        reader.setBusyTimeout(BUSY_TIMEOUT_MS);
+        reader.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+        try (Connection connection = reader.createConnection("jdbc:sqlite:" + file.toAbsolutePath())) {
+            // BEGIN DEFERRED: the snapshot is taken by the first read and kept until the rollback.
+            connection.setAutoCommit(false);
+            try {
+                return work.run(connection);
+            } finally {
+                connection.rollback();
+            }
+        }
+    }
+
+    private <T> T postgresSnapshot(SqlWork<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statement snapshot = connection.createStatement()) {
+                // For this transaction only: the pooled connection keeps its own defaults.
+                snapshot.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                return work.run(connection);
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    /**
      * True when the database answers a trivial query and, if the last write transaction failed
      * for want of storage, takes a write again. A full disk or a file that turned read-only still
      * answers reads, so after such a failure the check retires the pool's connections (any opened

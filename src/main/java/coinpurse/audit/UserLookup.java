@@ -1,0 +1,81 @@
+package coinpurse.audit;
+
+import coinpurse.audit.UserReport.Entry;
+import coinpurse.audit.UserReport.Purchase;
+import coinpurse.db.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads one user's {@link UserReport} from one snapshot: for {@code user USER_ID}. */
+public final class UserLookup {
+    private static final String USER = "SELECT balance, created_at FROM users WHERE id = ?";
+    private static final String PURCHASES = """
+            SELECT session_id, package_id, status, coins + bonus, amount_cents, currency, payment_intent,
+                   amount_refunded, coins_reversed, dispute_status, created_at, completed_at
+            FROM payment_sessions WHERE user_id = ?
+            ORDER BY created_at DESC, session_id DESC LIMIT ?""";
+    private static final String ENTRIES = """
+            SELECT id, delta, balance_after, reason, reference, created_at
+            FROM coin_ledger WHERE user_id = ? ORDER BY id DESC LIMIT ?""";
+
+    /** The user with at most {@code limit} purchases and ledger rows, newest first; empty if never seen. */
+    public Optional<UserReport> find(Database db, String userId, int limit) {
+        return db.readSnapshot(connection -> find(connection, userId, limit));
+    }
+
+    private static Optional<UserReport> find(Connection connection, String userId, int limit) throws SQLException {
+        long balance;
+        String createdAt;
+        try (PreparedStatement query = connection.prepareStatement(USER)) {
+            query.setString(1, userId);
+            try (ResultSet row = query.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                balance = row.getLong(1);
+                createdAt = row.getString(2);
+            }
+        }
+        List<Purchase> purchases = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(PURCHASES)) {
+            query.setString(1, userId);
+            query.setInt(2, limit);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    purchases.add(new Purchase(rows.getString(1), rows.getString(2), rows.getString(3),
+                            rows.getLong(4), rows.getLong(5), rows.getString(6), rows.getString(7), rows.getLong(8),
+                            rows.getLong(9), rows.getString(10), rows.getString(11), rows.getString(12)));
+                }
+            }
+        }
+        List<Entry> entries = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(ENTRIES)) {
+            query.setString(1, userId);
+            query.setInt(2, limit);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    entries.add(new Entry(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getString(4),
+                            rows.getString(5), rows.getString(6)));
+                }
+            }
+        }
+        return Optional.of(new UserReport(userId, balance, createdAt, List.copyOf(purchases),
+                count(connection, "SELECT COUNT(*) FROM payment_sessions WHERE user_id = ?", userId),
+                List.copyOf(entries), count(connection, "SELECT COUNT(*) FROM coin_ledger WHERE user_id = ?", userId)));
+    }
+
+    private static long count(Connection connection, String sql, String userId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, userId);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package coinpurse.audit;
+
+import java.util.List;
+
+/**
+ * One user as stored: the balance, every purchase (newest first, at most the asked number) with
+ * what was taken back from it, and the latest ledger rows.
+ */
+public record UserReport(String userId, long balance, String createdAt, List<Purchase> purchases,
+        long purchaseCount, List<Entry> latestEntries, long entryCount) {
+
+    /** A Checkout Session of the user and where it stands, refunds and disputes included. */
+    public record Purchase(String sessionId, String packageId, String status, long coins, long amountCents,
+            String currency, String paymentIntent, long amountRefunded, long coinsReversed, String dispute,
+            String createdAt, String completedAt) {
+
+        /** The state in words: the status, then any refund or dispute and the coins it took. */
+        public String state() {
+            StringBuilder state = new StringBuilder(status);
+            if (amountRefunded > 0) {
+                state.append(amountRefunded >= amountCents ? ", fully refunded" : ", partly refunded ("
+                        + amountRefunded + " of " + amountCents + " cents)");
+            }
+            if (dispute != null) {
+                state.append(switch (dispute) {
+                    case "open" -> ", disputed (open)";
+                    case "won" -> ", dispute won";
+                    default -> ", dispute " + dispute;
+                });
+            }
+            if (coinsReversed != 0) {
+                state.append(": ").append(coinsReversed).append(" of ").append(coins).append(" coins taken back");
+            }
+            return state.toString();
+        }
+    }
+
+    /** One ledger row. */
+    public record Entry(long id, long delta, long balanceAfter, String reason, String reference, String createdAt) {}
+}

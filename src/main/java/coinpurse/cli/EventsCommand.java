@@ -1,0 +1,104 @@
+package coinpurse.cli;
+
+import coinpurse.audit.EventLog;
+import coinpurse.audit.EventLog.Event;
+import coinpurse.audit.EventLog.Filter;
+import coinpurse.audit.EventLog.Page;
+import coinpurse.db.Timestamps;
+import coinpurse.settlement.FulfilmentResult.Outcome;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** Lists the Stripe events handled here, newest first, with what each did and why. */
+@Command(name = "events", mixinStandardHelpOptions = true,
+        description = {
+            "List the Stripe events handled here (by webhook or reconcile), newest first: when, which, what it did"
+                    + " (credited, already_done, updated, kept, ignored, rejected) and why.",
+            "Exit 0, 2 could not read the database."})
+public final class EventsCommand implements Callable<Integer> {
+    static final List<String> OUTCOMES = Arrays.stream(Outcome.values())
+            .map(outcome -> outcome.name().toLowerCase(Locale.ROOT)).toList();
+
+    @Mixin
+    ConfigOption configOption = new ConfigOption();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--since", paramLabel = "DURATION", defaultValue = "24h", converter = DurationConverter.class,
+            description = "Events handled this long ago or later: 24h, 30m, 7d or PT24H (default 24h).")
+    Duration since;
+
+    @Option(names = "--outcome", paramLabel = "OUTCOME",
+            description = "Only this outcome: credited, already_done, updated, kept, ignored or rejected.")
+    String outcome;
+
+    @Option(names = "--user", paramLabel = "USER_ID",
+            description = "Only events about this user's purchases (their sessions, refunds and disputes).")
+    String userId;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "100",
+            description = "Show at most N events, the newest (default 100).")
+    int limit;
+
+    @Option(names = "--json", description = "Print one JSON document: since, matching, events.")
+    boolean json;
+
+    /** What {@code --json} prints. */
+    record Report(String since, long matching, List<Event> events) {}
+
+    @Override
+    public Integer call() {
+        if (outcome != null && !OUTCOMES.contains(outcome)) {
+            throw new ParameterException(spec.commandLine(), "--outcome: '" + outcome + "' is none of "
+                    + String.join(", ", OUTCOMES));
+        }
+        if (limit < 1) {
+            throw new ParameterException(spec.commandLine(), "--limit must be at least 1");
+        }
+        Instant from = Instant.now().minus(since);
+        Filter filter = new Filter(from, Optional.ofNullable(outcome), Optional.ofNullable(userId), limit);
+        Inspection inspection = new Inspection(spec, "events");
+        return inspection.run(configOption.load(), db -> {
+            Page page = new EventLog().list(db, filter);
+            if (json) {
+                inspection.printJson(new Report(Timestamps.format(from), page.matching(), page.events()));
+            } else {
+                print(inspection.out(), page, Timestamps.format(from));
+            }
+            return 0;
+        });
+    }
+
+    private void print(PrintWriter out, Page page, String from) {
+        String which = (outcome == null ? "" : outcome + " ") + (page.matching() == 1 ? "event" : "events")
+                + (userId == null ? "" : " about user " + userId) + " since " + from;
+        if (page.events().isEmpty()) {
+            out.println("no " + which);
+            out.flush();
+            return;
+        }
+        out.println(page.matching() > page.events().size()
+                ? "the newest " + page.events().size() + " of " + page.matching() + " " + which + " (--limit):"
+                : page.matching() + " " + which + ", newest first:");
+        TextTable table = new TextTable().row("TIME", "OUTCOME", "TYPE", "EVENT", "USER", "DETAIL");
+        for (Event event : page.events()) {
+            table.row(event.processedAt(), event.outcome(), event.type(), event.eventId(),
+                    event.userId() == null ? "-" : event.userId(), event.detail() == null ? "" : event.detail());
+        }
+        table.print(out, "");
+        out.flush();
+    }
+}

@@ -1,0 +1,79 @@
+package coinpurse.cli;
+
+import coinpurse.app.AppDeps;
+import coinpurse.config.Config;
+import coinpurse.db.Database;
+import coinpurse.db.DatabaseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.function.Function;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * What {@code verify}, {@code events} and {@code user} share: they read the database that the
+ * config names, never create one, and print text for a person or JSON for a script. Their exit
+ * codes follow grep and diff: 0 all is well, 1 the answer is no (a problem found, an unknown
+ * user), 2 trouble (no database, the database failed, a configuration error).
+ */
+final class Inspection {
+    static final int TROUBLE = 2;
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    private final CommandSpec spec;
+    private final String command;
+
+    Inspection(CommandSpec spec, String command) {
+        this.spec = spec;
+        this.command = command;
+    }
+
+    /** Runs {@code work} on the configured database, or answers {@link #TROUBLE} saying why it could not. */
+    int run(Config config, Function<Database, Integer> work) {
+        if (!config.usesPostgres() && !Files.isRegularFile(config.dbPath())) {
+            // Opening it would create an empty database, and report on nothing.
+            return trouble("no database at " + config.dbPath().toAbsolutePath()
+                    + " (check db.path and the working directory)");
+        }
+        try (Database db = AppDeps.openDatabase(config)) {
+            return work.apply(db);
+        } catch (DatabaseException e) {
+            String root = RootCause.firstLine(e);
+            return trouble(e.getMessage().contains(root) ? e.getMessage() : e.getMessage() + ": " + root);
+        }
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** Prints {@code document} as indented JSON with snake_case names. */
+    void printJson(Object document) {
+        try {
+            out().println(JSON.writeValueAsString(document));
+            out().flush();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + document.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    /** A one-line answer of "no" on stderr (an unknown user): exit 1. */
+    int no(String message) {
+        out().flush();
+        spec.commandLine().getErr().println("coinpurse: " + command + ": " + message);
+        return 1;
+    }
+
+    private int trouble(String message) {
+        out().flush();
+        spec.commandLine().getErr().println("coinpurse: " + command + " could not run: " + message);
+        return TROUBLE;
+    }
+}
