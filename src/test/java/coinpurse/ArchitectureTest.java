@@ -19,7 +19,8 @@ class ArchitectureTest {
     private static final String[] LOWER = {"coinpurse.catalog..", "coinpurse.config..", "coinpurse.db..",
         "coinpurse.stripe.."};
     private static final String[] FEATURES = {"coinpurse.auth..", "coinpurse.checkout..", "coinpurse.purchases..",
-        "coinpurse.settlement..", "coinpurse.wallet..", "coinpurse.http..", "coinpurse.app..", "coinpurse.cli.."};
+        "coinpurse.settlement..", "coinpurse.wallet..", "coinpurse.http..", "coinpurse.app..", "coinpurse.cli..",
+        "coinpurse.demo.."};
 
     private static JavaClasses classes;
 

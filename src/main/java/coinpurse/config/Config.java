@@ -25,7 +25,8 @@ public record Config(
         Optional<String> internalApiKey,
         Optional<String> instanceId,
         int checkoutPerMinute,
-        List<CoinPackage> packages) {
+        List<CoinPackage> packages,
+        boolean demo) {
 
     public Config {
         stripeWebhookSecrets = List.copyOf(stripeWebhookSecrets);
@@ -48,6 +49,6 @@ public record Config(
     public Config withServerPort(int port) {
         return new Config(serverHost, port, dbPath, dbAccess, stripeSecretKey, stripeWebhookSecrets, stripeApiBase,
                 stripeTimeout, jwtSecret, cookieName, allowedRedirectOrigins, successUrl, cancelUrl,
-                corsAllowedOrigins, internalApiKey, instanceId, checkoutPerMinute, packages);
+                corsAllowedOrigins, internalApiKey, instanceId, checkoutPerMinute, packages, demo);
     }
 }
