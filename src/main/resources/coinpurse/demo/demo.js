@@ -163,11 +163,19 @@
       return;
     }
     button.disabled = false;
-    let text = messageOf(answer);
-    if (answer.status === 400 && /allowed origins/.test(text)) {
-      text += ' To use this demo, add ' + origin + ' to app.allowed_redirect_origins and restart the server.';
+    say(buyFailure(answer, origin));
+  }
+
+  // The demo needs this page's own origin in two settings; each missing one fails in its own way.
+  function buyFailure(answer, origin) {
+    const fix = ' To use this demo, add ' + origin + ' to both app.allowed_redirect_origins and'
+      + ' cors.allowed_origins, and restart the server.';
+    if (answer.status === 400 && answer.data && !answer.data.error) {
+      // Javalin's CORS check answers 400 to an origin it does not know, even this page's own.
+      return 'The server did not accept this page\'s origin (CORS).' + fix;
     }
-    say(text);
+    const text = messageOf(answer);
+    return answer.status === 400 && /allowed origins/.test(text) ? text + fix : text;
   }
 
   function shop() {

@@ -105,7 +105,7 @@ final class FakeCheckoutPage {
         if (!status.equals("open")) {
             return page("Checkout " + status, "<p id=\"closed\">This checkout session is " + escape(status) + ".</p>");
         }
-        return page("Pay " + amount, """
+        return page("Checkout", """
                 <p class="badge">TEST MODE &middot; fake Stripe Checkout</p>
                 <p id="description">%s</p>
                 <p id="amount" class="amount">%s</p>
