@@ -38,7 +38,7 @@ public final class HeadlessChromium {
         ChromeOptions options = new ChromeOptions()
                 .setBinary(BROWSER.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                        "--window-size=1100,640", "--no-first-run", "--disable-background-networking",
+                        "--window-size=1100,760", "--no-first-run", "--disable-background-networking",
                         "--disable-component-update", "--disable-sync", "--disable-extensions", "--lang=en-US");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER.toFile())
