@@ -20,7 +20,7 @@ class ArchitectureTest {
         "coinpurse.stripe..", "coinpurse.metrics.."};
     private static final String[] FEATURES = {"coinpurse.auth..", "coinpurse.checkout..", "coinpurse.purchases..",
         "coinpurse.settlement..", "coinpurse.wallet..", "coinpurse.http..", "coinpurse.app..", "coinpurse.cli..",
-        "coinpurse.audit.."};
+        "coinpurse.audit..", "coinpurse.demo.."};
 
     private static JavaClasses classes;
 

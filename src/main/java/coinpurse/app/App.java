@@ -3,6 +3,7 @@ package coinpurse.app;
 import coinpurse.auth.UserAuth;
 import coinpurse.checkout.CheckoutController;
 import coinpurse.config.Config;
+import coinpurse.demo.DemoController;
 import coinpurse.http.ErrorMapping;
 import coinpurse.http.HealthController;
 import coinpurse.http.HttpMetrics;
@@ -119,6 +120,11 @@ public final class App {
             cfg.routes.post("/api/internal/coins/spend", internalWallet::spend);
             cfg.routes.post("/api/internal/coins/grant", internalWallet::grant);
             metrics.ifPresent(m -> cfg.routes.get("/metrics", m::metrics));
+            if (config.demo()) {
+                DemoController demo = DemoController.fromResources();
+                cfg.routes.get("/", demo::page);
+                cfg.routes.get("/demo/{file}", demo::file);
+            }
         });
     }
 }

@@ -26,7 +26,8 @@ public record Config(
         Optional<String> instanceId,
         int checkoutPerMinute,
         List<CoinPackage> packages,
-        boolean metricsEnabled) {
+        boolean metricsEnabled,
+        boolean demo) {
 
     public Config {
         stripeWebhookSecrets = List.copyOf(stripeWebhookSecrets);
@@ -49,6 +50,6 @@ public record Config(
     public Config withServerPort(int port) {
         return new Config(serverHost, port, dbPath, dbAccess, stripeSecretKey, stripeWebhookSecrets, stripeApiBase,
                 stripeTimeout, jwtSecret, cookieName, allowedRedirectOrigins, successUrl, cancelUrl,
-                corsAllowedOrigins, internalApiKey, instanceId, checkoutPerMinute, packages, metricsEnabled);
+                corsAllowedOrigins, internalApiKey, instanceId, checkoutPerMinute, packages, metricsEnabled, demo);
     }
 }

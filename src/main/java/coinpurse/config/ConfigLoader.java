@@ -57,7 +57,8 @@ public final class ConfigLoader {
                 TextSettings.instanceId(s, "app.instance_id"),
                 NumberSettings.positiveInt(s, "ratelimit.checkout_per_minute", 10),
                 CatalogSettings.packages(s),
-                FlagSettings.flag(s, "metrics.enabled", false));
+                FlagSettings.flag(s, "metrics.enabled", false),
+                FlagSettings.flag(s, "app.demo", false));
         if (config.usesPostgres() && config.jwtSecret().isEmpty()) {
             // A generated secret would be one per machine: tokens made for one instance refused by another.
             throw new ConfigException("auth.jwt_secret: must be set when db.url is PostgreSQL, so that every"
@@ -67,6 +68,11 @@ public final class ConfigLoader {
             // Metrics tell sales and users' activity: never served to whoever asks.
             throw new ConfigException("metrics.enabled: needs internal.api_key (INTERNAL_API_KEY), the key that"
                     + " Prometheus sends as 'Authorization: Bearer <key>' to read /metrics");
+        }
+        if (config.demo() && config.stripeLivemode().orElse(false)) {
+            // The demo page signs in with pasted test tokens: with a live key it would take real money.
+            throw new ConfigException("app.demo: the demo page is never served with a live Stripe key"
+                    + " (stripe.secret_key is sk_live_/rk_live_): use a test key, or set app.demo=false");
         }
         return config;
     }

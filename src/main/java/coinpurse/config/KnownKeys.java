@@ -16,7 +16,8 @@ final class KnownKeys {
             "auth.jwt_secret", "auth.cookie_name",
             "app.allowed_redirect_origins", "app.success_url", "app.cancel_url",
             "cors.allowed_origins", "internal.api_key", "app.instance_id", "ratelimit.checkout_per_minute",
-            "metrics.enabled");
+            "metrics.enabled",
+            "app.demo");
     private static final String PACKAGE_PREFIX = "packages.";
     private static final List<String> PACKAGE_FIELDS =
             List.of("coins", "bonus", "price_usd", "name", "currency", "stripe_price_id");

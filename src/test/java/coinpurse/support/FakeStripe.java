@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +44,9 @@ import java.util.regex.Pattern;
  *
  * <p>Control methods drive a payment's money lifecycle (pay, refund, dispute); each emitted event
  * is logged, listed by the Events API and returned as the JSON text to deliver to a webhook. The
- * fake delivers nothing itself. All state sits behind this object's lock.
+ * fake delivers nothing itself, except from its hosted Checkout page once {@link #hostCheckout} is
+ * called (a browser's Pay delivers {@code checkout.session.completed}). All state sits behind this
+ * object's lock.
  */
 public final class FakeStripe implements AutoCloseable {
 
@@ -77,6 +80,8 @@ public final class FakeStripe implements AutoCloseable {
     private final AtomicInteger delayedAnswersLeft = new AtomicInteger(-1);
     private volatile boolean dropConnections;
     private final AtomicInteger dropped = new AtomicInteger();
+    /** The hosted Checkout page, once {@link #hostCheckout} says where its payments are delivered. */
+    private volatile FakeCheckoutPage checkoutPage;
 
     private record Price(long unitAmount, String currency, String product, long created) {
         /** An inline {@code price_data} price, which has no Price object to retrieve. */
@@ -162,6 +167,16 @@ public final class FakeStripe implements AutoCloseable {
     }
 
     // ---- control, for tests ----
+
+    /**
+     * From now on, new sessions' {@code url} is the fake's own Checkout page
+     * ({@code apiBase()/checkout/pay/{id}}) instead of checkout.stripe.com: a browser can open it,
+     * press Pay, and the fake delivers {@code checkout.session.completed} to {@code webhookUrl},
+     * signed with {@code webhookSecret}, before sending the browser to the success URL.
+     */
+    public void hostCheckout(URI webhookUrl, String webhookSecret) {
+        checkoutPage = new FakeCheckoutPage(this, webhookUrl, webhookSecret);
+    }
 
     /** Makes {@code line_items[i][price]=priceId} cost {@code unitAmount} (smallest unit) in {@code currency}. */
     public synchronized void definePrice(String priceId, long unitAmount, String currency) {
@@ -539,6 +554,11 @@ public final class FakeStripe implements AutoCloseable {
     // ---- HTTP ----
 
     private void handle(HttpExchange exchange) throws IOException {
+        FakeCheckoutPage page = checkoutPage;
+        if (page != null && exchange.getRequestURI().getPath().startsWith(FakeCheckoutPage.PATH)) {
+            page.handle(exchange);
+            return;
+        }
         if (dropConnections) {
             exchange.getRequestBody().readAllBytes();
             dropped.incrementAndGet();
@@ -872,7 +892,9 @@ public final class FakeStripe implements AutoCloseable {
                 .put("payment_status", "unpaid")
                 .put("status", "open")
                 .put("success_url", params.get("success_url"))
-                .put("url", "https://checkout.stripe.com/c/pay/" + id);
+                .put("url", checkoutPage == null
+                        ? "https://checkout.stripe.com/c/pay/" + id
+                        : apiBase() + FakeCheckoutPage.PATH + id);
     }
 
     private static boolean hasLineItem(Map<String, String> params, int index) {

@@ -66,6 +66,14 @@ public final class TestServer implements AutoCloseable {
         return startWithStripe(dir, extraEnv, false);
     }
 
+    /**
+     * As {@link #start(Path, Map)}, listening on {@code port} rather than on one the OS picks: for
+     * settings that name the server's own origin (a browser test's redirect origins).
+     */
+    public static TestServer startOnPort(Path dir, int port, Map<String, String> extraEnv) {
+        return startWithStripe(dir, extraEnv, false, port);
+    }
+
     /** A server with no Stripe key and no webhook secret, as a fresh install runs. */
     public static TestServer startWithoutStripe(Path dir) {
         return launch(null, dir, baseEnv(dir), false);
@@ -95,6 +103,10 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static TestServer startWithStripe(Path dir, Map<String, String> extraEnv, boolean ownsDir) {
+        return startWithStripe(dir, extraEnv, ownsDir, 0);
+    }
+
+    private static TestServer startWithStripe(Path dir, Map<String, String> extraEnv, boolean ownsDir, int port) {
         FakeStripe stripe = FakeStripe.start();
         Map<String, String> env = new HashMap<>(baseEnv(dir));
         env.put("STRIPE_SECRET_KEY", STRIPE_KEY);
@@ -102,7 +114,7 @@ public final class TestServer implements AutoCloseable {
         env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
         env.putAll(extraEnv);
         try {
-            return launch(stripe, dir, env, ownsDir);
+            return launch(stripe, dir, env, ownsDir, port);
         } catch (RuntimeException | Error e) {
             stripe.close();
             throw e;
@@ -133,10 +145,19 @@ public final class TestServer implements AutoCloseable {
 
     private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env, boolean ownsDir) {
         // Port 0: let the OS pick, so test classes never collide.
-        Config config = ConfigLoader.load(Optional.empty(), env, dir).withServerPort(0);
+        return launch(stripe, dir, env, ownsDir, 0);
+    }
+
+    private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env, boolean ownsDir, int port) {
+        Config config = ConfigLoader.load(Optional.empty(), env, dir).withServerPort(port);
         AppDeps deps = AppDeps.open(config);
         Javalin app = App.create(deps).start();
-        return new TestServer(stripe, deps, app, dir, ownsDir);
+        TestServer server = new TestServer(stripe, deps, app, dir, ownsDir);
+        if (stripe != null && !config.stripeWebhookSecrets().isEmpty()) {
+            // The fake's Checkout page pays to this server, as Stripe delivers to a configured endpoint.
+            stripe.hostCheckout(URI.create(server.url("/api/payment/webhook")), config.stripeWebhookSecrets().get(0));
+        }
+        return server;
     }
 
     public FakeStripe stripe() {

@@ -1,0 +1,254 @@
+// The coinpurse demo pages: plain JavaScript, no build step, no dependencies.
+// The user token is kept in this tab's sessionStorage only, and taken out of the address at once.
+'use strict';
+
+(function () {
+  const TOKEN_KEY = 'coinpurse.demo.token';
+  const POLL_EVERY_MS = 1500;
+  const POLL_AT_MOST = 80; // two minutes: long enough for `stripe listen` to forward the webhook
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  function token() {
+    return sessionStorage.getItem(TOKEN_KEY);
+  }
+
+  // /#token=… (never sent to the server) or /?token=…: kept, then removed from the address and history.
+  function takeTokenFromAddress() {
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    const query = new URLSearchParams(location.search);
+    const given = fragment.get('token') || query.get('token');
+    if (!given) {
+      return;
+    }
+    sessionStorage.setItem(TOKEN_KEY, given.trim());
+    query.delete('token');
+    const rest = query.toString();
+    history.replaceState(null, '', location.pathname + (rest ? '?' + rest : ''));
+  }
+
+  async function api(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    if (token()) {
+      headers.Authorization = 'Bearer ' + token();
+    }
+    const init = { method: method, headers: headers, credentials: 'same-origin' };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(path, init);
+    } catch (e) {
+      return { status: 0, data: { message: 'The server cannot be reached.' } };
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (e) {
+      data = null;
+    }
+    return { status: response.status, data: data };
+  }
+
+  function messageOf(answer) {
+    return answer.data && answer.data.message ? answer.data.message : 'The server answered HTTP ' + answer.status + '.';
+  }
+
+  function say(text) {
+    const box = $('message');
+    box.textContent = text;
+    box.hidden = !text;
+  }
+
+  function show(id, visible) {
+    $(id).hidden = !visible;
+  }
+
+  function price(pack) {
+    try {
+      return new Intl.NumberFormat('en-US', { style: 'currency', currency: pack.currency.toUpperCase() })
+        .format(pack.price_usd);
+    } catch (e) {
+      return pack.price_usd + ' ' + pack.currency;
+    }
+  }
+
+  // ---- the shop: sign in, balance, packages, Buy ----
+
+  async function loadAccount() {
+    if (!token()) {
+      show('account', false);
+      show('sign-in', true);
+      return;
+    }
+    const answer = await api('GET', '/api/coins/balance');
+    if (answer.status === 200) {
+      $('user').textContent = answer.data.user_id;
+      $('balance').textContent = answer.data.balance;
+      show('sign-in', false);
+      show('account', true);
+      return;
+    }
+    if (answer.status === 401) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      say('That token was refused: ' + messageOf(answer));
+    } else {
+      say(messageOf(answer));
+    }
+    show('account', false);
+    show('sign-in', true);
+  }
+
+  async function loadPackages() {
+    const list = $('packages');
+    const answer = await api('GET', '/api/payment/packages');
+    list.textContent = '';
+    if (answer.status !== 200) {
+      say('The packages cannot be loaded: ' + messageOf(answer));
+      return;
+    }
+    for (const pack of answer.data.packages) {
+      list.appendChild(packageCard(pack));
+    }
+  }
+
+  function packageCard(pack) {
+    const item = document.createElement('li');
+    item.className = 'package';
+    item.dataset.packageId = pack.id;
+    const name = document.createElement('span');
+    name.className = 'name';
+    name.textContent = pack.name;
+    const coins = document.createElement('span');
+    coins.className = 'coins';
+    coins.textContent = pack.coins + ' coins';
+    item.append(name, coins);
+    if (pack.bonus > 0) {
+      const bonus = document.createElement('span');
+      bonus.className = 'bonus';
+      bonus.textContent = '+ ' + pack.bonus + ' bonus';
+      item.appendChild(bonus);
+    }
+    const cost = document.createElement('span');
+    cost.className = 'price';
+    cost.textContent = price(pack);
+    const buy = document.createElement('button');
+    buy.type = 'button';
+    buy.className = 'buy';
+    buy.textContent = 'Buy';
+    buy.addEventListener('click', () => buyPackage(pack.id, buy));
+    item.append(cost, buy);
+    return item;
+  }
+
+  async function buyPackage(packageId, button) {
+    if (!token()) {
+      say('Sign in first: paste a token above.');
+      return;
+    }
+    say('');
+    button.disabled = true;
+    const origin = location.origin;
+    const answer = await api('POST', '/api/payment/create-checkout-session', {
+      package_id: packageId,
+      success_url: origin + '/demo/success.html?session_id={CHECKOUT_SESSION_ID}',
+      cancel_url: origin + '/demo/cancel.html',
+    });
+    if (answer.status === 200) {
+      location.assign(answer.data.checkout_url);
+      return;
+    }
+    button.disabled = false;
+    say(buyFailure(answer, origin));
+  }
+
+  // The demo needs this page's own origin in two settings; each missing one fails in its own way.
+  function buyFailure(answer, origin) {
+    const fix = ' To use this demo, add ' + origin + ' to both app.allowed_redirect_origins and'
+      + ' cors.allowed_origins, and restart the server.';
+    if (answer.status === 400 && answer.data && !answer.data.error) {
+      // Javalin's CORS check answers 400 to an origin it does not know, even this page's own.
+      return 'The server did not accept this page\'s origin (CORS).' + fix;
+    }
+    const text = messageOf(answer);
+    return answer.status === 400 && /allowed origins/.test(text) ? text + fix : text;
+  }
+
+  function shop() {
+    $('sign-in-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const given = $('token').value.trim();
+      if (given) {
+        sessionStorage.setItem(TOKEN_KEY, given);
+        $('token').value = '';
+        say('');
+        loadAccount();
+      }
+    });
+    $('sign-out').addEventListener('click', () => {
+      sessionStorage.removeItem(TOKEN_KEY);
+      loadAccount();
+    });
+    loadAccount();
+    loadPackages();
+  }
+
+  // ---- back from Checkout ----
+
+  async function success() {
+    const sessionId = new URLSearchParams(location.search).get('session_id');
+    if (!sessionId) {
+      $('status').textContent = 'unknown';
+      say('This page expects ?session_id=… from Stripe Checkout.');
+      return;
+    }
+    $('session-id').textContent = sessionId;
+    if (!token()) {
+      $('status').textContent = 'unknown';
+      say('Signed out: open the shop, sign in again, and come back to this address.');
+      return;
+    }
+    for (let attempt = 1; attempt <= POLL_AT_MOST; attempt++) {
+      const answer = await api('GET', '/api/payment/status/' + encodeURIComponent(sessionId));
+      if (answer.status !== 200) {
+        $('status').textContent = 'unknown';
+        say(messageOf(answer));
+        return;
+      }
+      const status = answer.data.status;
+      if (status === 'completed') {
+        $('status').textContent = 'completed';
+        $('coins-added').textContent = answer.data.coins_added;
+        $('new-balance').textContent = answer.data.new_balance;
+        show('result', true);
+        return;
+      }
+      if (status !== 'pending') {
+        $('status').textContent = status;
+        return;
+      }
+      $('status').textContent = 'waiting for the payment to be confirmed…';
+      await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
+    }
+    say('Still pending. Is the webhook set up (stripe listen --forward-to …/api/payment/webhook)?');
+  }
+
+  async function cancel() {
+    if (!token()) {
+      return;
+    }
+    const answer = await api('GET', '/api/coins/balance');
+    if (answer.status === 200) {
+      $('balance').textContent = answer.data.balance;
+      show('account', true);
+    }
+  }
+
+  takeTokenFromAddress();
+  const pages = { shop: shop, success: success, cancel: cancel };
+  pages[document.body.dataset.page]();
+})();
