@@ -7,6 +7,7 @@ import coinpurse.http.ErrorMapping;
 import coinpurse.http.HealthController;
 import coinpurse.http.JsonBodies;
 import coinpurse.http.JsonMappers;
+import coinpurse.http.OpenApiController;
 import coinpurse.settlement.StatusController;
 import coinpurse.settlement.StripePollThrottle;
 import coinpurse.settlement.WebhookController;
@@ -63,6 +64,7 @@ public final class App {
         WalletController wallet = new WalletController(auth, deps.db(), services.ledger());
         InternalWalletController internalWallet = new InternalWalletController(
                 new InternalAuth(config.internalApiKey()), json, services.wallet());
+        OpenApiController openApi = new OpenApiController();
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -108,6 +110,7 @@ public final class App {
             cfg.routes.get("/api/coins/history", wallet::history);
             cfg.routes.post("/api/internal/coins/spend", internalWallet::spend);
             cfg.routes.post("/api/internal/coins/grant", internalWallet::grant);
+            cfg.routes.get("/openapi.yaml", openApi::description);
         });
     }
 }
