@@ -35,6 +35,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class OpenApiContract {
     public static final String RESOURCE = "coinpurse/openapi.yaml";
+    /** The header Javalin takes a request's method from, when present, instead of its request line. */
+    public static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     /**
      * Statuses the HTTP layer may answer to a malformed request before any route sees it (the
@@ -96,7 +98,7 @@ public final class OpenApiContract {
     public Optional<Operation> find(String method, String path) {
         String normalized = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         return operations.stream()
-                .filter(op -> op.method().equalsIgnoreCase(method) && op.pattern().matcher(normalized).matches())
+                .filter(op -> op.method().toUpperCase(Locale.ROOT).equals(method) && op.pattern().matcher(normalized).matches())
                 .findFirst();
     }
 
@@ -108,10 +110,10 @@ public final class OpenApiContract {
      */
     public Optional<String> problem(String method, String path, int status, String contentType,
             Map<String, List<String>> headers, String body, Strictness strictness) {
-        if (method.equalsIgnoreCase("HEAD")) {
+        if (method.equals("HEAD")) {
             return Optional.empty();
         }
-        String route = method.toUpperCase(Locale.ROOT) + " " + path;
+        String route = method + " " + path;
         Optional<Operation> operation = find(method, path);
         if (operation.isEmpty()) {
             return status >= 400 && !body.isEmpty()

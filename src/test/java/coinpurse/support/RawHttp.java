@@ -92,10 +92,22 @@ public final class RawHttp implements AutoCloseable {
      * path, or one the HTTP layer gives any malformed request ({@link OpenApiContract.Strictness#ALSO_HTTP_LAYER}).
      * A request line that is not {@code METHOD /path HTTP/1.1} reached no route: only the error shape is checked.
      */
+    /** Javalin routes by {@code X-HTTP-Method-Override} when a request has one (even an empty one). */
+    private static String effectiveMethod(String method, String request) {
+        int headersEnd = request.indexOf("\r\n\r\n");
+        for (String header : request.substring(0, headersEnd < 0 ? request.length() : headersEnd).split("\r\n")) {
+            int colon = header.indexOf(':');
+            if (colon > 0 && header.substring(0, colon).trim().equalsIgnoreCase(OpenApiContract.METHOD_OVERRIDE)) {
+                return header.substring(colon + 1).trim();
+            }
+        }
+        return method;
+    }
+
     private static void assertDescribed(byte[] request, Answer answer) {
         String text = new String(request, 0, Math.min(request.length, 8192), ISO_8859_1);
         Matcher line = REQUEST_LINE.matcher(text);
-        String method = line.lookingAt() ? line.group(1) : "(malformed)";
+        String method = line.lookingAt() ? effectiveMethod(line.group(1), text) : "(malformed)";
         String path = line.lookingAt() ? line.group(2) : "(malformed)";
         String body = answer.headOnly() ? "" : answer.body();
         OpenApiContract.get().problem(method, path, answer.status(), answer.header("content-type"),

@@ -220,7 +220,10 @@ public final class TestServer implements AutoCloseable {
 
     /** Fails unless {@code response} is an answer that docs/openapi.yaml documents for its request. */
     public static void assertDescribed(HttpResponse<String> response) {
-        OpenApiContract.get().problem(response.request().method(), response.request().uri().getRawPath(),
+        // Javalin routes by X-HTTP-Method-Override when a request has one.
+        String method = response.request().headers().firstValue(OpenApiContract.METHOD_OVERRIDE)
+                .orElse(response.request().method());
+        OpenApiContract.get().problem(method, response.request().uri().getRawPath(),
                 response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
                 response.headers().map(), response.body(), OpenApiContract.Strictness.DOCUMENTED)
                 .ifPresent(problem -> {
