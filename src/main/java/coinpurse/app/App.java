@@ -10,6 +10,7 @@ import coinpurse.http.HttpMetrics;
 import coinpurse.http.JsonBodies;
 import coinpurse.http.JsonMappers;
 import coinpurse.http.MetricsController;
+import coinpurse.http.OpenApiController;
 import coinpurse.settlement.StatusController;
 import coinpurse.settlement.StripePollThrottle;
 import coinpurse.settlement.WebhookController;
@@ -72,6 +73,7 @@ public final class App {
         // Present only with metrics.enabled, which the config refuses without internal.api_key.
         Optional<MetricsController> metrics = deps.meters().prometheusRegistry()
                 .map(registry -> new MetricsController(internalAuth::require, registry));
+        OpenApiController openApi = new OpenApiController();
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -125,6 +127,7 @@ public final class App {
                 cfg.routes.get("/", demo::page);
                 cfg.routes.get("/demo/{file}", demo::file);
             }
+            cfg.routes.get("/openapi.yaml", openApi::description);
         });
     }
 }

@@ -22,6 +22,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * HTTP/1.1 written byte for byte over a socket to a server on 127.0.0.1, so that requests the
@@ -31,6 +33,8 @@ import java.util.concurrent.Future;
  */
 public final class RawHttp implements AutoCloseable {
     private static final int READ_TIMEOUT_MILLIS = 20_000;
+    /** A well-formed request line's method and path (the target up to its query). */
+    private static final Pattern REQUEST_LINE = Pattern.compile("([A-Z]+) (/[^ ?#\\r\\n]*)[^ \\r\\n]* HTTP/1\\.1\\r\\n");
 
     private final int port;
     private final ExecutorService writers = Executors.newCachedThreadPool(runnable -> {
@@ -70,7 +74,9 @@ public final class RawHttp implements AutoCloseable {
             });
             byte[] received = readAll(socket.getInputStream());
             writing.cancel(true);
-            return parse(received);
+            Answer answer = parse(received);
+            assertDescribed(request, answer);
+            return answer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -79,6 +85,35 @@ public final class RawHttp implements AutoCloseable {
     @Override
     public void close() {
         writers.shutdownNow();
+    }
+
+    /**
+     * Fails unless {@code answer} is one docs/openapi.yaml describes for the request's method and
+     * path, or one the HTTP layer gives any malformed request ({@link OpenApiContract.Strictness#ALSO_HTTP_LAYER}).
+     * A request line that is not {@code METHOD /path HTTP/1.1} reached no route: only the error shape is checked.
+     */
+    /** Javalin routes by {@code X-HTTP-Method-Override} when a request has one (even an empty one). */
+    private static String effectiveMethod(String method, String request) {
+        int headersEnd = request.indexOf("\r\n\r\n");
+        for (String header : request.substring(0, headersEnd < 0 ? request.length() : headersEnd).split("\r\n")) {
+            int colon = header.indexOf(':');
+            if (colon > 0 && header.substring(0, colon).trim().equalsIgnoreCase(OpenApiContract.METHOD_OVERRIDE)) {
+                return header.substring(colon + 1).trim();
+            }
+        }
+        return method;
+    }
+
+    private static void assertDescribed(byte[] request, Answer answer) {
+        String text = new String(request, 0, Math.min(request.length, 8192), ISO_8859_1);
+        Matcher line = REQUEST_LINE.matcher(text);
+        String method = line.lookingAt() ? effectiveMethod(line.group(1), text) : "(malformed)";
+        String path = line.lookingAt() ? line.group(2) : "(malformed)";
+        String body = answer.headOnly() ? "" : answer.body();
+        OpenApiContract.get().problem(method, path, answer.status(), answer.header("content-type"),
+                answer.headers(), body, OpenApiContract.Strictness.ALSO_HTTP_LAYER)
+                .ifPresent(problem -> fail("not as docs/openapi.yaml describes: " + problem
+                        + "\nfor: " + clip(text)));
     }
 
     /** A request to build byte for byte: method, target, headers (UTF-8, unchecked) and a body (null: none). */

@@ -224,15 +224,32 @@ public final class TestServer implements AutoCloseable {
         return send(request);
     }
 
+    /** Sends {@code request}; its answer must be one docs/openapi.yaml describes ({@link OpenApiContract}). */
     public HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertDescribed(response);
+            return response;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Fails unless {@code response} is an answer that docs/openapi.yaml documents for its request. */
+    public static void assertDescribed(HttpResponse<String> response) {
+        // Javalin routes by X-HTTP-Method-Override when a request has one.
+        String method = response.request().headers().firstValue(OpenApiContract.METHOD_OVERRIDE)
+                .orElse(response.request().method());
+        OpenApiContract.get().problem(method, response.request().uri().getRawPath(),
+                response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
+                response.headers().map(), response.body(), OpenApiContract.Strictness.DOCUMENTED)
+                .ifPresent(problem -> {
+                    throw new AssertionError("not as docs/openapi.yaml describes: " + problem);
+                });
     }
 
     public static JsonNode json(HttpResponse<String> response) {
