@@ -4,6 +4,7 @@ import coinpurse.auth.UserAuth;
 import coinpurse.checkout.CheckoutController;
 import coinpurse.config.Config;
 import coinpurse.demo.DemoController;
+import coinpurse.http.Cors;
 import coinpurse.http.ErrorMapping;
 import coinpurse.http.HealthController;
 import coinpurse.http.HttpMetrics;
@@ -74,6 +75,7 @@ public final class App {
         Optional<MetricsController> metrics = deps.meters().prometheusRegistry()
                 .map(registry -> new MetricsController(internalAuth::require, registry));
         OpenApiController openApi = new OpenApiController();
+        Cors cors = new Cors(config.corsAllowedOrigins());
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -101,14 +103,9 @@ public final class App {
             // Answers are a few hundred bytes of JSON: compressing them costs more than it saves.
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.jsonMapper(new JavalinJackson(mapper, false));
-            if (!config.corsAllowedOrigins().isEmpty()) {
-                cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
-                    config.corsAllowedOrigins().forEach(origin -> rule.allowHost(origin));
-                    rule.allowCredentials = true;
-                }));
-            }
             ErrorMapping.register(cfg.routes, ErrorTable.rules());
             cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
+            cfg.routes.before(cors::apply);
             // Without metrics no request logger is added, and Javalin then does not even read the clock.
             metrics.ifPresent(m -> cfg.requestLogger.http(new HttpMetrics(deps.meters().registry())));
 

@@ -25,6 +25,9 @@ class ApiBasicsTest {
 
     @RunningServer
     static TestServer server;
+    /** For requests that create Checkout Sessions, which the other tests count on the first server. */
+    @RunningServer
+    static TestServer origins;
     /** A fresh install: no Stripe key, no webhook secret. */
     @RunningServer(stripe = false)
     static TestServer noStripe;
@@ -151,6 +154,65 @@ class ApiBasicsTest {
         assertEquals(200, allowed.statusCode());
         assertEquals(WEB_APP, allowed.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
         assertTrue(foreign.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), foreign.headers().toString());
+    }
+
+    @Test
+    void aPostFromAnOriginNotAllowedIsRefusedBeforeItsHandlerRuns() {
+        int sessionsBefore = origins.stripe().createRequests().size();
+        for (String origin : List.of("https://evil.example", "http://localhost:5173.evil.example", "null")) {
+            HttpResponse<String> response = origins.send(HttpRequest.newBuilder(URI.create(origins.url(CREATE)))
+                    .header("Origin", origin)
+                    .header("Authorization", "Bearer " + origins.token("ab-foreign-origin"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"package_id\": \"popular\"}")));
+
+            assertEquals(400, response.statusCode(), origin + ": " + response.body());
+            assertEquals("bad_request", assertJsonError(response).get("error").asText());
+            assertTrue(response.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), response.headers().toString());
+        }
+        assertEquals(sessionsBefore, origins.stripe().createRequests().size(), "no Checkout Session was created");
+        assertEquals(0, origins.queryLong("SELECT COUNT(*) FROM payment_sessions WHERE user_id = ?", "ab-foreign-origin"));
+    }
+
+    @Test
+    void aPostFromTheServersOwnOriginNeedsNoListing() {
+        String ownOrigin = origins.url("").replaceAll("/$", "");
+        HttpResponse<String> response = origins.send(HttpRequest.newBuilder(URI.create(origins.url(CREATE)))
+                .header("Origin", ownOrigin)
+                .header("Authorization", "Bearer " + origins.token("ab-own-origin"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"package_id\": \"popular\"}")));
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), "same origin: no CORS header");
+        assertEquals(1, origins.queryLong("SELECT COUNT(*) FROM payment_sessions WHERE user_id = ?", "ab-own-origin"));
+    }
+
+    @Test
+    void aPostFromTheWebAppIsServedWithItsCorsHeaders() {
+        HttpResponse<String> response = origins.send(HttpRequest.newBuilder(URI.create(origins.url(CREATE)))
+                .header("Origin", WEB_APP)
+                .header("Authorization", "Bearer " + origins.token("ab-web-app"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"package_id\": \"popular\"}")));
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(WEB_APP, response.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals("true", response.headers().firstValue("Access-Control-Allow-Credentials").orElse(null));
+    }
+
+    @Test
+    void sameOriginComparesHostAndEffectivePort() {
+        assertTrue(Cors.sameOrigin("http://127.0.0.1:5000", "127.0.0.1:5000"));
+        assertTrue(Cors.sameOrigin("https://pay.example.com", "pay.example.com"));
+        assertTrue(Cors.sameOrigin("https://PAY.example.com", "pay.example.com:443"));
+        assertTrue(Cors.sameOrigin("http://[::1]:5000", "[::1]:5000"));
+        assertFalse(Cors.sameOrigin("http://127.0.0.1:5001", "127.0.0.1:5000"));
+        assertFalse(Cors.sameOrigin("https://pay.example.com", "pay.example.com:80"));
+        assertFalse(Cors.sameOrigin("http://pay.example.com.evil.example", "pay.example.com"));
+        assertFalse(Cors.sameOrigin("null", "pay.example.com"));
+        assertFalse(Cors.sameOrigin("file://", "pay.example.com"));
+        assertFalse(Cors.sameOrigin("http://pay.example.com", null));
     }
 
     // ---- headers ----
