@@ -160,11 +160,7 @@ class ApiBasicsTest {
     void aPostFromAnOriginNotAllowedIsRefusedBeforeItsHandlerRuns() {
         int sessionsBefore = origins.stripe().createRequests().size();
         for (String origin : List.of("https://evil.example", "http://localhost:5173.evil.example", "null")) {
-            HttpResponse<String> response = origins.send(HttpRequest.newBuilder(URI.create(origins.url(CREATE)))
-                    .header("Origin", origin)
-                    .header("Authorization", "Bearer " + origins.token("ab-foreign-origin"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"package_id\": \"popular\"}")));
+            HttpResponse<String> response = checkoutFrom(origin, "ab-foreign-origin");
 
             assertEquals(400, response.statusCode(), origin + ": " + response.body());
             assertEquals("bad_request", assertJsonError(response).get("error").asText());
@@ -177,11 +173,7 @@ class ApiBasicsTest {
     @Test
     void aPostFromTheServersOwnOriginNeedsNoListing() {
         String ownOrigin = origins.url("").replaceAll("/$", "");
-        HttpResponse<String> response = origins.send(HttpRequest.newBuilder(URI.create(origins.url(CREATE)))
-                .header("Origin", ownOrigin)
-                .header("Authorization", "Bearer " + origins.token("ab-own-origin"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"package_id\": \"popular\"}")));
+        HttpResponse<String> response = checkoutFrom(ownOrigin, "ab-own-origin");
 
         assertEquals(200, response.statusCode(), response.body());
         assertTrue(response.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), "same origin: no CORS header");
@@ -190,11 +182,7 @@ class ApiBasicsTest {
 
     @Test
     void aPostFromTheWebAppIsServedWithItsCorsHeaders() {
-        HttpResponse<String> response = origins.send(HttpRequest.newBuilder(URI.create(origins.url(CREATE)))
-                .header("Origin", WEB_APP)
-                .header("Authorization", "Bearer " + origins.token("ab-web-app"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"package_id\": \"popular\"}")));
+        HttpResponse<String> response = checkoutFrom(WEB_APP, "ab-web-app");
 
         assertEquals(200, response.statusCode(), response.body());
         assertEquals(WEB_APP, response.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
@@ -263,6 +251,15 @@ class ApiBasicsTest {
     }
 
     // ---- helpers ----
+
+    /** A user's checkout, sent by a browser on {@code origin}. */
+    private static HttpResponse<String> checkoutFrom(String origin, String userId) {
+        return origins.send(HttpRequest.newBuilder(URI.create(origins.url(CREATE)))
+                .header("Origin", origin)
+                .header("Authorization", "Bearer " + origins.token(userId))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"package_id\": \"popular\"}")));
+    }
 
     private static HttpResponse<String> preflight(String origin) {
         return server.send(HttpRequest.newBuilder(URI.create(server.url(CREATE)))
