@@ -10,6 +10,7 @@ import coinpurse.http.HealthController;
 import coinpurse.http.HttpMetrics;
 import coinpurse.http.JsonBodies;
 import coinpurse.http.JsonMappers;
+import coinpurse.http.MethodOverrideGuard;
 import coinpurse.http.MetricsController;
 import coinpurse.http.OpenApiController;
 import coinpurse.settlement.StatusController;
@@ -105,6 +106,7 @@ public final class App {
             cfg.jsonMapper(new JavalinJackson(mapper, false));
             ErrorMapping.register(cfg.routes, ErrorTable.rules());
             cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
+            cfg.routes.before(new MethodOverrideGuard());
             cfg.routes.before(cors::apply);
             // Without metrics no request logger is added, and Javalin then does not even read the clock.
             metrics.ifPresent(m -> cfg.requestLogger.http(new HttpMetrics(deps.meters().registry())));

@@ -1,5 +1,6 @@
 package coinpurse.auth;
 
+import coinpurse.db.StorableText;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -18,6 +19,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.Map;
 import java.util.Optional;
@@ -28,11 +30,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * Issues and verifies user tokens: HS256 JWTs whose {@code sub} is the user id and whose
  * {@code exp} is required. Tokens signed with any other algorithm, or none, are refused, and so
  * are tokens past {@code exp}, before {@code nbf} or with an {@code iat} ahead of the clock, each
- * with {@value #LEEWAY_SECONDS} s of leeway.
+ * with {@value #LEEWAY_SECONDS} s of leeway. Only the exact text that was signed is accepted:
+ * three canonical base64url segments, so no other spelling of the same bytes passes.
  */
 public final class TokenService {
-    private static final int MAX_USER_ID_LENGTH = 128;
+    /** The longest user id a token may name. */
+    public static final int MAX_USER_ID_LENGTH = 128;
     private static final int MAX_REMEMBERED = 10_000;
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     static final int LEEWAY_SECONDS = DefaultJWTClaimsVerifier.DEFAULT_MAX_CLOCK_SKEW_SECONDS;
 
     private final Clock clock;
@@ -91,8 +96,16 @@ public final class TokenService {
         }
     }
 
+    /** Whether {@code userId} is one a token may name: 1 to 128 characters, none of them a control character. */
+    public static boolean isUserId(String userId) {
+        return StorableText.isId(userId, MAX_USER_ID_LENGTH);
+    }
+
     /** A token for {@code userId}, valid for {@code ttl}. */
     public String issue(String userId, Duration ttl) {
+        if (!isUserId(userId)) {
+            throw new IllegalArgumentException("not a user id a token may name");
+        }
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .subject(userId)
@@ -132,6 +145,9 @@ public final class TokenService {
     }
 
     private Optional<Verified> check(String token) {
+        if (!isCanonicalCompact(token)) {
+            return Optional.empty();
+        }
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             // nimbus turns a numeric sub into text; a token's sub must be a JSON string (RFC 7519).
@@ -145,7 +161,7 @@ public final class TokenService {
                 return Optional.empty();
             }
             String subject = claims.getSubject();
-            if (subject == null || subject.isBlank() || subject.length() > MAX_USER_ID_LENGTH) {
+            if (!isUserId(subject)) {
                 return Optional.empty();
             }
             Instant from = Instant.MIN;
@@ -159,5 +175,27 @@ public final class TokenService {
         } catch (ParseException | BadJOSEException | JOSEException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Three base64url segments without padding, each the one encoding of its bytes. nimbus
+     * decodes '+' and '/' as '-' and '_', and ignores the unused low bits of a last character:
+     * other texts that would verify as the signed one.
+     */
+    private static boolean isCanonicalCompact(String token) {
+        String[] segments = token.split("\\.", -1);
+        if (segments.length != 3) {
+            return false;
+        }
+        for (String segment : segments) {
+            try {
+                if (!BASE64URL.encodeToString(Base64.getUrlDecoder().decode(segment)).equals(segment)) {
+                    return false;
+                }
+            } catch (IllegalArgumentException notBase64url) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -30,8 +30,8 @@ public final class TokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (userId.isBlank() || userId.length() > 128) {
-            spec.commandLine().getErr().println("USER_ID must be 1 to 128 characters.");
+        if (!TokenService.isUserId(userId)) {
+            spec.commandLine().getErr().println("USER_ID must be 1 to 128 characters, none of them a control character.");
             return 2;
         }
         Config config = configOption.load();

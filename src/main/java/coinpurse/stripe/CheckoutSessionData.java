@@ -1,5 +1,6 @@
 package coinpurse.stripe;
 
+import coinpurse.db.StorableText;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +36,8 @@ public record CheckoutSessionData(
     public static CheckoutSessionData fromJson(JsonNode session) {
         Map<String, String> metadata = new LinkedHashMap<>();
         session.path("metadata").properties().forEach(field -> {
-            if (field.getValue().isValueNode() && !field.getValue().isNull()) {
+            if (field.getValue().isValueNode() && !field.getValue().isNull()
+                    && StorableText.isStorable(field.getValue().asText())) {
                 metadata.put(field.getKey(), field.getValue().asText());
             }
         });

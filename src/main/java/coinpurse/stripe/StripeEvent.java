@@ -9,18 +9,22 @@ import java.util.Optional;
  * {@code livemode} is null when the event does not say.
  */
 public record StripeEvent(String id, String type, Boolean livemode, JsonNode object) {
+    /** The widest type the events table keeps; Stripe's longest is under 60. */
+    private static final int MAX_TYPE = 128;
 
-    /** The event in {@code root}, or empty when it lacks an id, a type or {@code data.object}. */
+    /**
+     * The event in {@code root}, or empty when it lacks an id, a type or {@code data.object} (an
+     * id or type that the database could not store, with a NUL or too long, counts as none).
+     */
     public static Optional<StripeEvent> fromJson(JsonNode root) {
-        JsonNode id = root.path("id");
-        JsonNode type = root.path("type");
+        String id = JsonFields.text(root, "id");
+        String type = JsonFields.text(root, "type");
         JsonNode object = root.path("data").path("object");
-        if (!id.isTextual() || !type.isTextual() || !object.isObject()) {
+        if (id == null || type == null || type.length() > MAX_TYPE || !object.isObject()) {
             return Optional.empty();
         }
         JsonNode livemode = root.path("livemode");
-        return Optional.of(new StripeEvent(id.textValue(), type.textValue(),
-                livemode.isBoolean() ? livemode.booleanValue() : null, object));
+        return Optional.of(new StripeEvent(id, type, livemode.isBoolean() ? livemode.booleanValue() : null, object));
     }
 
     /** The Checkout Session the event is about, or null when it is not a checkout event. */

@@ -1,5 +1,6 @@
 package coinpurse.wallet;
 
+import coinpurse.db.StorableText;
 import coinpurse.http.ApiException;
 import coinpurse.http.JsonBodies;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,8 +73,9 @@ public final class InternalWalletController {
 
     private static String requiredText(JsonNode body, String field, int maxLength) {
         JsonNode value = body.get(field);
-        if (value == null || !value.isTextual() || value.textValue().isBlank() || value.textValue().length() > maxLength) {
-            throw ApiException.badRequest(field + " must be a non-blank string of at most " + maxLength + " characters.");
+        if (value == null || !value.isTextual() || !StorableText.isId(value.textValue(), maxLength)) {
+            throw ApiException.badRequest(field + " must be a non-blank string of at most " + maxLength
+                    + " characters, none of them a control character.");
         }
         return value.textValue();
     }
@@ -83,8 +85,8 @@ public final class InternalWalletController {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isTextual() || value.textValue().length() > maxLength) {
-            throw ApiException.badRequest(field + " must be a string of at most " + maxLength + " characters.");
+        if (!value.isTextual() || value.textValue().length() > maxLength || !StorableText.isStorable(value.textValue())) {
+            throw ApiException.badRequest(field + " must be a string of at most " + maxLength + " characters, without NUL.");
         }
         return value.textValue();
     }

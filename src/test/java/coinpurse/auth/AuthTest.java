@@ -218,6 +218,29 @@ class AuthTest {
         assertRefused("4242", postWithBearer(jws.serialize()));
     }
 
+    /**
+     * PostgreSQL's text cannot hold NUL (SQLite's can): a sub with it, or any control character,
+     * names no user the server would issue a token to. 401 on either backend, nothing stored.
+     */
+    @Test
+    void aTokenWhoseSubHoldsANulOrAControlCharacterIs401() {
+        int stripeCalls = server.stripe().createRequests().size();
+        long users = server.rowsIn("users");
+        long sessions = server.rowsIn("payment_sessions");
+        for (String sub : List.of("au-nul\u0000", "\u0000", "au\u0000nul", "au-line\n", "au-tab\t", "au-del\u007f")) {
+            String token = hmac(JWSAlgorithm.HS256, SECRET, claims(sub).build());
+
+            for (HttpResponse<String> response : List.of(postWithBearer(token), server.get(BALANCE, token),
+                    server.get("/api/coins/history", token), server.get("/api/payment/status/cs_test_x", token))) {
+                assertEquals(401, response.statusCode(), response.body());
+                assertEquals("unauthorized", assertJsonError(response).get("error").asText());
+            }
+        }
+        assertEquals(stripeCalls, server.stripe().createRequests().size(), "no Stripe call");
+        assertEquals(users, server.rowsIn("users"));
+        assertEquals(sessions, server.rowsIn("payment_sessions"));
+    }
+
     @Test
     void aGarbageBearerTokenIs401() {
         assertRefused("abc", postWithBearer("abc"));

@@ -1,11 +1,16 @@
 package coinpurse.auth;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -13,11 +18,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.Date;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Time claims checked on the service's clock with 60 s of leeway; a remembered token never outside them. */
+/**
+ * Time claims checked on the service's clock with 60 s of leeway; a remembered token never outside
+ * them; only the exact text that was signed, naming a user id without control characters.
+ */
 class TokenServiceTest {
     private static final String SECRET = "token-service-test-secret-of-at-least-32-bytes";
 
@@ -67,6 +80,85 @@ class TokenServiceTest {
         assertEquals(Optional.empty(), tokens.verify(altered));
     }
 
+    /**
+     * nimbus decodes '+' and '/' as '-' and '_': the same bytes, another text. Tokens are issued
+     * for one user id after another until one has the character in its signature.
+     */
+    @ParameterizedTest
+    @CsvSource({"-, +", "_, /"})
+    void aTokenWithABase64urlCharacterSpelledInTheOtherAlphabetIsRefused(char urlSafe, char standard) {
+        TokenService tokens = new TokenService(SECRET);
+        String token = IntStream.range(0, 1000).mapToObj(i -> tokens.issue("u" + i, Duration.ofMinutes(10)))
+                .filter(issued -> signatureOf(issued).indexOf(urlSafe) >= 0)
+                .findFirst().orElseThrow();
+        int at = token.lastIndexOf(urlSafe);
+        String respelled = token.substring(0, at) + standard + token.substring(at + 1);
+
+        assertEquals(Optional.empty(), tokens.verify(respelled), respelled);
+        assertTrue(tokens.verify(token).isPresent(), "the token as issued");
+    }
+
+    /** A signature's 32 bytes take 43 characters: the last one's two low bits are unused. */
+    @Test
+    void aTokenWhoseLastSignatureCharacterDiffersOnlyInUnusedBitsIsRefused() {
+        TokenService tokens = new TokenService(SECRET);
+        String token = tokens.issue("42", Duration.ofMinutes(10));
+        assertEquals(43, signatureOf(token).length());
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = token.charAt(token.length() - 1);
+        for (int unused = 1; unused <= 3; unused++) {
+            char sameBytes = alphabet.charAt(alphabet.indexOf(last) ^ unused);
+            String respelled = token.substring(0, token.length() - 1) + sameBytes;
+            assertArrayEquals(Base64.getUrlDecoder().decode(signatureOf(token)),
+                    Base64.getUrlDecoder().decode(signatureOf(respelled)), "the same signature bytes");
+
+            assertEquals(Optional.empty(), tokens.verify(respelled), respelled);
+        }
+        assertEquals(Optional.of("42"), tokens.verify(token));
+    }
+
+    @Test
+    void aTokenWithPaddingOrWhitespaceInASegmentIsRefused() {
+        TokenService tokens = new TokenService(SECRET);
+        String token = tokens.issue("42", Duration.ofMinutes(10));
+        String[] segments = token.split("\\.");
+
+        assertEquals(Optional.empty(), tokens.verify(token + "="));
+        assertEquals(Optional.empty(), tokens.verify(segments[0] + "=." + segments[1] + "." + segments[2]));
+        assertEquals(Optional.empty(), tokens.verify(segments[0] + "." + segments[1] + " ." + segments[2]));
+        assertEquals(Optional.empty(), tokens.verify(segments[0] + "." + segments[1] + "\n." + segments[2]));
+        assertEquals(Optional.of("42"), tokens.verify(token));
+    }
+
+    /** PostgreSQL's text cannot hold NUL; a sub with any control character names no user a token is issued to. */
+    @ParameterizedTest
+    @ValueSource(strings = {"nul\u0000", "\u0000", "new\nline", "tab\t", "del\u007f"})
+    void aSubWithAControlCharacterIsRefusedAndNeverIssued(String sub) {
+        HandClock clock = new HandClock();
+        TokenService tokens = new TokenService(SECRET, clock);
+
+        assertEquals(Optional.empty(), tokens.verify(forge(clock, sub, null, null)));
+        assertThrows(IllegalArgumentException.class, () -> tokens.issue(sub, Duration.ofMinutes(10)));
+        assertTrue(tokens.verify(forge(clock, "\u00e9t\u00e9 \ud83d\udcb0", null, null)).isPresent(), "other text is fine");
+    }
+
+    /** Written as a JSON escape (nimbus would write '?' for it): stored as '?', it would be another id. */
+    @Test
+    void aSubWithAnUnpairedSurrogateIsRefusedAndNeverIssued() {
+        TokenService tokens = new TokenService(SECRET);
+        long exp = Instant.now().plus(Duration.ofHours(1)).getEpochSecond();
+        JWSObject jws = new JWSObject(new JWSHeader(JWSAlgorithm.HS256),
+                new Payload("{\"sub\":\"lone\\ud800\",\"exp\":" + exp + "}"));
+        try {
+            jws.sign(new MACSigner(SECRET.getBytes(UTF_8)));
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+
+        assertEquals(Optional.empty(), tokens.verify(jws.serialize()));
+        assertThrows(IllegalArgumentException.class, () -> tokens.issue("lone\ud800", Duration.ofMinutes(10)));
+    }
+
     @Test
     void anIatUpToSixtySecondsAheadIsAcceptedAndFurtherIsRefused() {
         HandClock clock = new HandClock();
@@ -112,6 +204,10 @@ class TokenServiceTest {
 
         assertEquals(Optional.empty(), tokens.verify(issuedAhead), "iat 90 s ahead");
         assertEquals(Optional.empty(), tokens.verify(validAhead), "nbf 90 s ahead");
+    }
+
+    private static String signatureOf(String token) {
+        return token.substring(token.lastIndexOf('.') + 1);
     }
 
     /** A token for {@code sub} expiring in an hour, with iat and nbf the given seconds from the clock's now (or none). */

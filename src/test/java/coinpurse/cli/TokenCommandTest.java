@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code coinpurse token USER_ID}, run in-process through {@link Main#run}. */
 class TokenCommandTest {
@@ -77,6 +78,29 @@ class TokenCommandTest {
             assertEquals(List.of(), files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList(),
                     "no temp file is left behind");
         }
+    }
+
+    /** What the server would refuse in a token's sub: blank, too long, or any control character (NUL above all). */
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "nul\u0000", "new\nline", "tab\t", "esc\u001b", "del\u007f", "lone\ud800"})
+    void aUserIdTheServerWouldRefuseIsRefusedWithNoToken(String userId, @TempDir Path dir) throws Exception {
+        Path config = writeConfig(dir, "db.path=" + dir.resolve("db/coinpurse.db") + "\nauth.jwt_secret=" + SECRET + "\n");
+
+        CliRun run = run("token", userId, "--config", config.toString());
+
+        assertEquals(2, run.exit(), run.err());
+        assertEquals("", run.out(), "no token is printed");
+        assertTrue(run.err().contains("USER_ID"), run.err());
+    }
+
+    @Test
+    void aUserIdOf129CharactersIsRefusedAnd128Accepted(@TempDir Path dir) throws Exception {
+        Path config = writeConfig(dir, "db.path=" + dir.resolve("db/coinpurse.db") + "\nauth.jwt_secret=" + SECRET + "\n");
+
+        assertEquals(2, run("token", "u".repeat(129), "--config", config.toString()).exit());
+        CliRun accepted = run("token", "u".repeat(128), "--config", config.toString());
+        assertEquals(0, accepted.exit(), accepted.err());
+        assertEquals(Optional.of("u".repeat(128)), new TokenService(SECRET).verify(accepted.outLines().get(0)));
     }
 
     @ParameterizedTest

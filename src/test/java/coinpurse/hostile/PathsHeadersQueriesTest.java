@@ -3,6 +3,7 @@ package coinpurse.hostile;
 import static coinpurse.hostile.HostileArbitraries.withoutControlCharacters;
 import static coinpurse.support.JsonAssertions.strictJson;
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.hostile.Route.Caller;
@@ -13,6 +14,7 @@ import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -79,6 +81,43 @@ class PathsHeadersQueriesTest {
         assertTrue(answer.status() == 200 || answer.status() == 400, answer.toString());
         if (answer.status() == 200) {
             assertTrue(strictJson(answer).get("entries").size() <= 200, answer.toString());
+        }
+        hostile.assertNoCoinMoved();
+    }
+
+    /**
+     * NUL, which PostgreSQL's text cannot hold, never reaches a route through the path: Jetty
+     * refuses an encoded NUL in it (400), on either backend, before any lookup.
+     */
+    @Example
+    void aSessionIdWithAnEncodedNulIsRefusedBeforeAnyRoute() {
+        for (String id : List.of(hostile.buyerSession + "%00", "%00", "cs_%00", hostile.buyerSession + "%00x")) {
+            Answer answer = hostile.assertSpecAnswer(new Request("GET", Route.STATUS.path + id)
+                    .header("Authorization", "Bearer " + hostile.buyerToken));
+
+            assertEquals(400, answer.status(), id + " → " + answer);
+            assertEquals("bad_request", strictJson(answer).get("error").asText());
+        }
+        hostile.assertNoCoinMoved();
+    }
+
+    /** Javalin would run the handler of the header's method; the request line's method is the only one. */
+    @Example
+    void aRequestCarryingXHttpMethodOverrideIs400AndMovesNoCoin() {
+        String grant = "{\"user_id\": \"hi-override\", \"amount\": 5, \"idempotency_key\": \"hi-override\"}";
+        for (String override : List.of("POST", "", "GET", "post", "PATCH")) {
+            for (String method : List.of("GET", "POST", "PUT")) {
+                Request request = new Request(method, HostileServer.GRANT)
+                        .header("Authorization", "Bearer " + HostileServer.INTERNAL_KEY)
+                        .header("X-HTTP-Method-Override", override)
+                        .header("Content-Type", "application/json")
+                        .body(grant.getBytes(UTF_8), false);
+
+                Answer answer = hostile.assertSpecAnswer(request);
+
+                assertEquals(400, answer.status(), method + " with " + override + " → " + answer);
+                assertEquals("bad_request", strictJson(answer).get("error").asText());
+            }
         }
         hostile.assertNoCoinMoved();
     }

@@ -205,6 +205,41 @@ class ApiBasicsTest {
 
     // ---- headers ----
 
+    /**
+     * Javalin would take the method from X-HTTP-Method-Override: a GET (which a cross-site page can
+     * send freely) would run the POST handler, and an empty value would make every route 404.
+     */
+    @Test
+    void aGetCarryingXHttpMethodOverridePostIs400AndRunsNoPostHandler() {
+        String user = "override-get";
+        int stripeCalls = server.stripe().createRequests().size();
+
+        HttpResponse<String> response = server.send(HttpRequest.newBuilder(URI.create(server.url(CREATE)))
+                .header("X-HTTP-Method-Override", "POST")
+                .header("Authorization", "Bearer " + server.token(user))
+                .header("Content-Type", "application/json")
+                .method("GET", HttpRequest.BodyPublishers.ofString("{\"package_id\": \"popular\"}")));
+
+        assertEquals(400, response.statusCode(), response.body());
+        assertEquals("bad_request", assertJsonError(response).get("error").asText());
+        assertEquals(stripeCalls, server.stripe().createRequests().size(), "no checkout session was created");
+        assertEquals(0, server.queryLong("SELECT COUNT(*) FROM payment_sessions WHERE user_id = ?", user));
+    }
+
+    @Test
+    void anyRequestCarryingXHttpMethodOverrideIs400EvenWithAnEmptyOrTheSameMethod() {
+        for (String[] request : new String[][] {{"GET", "/health", ""}, {"GET", "/health", "GET"},
+                {"GET", "/api/payment/packages", "DELETE"}, {"POST", CREATE, "GET"}, {"GET", "/no-such-route", "POST"}}) {
+            HttpResponse<String> response = server.send(HttpRequest.newBuilder(URI.create(server.url(request[1])))
+                    .header("X-HTTP-Method-Override", request[2])
+                    .method(request[0], HttpRequest.BodyPublishers.noBody()));
+
+            assertEquals(400, response.statusCode(), String.join(" ", request) + ": " + response.body());
+            assertEquals("bad_request", assertJsonError(response).get("error").asText());
+            assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(null));
+        }
+    }
+
     @Test
     void responsesCarryNosniffAndNoServerVersion() {
         List<HttpResponse<String>> responses = List.of(

@@ -135,6 +135,26 @@ class StatusTest {
         }
     }
 
+    /**
+     * Control characters in the id: looked up, found nowhere, 404 on either backend. (%00 never gets
+     * this far: Jetty refuses a path with an encoded NUL, 400, before any route.)
+     */
+    @Test
+    void aSessionIdWithAControlCharacterIs404LikeAMissingOne() {
+        String token = server.token("st-control");
+        String sessionId = server.checkout(token, "popular");
+
+        for (String odd : List.of(sessionId + "%0A", sessionId + "%09", sessionId + "%01", sessionId + "%1F",
+                sessionId + "%7F")) {
+            HttpResponse<String> response = server.get(STATUS + odd, token);
+
+            assertEquals(404, response.statusCode(), odd + ": " + response.body());
+            assertEquals("not_found", assertJsonError(response).get("error").asText());
+        }
+        assertEquals(0, server.stripe().retrieveCount(sessionId));
+        assertEquals("pending", server.storedStatus(sessionId));
+    }
+
     @Test
     void withoutATokenItIs401AndAsksStripeNothing() {
         String sessionId = server.checkout(server.token("st-no-token"), "popular");

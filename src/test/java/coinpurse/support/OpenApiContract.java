@@ -35,7 +35,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class OpenApiContract {
     public static final String RESOURCE = "coinpurse/openapi.yaml";
-    /** The header Javalin takes a request's method from, when present, instead of its request line. */
+    /**
+     * The header Javalin would take a request's method from instead of its request line; the app
+     * refuses any request carrying it (the description's "Answers any request may get").
+     */
     public static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     /**
@@ -150,6 +153,28 @@ public final class OpenApiContract {
         }
         Optional<Schema> schema = media.get().getValue();
         return schema.isPresent() ? jsonProblem(context, status, contentType, body, schema.get()) : Optional.empty();
+    }
+
+    /**
+     * What is wrong with an answer to a request carrying {@link #METHOD_OVERRIDE}, or empty: on any
+     * route it is refused with 400 {@code bad_request} (or by the HTTP layer, for a malformed request).
+     */
+    public Optional<String> methodOverrideProblem(String method, String path, int status, String contentType,
+            String body, Strictness strictness) {
+        String route = method + " " + path + " with " + METHOD_OVERRIDE;
+        if (method.equals("HEAD")) {
+            return Optional.empty();
+        }
+        if (status != 400 && !(strictness == Strictness.ALSO_HTTP_LAYER && HTTP_LAYER_STATUSES.contains(status))) {
+            return Optional.of(route + " answered " + status + ", not 400: " + RawHttp.clip(body));
+        }
+        Optional<String> problem = jsonProblem(route, status, contentType, body, errorSchema);
+        if (problem.isPresent() || status != 400) {
+            return problem;
+        }
+        String code = STRICT_JSON.readTree(body).path("error").asString();
+        return code.equals("bad_request") ? Optional.empty()
+                : Optional.of(route + " answered 400 " + code + ", not bad_request");
     }
 
     private Optional<String> jsonProblem(String context, int status, String contentType, String body, Schema schema) {

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -87,33 +88,35 @@ public final class RawHttp implements AutoCloseable {
         writers.shutdownNow();
     }
 
+    /** Whether the request has an {@code X-HTTP-Method-Override} header, which the app refuses on any route. */
+    private static boolean carriesMethodOverride(String request) {
+        int headersEnd = request.indexOf("\r\n\r\n");
+        for (String header : request.substring(0, headersEnd < 0 ? request.length() : headersEnd).split("\r\n")) {
+            int colon = header.indexOf(':');
+            if (colon > 0 && header.substring(0, colon).trim().equalsIgnoreCase(OpenApiContract.METHOD_OVERRIDE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Fails unless {@code answer} is one docs/openapi.yaml describes for the request's method and
      * path, or one the HTTP layer gives any malformed request ({@link OpenApiContract.Strictness#ALSO_HTTP_LAYER}).
      * A request line that is not {@code METHOD /path HTTP/1.1} reached no route: only the error shape is checked.
      */
-    /** Javalin routes by {@code X-HTTP-Method-Override} when a request has one (even an empty one). */
-    private static String effectiveMethod(String method, String request) {
-        int headersEnd = request.indexOf("\r\n\r\n");
-        for (String header : request.substring(0, headersEnd < 0 ? request.length() : headersEnd).split("\r\n")) {
-            int colon = header.indexOf(':');
-            if (colon > 0 && header.substring(0, colon).trim().equalsIgnoreCase(OpenApiContract.METHOD_OVERRIDE)) {
-                return header.substring(colon + 1).trim();
-            }
-        }
-        return method;
-    }
-
     private static void assertDescribed(byte[] request, Answer answer) {
         String text = new String(request, 0, Math.min(request.length, 8192), ISO_8859_1);
         Matcher line = REQUEST_LINE.matcher(text);
-        String method = line.lookingAt() ? effectiveMethod(line.group(1), text) : "(malformed)";
+        String method = line.lookingAt() ? line.group(1) : "(malformed)";
         String path = line.lookingAt() ? line.group(2) : "(malformed)";
         String body = answer.headOnly() ? "" : answer.body();
-        OpenApiContract.get().problem(method, path, answer.status(), answer.header("content-type"),
-                answer.headers(), body, OpenApiContract.Strictness.ALSO_HTTP_LAYER)
-                .ifPresent(problem -> fail("not as docs/openapi.yaml describes: " + problem
-                        + "\nfor: " + clip(text)));
+        Optional<String> problem = line.lookingAt() && carriesMethodOverride(text)
+                ? OpenApiContract.get().methodOverrideProblem(method, path, answer.status(), answer.header("content-type"),
+                        body, OpenApiContract.Strictness.ALSO_HTTP_LAYER)
+                : OpenApiContract.get().problem(method, path, answer.status(), answer.header("content-type"),
+                        answer.headers(), body, OpenApiContract.Strictness.ALSO_HTTP_LAYER);
+        problem.ifPresent(found -> fail("not as docs/openapi.yaml describes: " + found + "\nfor: " + clip(text)));
     }
 
     /** A request to build byte for byte: method, target, headers (UTF-8, unchecked) and a body (null: none). */

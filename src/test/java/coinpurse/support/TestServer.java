@@ -241,15 +241,17 @@ public final class TestServer implements AutoCloseable {
 
     /** Fails unless {@code response} is an answer that docs/openapi.yaml documents for its request. */
     public static void assertDescribed(HttpResponse<String> response) {
-        // Javalin routes by X-HTTP-Method-Override when a request has one.
-        String method = response.request().headers().firstValue(OpenApiContract.METHOD_OVERRIDE)
-                .orElse(response.request().method());
-        OpenApiContract.get().problem(method, response.request().uri().getRawPath(),
-                response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
-                response.headers().map(), response.body(), OpenApiContract.Strictness.DOCUMENTED)
-                .ifPresent(problem -> {
-                    throw new AssertionError("not as docs/openapi.yaml describes: " + problem);
-                });
+        String method = response.request().method();
+        String path = response.request().uri().getRawPath();
+        String contentType = response.headers().firstValue("Content-Type").orElse(null);
+        Optional<String> problem = response.request().headers().firstValue(OpenApiContract.METHOD_OVERRIDE).isPresent()
+                ? OpenApiContract.get().methodOverrideProblem(method, path, response.statusCode(), contentType,
+                        response.body(), OpenApiContract.Strictness.DOCUMENTED)
+                : OpenApiContract.get().problem(method, path, response.statusCode(), contentType,
+                        response.headers().map(), response.body(), OpenApiContract.Strictness.DOCUMENTED);
+        problem.ifPresent(found -> {
+            throw new AssertionError("not as docs/openapi.yaml describes: " + found);
+        });
     }
 
     public static JsonNode json(HttpResponse<String> response) {

@@ -188,6 +188,38 @@ class InternalWalletTest {
         assertEquals(0, operationRows("too-long-user") + operationRows("too-long-reason"));
     }
 
+    /**
+     * PostgreSQL's text cannot hold NUL (SQLite's can): refused before the database on either
+     * backend. Ids hold no control character at all; a reason may hold a tab or a newline.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"user_id", "idempotency_key", "reason"})
+    void aNulInAnyFieldIs400AndWritesNothing(String field) {
+        ObjectNode body = JSON.createObjectNode().put("user_id", "nul-field").put("amount", 5)
+                .put("idempotency_key", "nul-field-" + field).put("reason", "nul field");
+        body.put(field, body.get(field).asText() + "\u0000");
+
+        assertError(server.post(GRANT, body.toString(), API_KEY), 400, "bad_request");
+        assertError(server.post(SPEND, body.toString(), API_KEY), 400, "bad_request");
+        assertEquals(0, userRows("nul-field"));
+        assertEquals(0, operationRows("nul-field-" + field));
+    }
+
+    /** Each character as a JSON escape: a lone surrogate cannot travel as UTF-8 (it would arrive as '?'). */
+    @ParameterizedTest
+    @ValueSource(strings = {"\\n", "\\t", "\\r", "\\u001b", "\\u007f", "\\ud800"})
+    void aControlCharacterOrLoneSurrogateInAnIdIs400ButAReasonMayHoldLineBreaks(String escaped) {
+        String key = "ctl-" + escaped.substring(1);
+        assertError(server.post(GRANT, "{\"user_id\": \"ctl-id" + escaped + "\", \"amount\": 5, \"idempotency_key\": \""
+                + key + "\"}", API_KEY), 400, "bad_request");
+        assertError(server.post(GRANT, "{\"user_id\": \"ctl-key\", \"amount\": 5, \"idempotency_key\": \"ctl-key"
+                + escaped + "\"}", API_KEY), 400, "bad_request");
+        assertEquals(0, userRows("ctl-key"));
+        assertEquals(0, operationRows(key));
+
+        ok(server.post(GRANT, body("ctl-reason", 5, key, "a\tb\nc"), API_KEY));
+    }
+
     @Test
     void theSameKeyAgainReturnsTheFirstAnswerAndWritesNothing() {
         String user = "repeat";
