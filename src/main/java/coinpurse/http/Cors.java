@@ -1,11 +1,11 @@
 package coinpurse.http;
 
+import coinpurse.config.Origins;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -58,27 +58,19 @@ public final class Cors {
         if (host == null || host.isEmpty()) {
             return false;
         }
-        URI parsed;
         try {
-            parsed = new URI(origin);
+            URI sent = new URI(origin);
+            String scheme = sent.getScheme();
+            if (sent.getHost() == null || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+                return false; // "null" (a sandboxed page, a file) and anything that is not a web origin
+            }
+            URI requested = new URI(scheme + "://" + host);
+            boolean hostAlone = requested.getHost() != null && requested.getRawUserInfo() == null
+                    && requested.getRawPath().isEmpty() && requested.getRawQuery() == null
+                    && requested.getRawFragment() == null;
+            return hostAlone && Origins.of(sent).equals(Origins.of(requested));
         } catch (URISyntaxException e) {
-            return false; // "null" (a sandboxed page, a file) and anything malformed
-        }
-        String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
-        if (parsed.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))) {
             return false;
         }
-        int defaultPort = scheme.equals("https") ? 443 : 80;
-        int originPort = parsed.getPort() == -1 ? defaultPort : parsed.getPort();
-        int colon = host.lastIndexOf(':');
-        boolean hostHasPort = colon > host.lastIndexOf(']');
-        String hostName = hostHasPort ? host.substring(0, colon) : host;
-        int hostPort;
-        try {
-            hostPort = hostHasPort ? Integer.parseInt(host.substring(colon + 1)) : defaultPort;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-        return hostName.equalsIgnoreCase(parsed.getHost()) && hostPort == originPort;
     }
 }

@@ -201,6 +201,8 @@ class ApiBasicsTest {
         assertFalse(Cors.sameOrigin("null", "pay.example.com"));
         assertFalse(Cors.sameOrigin("file://", "pay.example.com"));
         assertFalse(Cors.sameOrigin("http://pay.example.com", null));
+        assertFalse(Cors.sameOrigin("http://pay.example.com", "pay.example.com/elsewhere"));
+        assertFalse(Cors.sameOrigin("http://pay.example.com", "someone@pay.example.com"));
     }
 
     // ---- headers ----
