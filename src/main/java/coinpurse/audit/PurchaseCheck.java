@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Every paid session (completed, or refunded after it was) has exactly one purchase row, of its
@@ -75,6 +76,6 @@ final class PurchaseCheck implements Check {
 
     /** A session whose payment was credited: a refund keeps its purchase row. */
     static boolean isPaid(String status) {
-        return SessionStatus.COMPLETED.value().equals(status) || SessionStatus.REFUNDED.value().equals(status);
+        return Stream.of(SessionStatus.values()).anyMatch(known -> known.isFulfilled() && known.value().equals(status));
     }
 }

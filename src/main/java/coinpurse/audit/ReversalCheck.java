@@ -82,7 +82,7 @@ final class ReversalCheck implements Check {
     private static void check(PaymentSession session, Stored stored, Taken rowsTook, Facts facts,
             List<Problem> problems) {
         long tookByRows = rowsTook == null ? 0 : rowsTook.coins();
-        if (!PurchaseCheck.isPaid(session.status().value())) {
+        if (!session.status().isFulfilled()) {
             if (rowsTook != null || stored.coinsReversed() != 0) {
                 problems.add(new Problem(Kind.REVERSAL_WITHOUT_PURCHASE, session.userId(), "session "
                         + session.sessionId() + " is " + session.status().value() + " but shows "

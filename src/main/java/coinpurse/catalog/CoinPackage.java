@@ -19,6 +19,11 @@ public record CoinPackage(
         return coins + bonus;
     }
 
+    /** True when {@code amount} (smallest currency unit) in {@code currency} is this package's price. */
+    public boolean isPricedAt(Long amount, String currency) {
+        return amount != null && amount == priceCents && this.currency.equalsIgnoreCase(currency);
+    }
+
     public BigDecimal priceUsd() {
         return Money.fromCents(priceCents);
     }

@@ -81,9 +81,7 @@ public final class Checkout {
      * recorded (else the payment would be refused as a mismatch and its coins never credited).
      */
     private void refuseIfPricedOtherwise(CoinPackage pack, CheckoutSessionData created) {
-        boolean matches = created.amountTotal() != null && created.amountTotal() == pack.priceCents()
-                && pack.currency().equalsIgnoreCase(created.currency());
-        if (matches) {
+        if (pack.isPricedAt(created.amountTotal(), created.currency())) {
             return;
         }
         log.error("package {} is misconfigured: Stripe would charge {} {} for session {} but the catalog says {} {};"

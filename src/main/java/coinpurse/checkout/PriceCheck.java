@@ -46,7 +46,7 @@ public final class PriceCheck {
             }
             if (price.unitAmount() == null) {
                 problems.add(prefix(pack) + " has no fixed unit amount; the catalog says " + catalogPrice(pack));
-            } else if (price.unitAmount() != pack.priceCents() || !pack.currency().equalsIgnoreCase(price.currency())) {
+            } else if (!pack.isPricedAt(price.unitAmount(), price.currency())) {
                 problems.add(prefix(pack) + " charges " + Money.fromCents(price.unitAmount()).toPlainString() + " "
                         + price.currency() + " but the catalog says " + catalogPrice(pack)
                         + "; checkouts of this package are refused until they agree");

@@ -6,6 +6,11 @@ import java.util.Locale;
 public enum SessionStatus {
     PENDING, COMPLETED, FAILED, EXPIRED, REFUNDED;
 
+    /** The payment was credited; a refund keeps it so (its purchase row stays). */
+    public boolean isFulfilled() {
+        return this == COMPLETED || this == REFUNDED;
+    }
+
     public String value() {
         return name().toLowerCase(Locale.ROOT);
     }

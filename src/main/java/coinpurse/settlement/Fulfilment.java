@@ -68,7 +68,7 @@ public final class Fulfilment {
             log.error("not crediting session {}: {}", session.sessionId(), mismatch.get());
             return FulfilmentResult.of(Outcome.REJECTED, mismatch.get());
         }
-        if (session.status() == SessionStatus.COMPLETED || session.status() == SessionStatus.REFUNDED) {
+        if (session.status().isFulfilled()) {
             return FulfilmentResult.of(Outcome.ALREADY_DONE, "session is " + session.status().value());
         }
         try {
@@ -155,7 +155,7 @@ public final class Fulfilment {
         }
         CoinPackage p = pack.get();
         boolean matchesCatalog = p.coins() == coins.get() && p.bonus() == bonus.get()
-                && p.priceCents() == data.amountTotal() && p.currency().equalsIgnoreCase(data.currency());
+                && p.isPricedAt(data.amountTotal(), data.currency());
         if (!matchesCatalog) {
             log.error("session {} claims package {} but its metadata or amount ({} {}) differ from the catalog",
                     data.id(), p.id(), data.amountTotal(), data.currency());

@@ -127,8 +127,7 @@ public final class Reconciler {
             if (local.isEmpty() && !fulfilment.isThisDeployments(stripe)) {
                 return Optional.of("another deployment's session");
             }
-            boolean credited = local.isPresent() && (local.get().status() == SessionStatus.COMPLETED
-                    || local.get().status() == SessionStatus.REFUNDED);
+            boolean credited = local.isPresent() && local.get().status().isFulfilled();
             return credited ? Optional.of("already " + here) : Optional.empty();
         }
         if (stripe.isExpired() && local.isPresent() && local.get().status() == SessionStatus.PENDING) {

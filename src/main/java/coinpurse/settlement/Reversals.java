@@ -4,7 +4,6 @@ import coinpurse.purchases.DisputeStatus;
 import coinpurse.purchases.PaymentSession;
 import coinpurse.purchases.PaymentSessions;
 import coinpurse.purchases.PurchaseReversal;
-import coinpurse.purchases.SessionStatus;
 import coinpurse.settlement.FulfilmentResult.Outcome;
 import coinpurse.stripe.ChargeData;
 import coinpurse.stripe.DisputeData;
@@ -122,7 +121,7 @@ public final class Reversals {
      */
     public FulfilmentResult settle(Connection connection, String paymentIntent, Cause cause) throws SQLException {
         Optional<PurchaseReversal> found = sessions.findByPaymentIntent(connection, paymentIntent);
-        if (found.isEmpty() || !isFulfilled(found.get().session())) {
+        if (found.isEmpty() || !found.get().session().status().isFulfilled()) {
             return FulfilmentResult.of(Outcome.KEPT, found
                     .map(f -> "session " + f.session().sessionId() + " is " + f.session().status().value()
                             + ": kept for when it is fulfilled")
@@ -171,9 +170,5 @@ public final class Reversals {
 
     private static boolean usable(RefundData refund) {
         return refund.id() != null && refund.amount() != null && refund.amount() >= 0 && refund.status() != null;
-    }
-
-    private static boolean isFulfilled(PaymentSession session) {
-        return session.status() == SessionStatus.COMPLETED || session.status() == SessionStatus.REFUNDED;
     }
 }
