@@ -8,6 +8,7 @@ import coinpurse.db.CopyToPostgres;
 import coinpurse.db.CopyToPostgres.Summary;
 import coinpurse.db.CopyToPostgres.TableRows;
 import coinpurse.db.DatabaseException;
+import coinpurse.db.RootCause;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;

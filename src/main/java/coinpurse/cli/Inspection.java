@@ -4,6 +4,7 @@ import coinpurse.app.AppDeps;
 import coinpurse.config.Config;
 import coinpurse.db.Database;
 import coinpurse.db.DatabaseException;
+import coinpurse.db.RootCause;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;

@@ -406,9 +406,6 @@ public final class Database implements AutoCloseable {
      * fail. While writes succeed the check only reads.
      */
     public boolean isHealthy() {
-        if (postgres != null) {
-            return PostgresPool.answers(dataSource);
-        }
         boolean probeWrite = writesFailing;
         if (probeWrite) {
             try {
@@ -448,7 +445,7 @@ public final class Database implements AutoCloseable {
         return false;
     }
 
-    private static void rollbackQuietly(Connection connection, Exception cause) {
+    static void rollbackQuietly(Connection connection, Exception cause) {
         try {
             connection.rollback();
         } catch (SQLException rollbackFailure) {

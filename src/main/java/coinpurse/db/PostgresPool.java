@@ -4,7 +4,6 @@ import coinpurse.config.DatabaseAccess;
 import coinpurse.config.JdbcUrls;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.apache.commons.dbcp2.BasicDataSource;
@@ -52,26 +51,7 @@ final class PostgresPool {
             connection.isValid(2);
         } catch (SQLException e) {
             throw new DatabaseException("cannot reach PostgreSQL at "
-                    + JdbcUrls.hostAndPort(target.postgresUrl().orElseThrow()) + ": " + firstLine(e), e);
+                    + JdbcUrls.hostAndPort(target.postgresUrl().orElseThrow()) + ": " + RootCause.firstLine(e), e);
         }
-    }
-
-    static boolean answers(BasicDataSource dataSource) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.setQueryTimeout(2);
-            return statement.executeQuery("SELECT 1").next();
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    /** The innermost cause's first line: what went wrong, without the driver's stack of wrappers. */
-    private static String firstLine(SQLException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = String.valueOf(root.getMessage());
-        return message.lines().findFirst().orElse(message);
     }
 }

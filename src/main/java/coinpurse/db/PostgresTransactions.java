@@ -53,7 +53,7 @@ final class PostgresTransactions {
                 }
                 return result;
             } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection, e);
+                Database.rollbackQuietly(connection, e);
                 throw e;
             } finally {
                 connection.setAutoCommit(true);
@@ -76,14 +76,6 @@ final class PostgresTransactions {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DatabaseException("database transaction failed", new SQLException("interrupted", e));
-        }
-    }
-
-    private static void rollbackQuietly(Connection connection, Exception cause) {
-        try {
-            connection.rollback();
-        } catch (SQLException rollbackFailure) {
-            cause.addSuppressed(rollbackFailure);
         }
     }
 }

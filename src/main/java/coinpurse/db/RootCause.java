@@ -1,10 +1,10 @@
-package coinpurse.cli;
+package coinpurse.db;
 
-/** The one line a command prints about a failure: its innermost cause's first line. */
-final class RootCause {
+/** The one line to tell a person about a failure: its innermost cause's first line. */
+public final class RootCause {
     private RootCause() {}
 
-    static String firstLine(Throwable e) {
+    public static String firstLine(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
