@@ -17,7 +17,7 @@ final class CommitMetrics {
     private final DistributionSummary batch;
 
     CommitMetrics(MeterRegistry registry, Dialect dialect) {
-        String backend = dialect == Dialect.POSTGRES ? "postgresql" : "sqlite";
+        String backend = dialect.vendor();
         commit = Timer.builder("coinpurse.db.commit")
                 .description("Time to commit one write transaction (on SQLite: one group commit)")
                 .tag("backend", backend)

@@ -22,6 +22,11 @@ public enum Dialect {
         this.flywayVendor = flywayVendor;
     }
 
+    /** The backend's name: {@code sqlite} or {@code postgresql} (also Flyway's name for it). */
+    public String vendor() {
+        return flywayVendor;
+    }
+
     /** The folder of this backend's migrations under {@code db/migration}. */
     public String migrations() {
         return "classpath:db/migration/" + flywayVendor;

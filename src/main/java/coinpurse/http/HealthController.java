@@ -1,7 +1,6 @@
 package coinpurse.http;
 
 import coinpurse.db.Database;
-import coinpurse.db.Dialect;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +23,7 @@ public final class HealthController {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("status", dbOk ? "ok" : "unavailable");
         body.put("db", dbOk ? "ok" : "unavailable");
-        body.put("db_kind", db.dialect() == Dialect.POSTGRES ? "postgresql" : "sqlite");
+        body.put("db_kind", db.dialect().vendor());
         body.put("stripe", stripeConfigured ? "configured" : "not_configured");
         if (!dbOk) {
             body.put("error", "database_unavailable");
