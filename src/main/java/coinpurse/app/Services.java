@@ -41,7 +41,6 @@ public record Services(
         Optional<Checkout> checkout,
         Wallet wallet,
         Reconciler reconciler,
-        String instanceId,
         SettlementMetrics settlementMetrics) {
 
     /** The services with metrics off: what {@code reconcile} uses. */
@@ -68,6 +67,6 @@ public record Services(
                 instanceId));
         Wallet wallet = new Wallet(db, ledger, new WalletOperations(dialect), meters);
         return new Services(catalog, sessions, ledger, fulfilment, events, checkout, wallet,
-                new Reconciler(db, sessions, fulfilment, events), instanceId, new SettlementMetrics(meters));
+                new Reconciler(db, sessions, fulfilment, events), new SettlementMetrics(meters));
     }
 }

@@ -1,7 +1,5 @@
 package coinpurse.config;
 
-import coinpurse.catalog.CoinPackage;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,8 +10,6 @@ import java.util.Map;
 public final class DefaultPackages {
     private static final String RESOURCE = "/coinpurse/default-packages.properties";
     private static final Map<String, String> TEXT = readText();
-
-    public static final List<CoinPackage> ALL = CatalogSettings.packages(SettingsSources.layered(TEXT, Map.of()));
 
     private DefaultPackages() {}
 

@@ -33,14 +33,11 @@ final class NumberSettings {
 
     /** A number of whole seconds from {@code min} to {@code max}. */
     static Duration seconds(Settings s, String key, int defaultSeconds, int min, int max) {
-        return Duration.ofSeconds(boundedInt(s, key, defaultSeconds, min, max));
+        return Duration.ofSeconds(bounded(s, key, defaultSeconds, min, max));
     }
 
+    /** A whole number from {@code min} to {@code max}. */
     static int bounded(Settings s, String key, int defaultValue, int min, int max) {
-        return boundedInt(s, key, defaultValue, min, max);
-    }
-
-    private static int boundedInt(Settings s, String key, int defaultValue, int min, int max) {
         return s.get(key).map(text -> {
             long value = wholeNumber(s, key, text, min);
             if (value > max) {

@@ -10,10 +10,6 @@ public enum DisputeStatus {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public boolean isClosed() {
-        return this != OPEN;
-    }
-
     /** The stored value, or null for a purchase never disputed. */
     public static DisputeStatus of(String value) {
         return value == null ? null : valueOf(value.toUpperCase(Locale.ROOT));

@@ -37,10 +37,6 @@ public final class StripeGateway {
     private final StripeClient client;
     private final StripeCallMetrics metrics;
 
-    public StripeGateway(StripeClient client) {
-        this(client, Meters.off().registry());
-    }
-
     /** A gateway that times each call to Stripe on {@code meters}. */
     public StripeGateway(StripeClient client, MeterRegistry meters) {
         this.client = client;

@@ -45,7 +45,7 @@ class ConfigLoaderTest {
         assertEquals(List.of("http://localhost:5173"), config.corsAllowedOrigins());
         assertEquals(Optional.empty(), config.internalApiKey());
         assertEquals(10, config.checkoutPerMinute());
-        assertEquals(DefaultPackages.ALL, config.packages());
+        assertEquals(DefaultPackagesTest.builtIn(), config.packages());
     }
 
     @Test

@@ -52,11 +52,6 @@ public final class TestPostgres {
         return serverUrl.replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
     }
 
-    /** The URL of the server's maintenance database, for what needs the server itself. */
-    public String serverUrl() {
-        return serverUrl;
-    }
-
     /** Stops a server this class started, keeping its data: connections are cut, new ones refused. */
     public void halt() {
         run(SCRIPT, "halt", ownData().toString());
