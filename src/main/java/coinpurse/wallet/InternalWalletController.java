@@ -1,5 +1,6 @@
 package coinpurse.wallet;
 
+import coinpurse.auth.TokenService;
 import coinpurse.db.StorableText;
 import coinpurse.http.ApiException;
 import coinpurse.http.JsonBodies;
@@ -14,7 +15,6 @@ import java.util.Set;
  * nothing else.
  */
 public final class InternalWalletController {
-    private static final int MAX_USER_ID_LENGTH = 128;
     private static final int MAX_KEY_LENGTH = 255;
     private static final int MAX_REASON_LENGTH = 255;
     private static final Set<String> FIELDS = Set.of("user_id", "amount", "idempotency_key", "reason");
@@ -55,7 +55,7 @@ public final class InternalWalletController {
                         + "'; send user_id, amount, idempotency_key and optionally reason.");
             }
         }
-        String userId = requiredText(body, "user_id", MAX_USER_ID_LENGTH);
+        String userId = requiredText(body, "user_id", TokenService.MAX_USER_ID_LENGTH);
         long amount = amount(body.get("amount"));
         String idempotencyKey = requiredText(body, "idempotency_key", MAX_KEY_LENGTH);
         String reason = optionalText(body, "reason", MAX_REASON_LENGTH);

@@ -55,8 +55,9 @@ public final class Wallet {
             }
             return outcome.receipt();
         } catch (DuplicateOperationException raced) {
-            // Another transaction recorded the key after our lookup (BEGIN IMMEDIATE rules this
-            // out on SQLite; the primary key is the guarantee). Ours rolled back; its answer stands.
+            // Another transaction recorded the key after our lookup. The key's lock (and BEGIN
+            // IMMEDIATE on SQLite) rules this out; the primary key is the backstop. Ours rolled
+            // back; its answer stands.
             return db.read(connection -> operations.find(connection, operation.idempotencyKey()))
                     .map(recorded -> replay(recorded, operation))
                     .orElseThrow(() -> new IllegalStateException(

@@ -26,7 +26,8 @@ final class FakeCheckoutPage {
     private final FakeStripe stripe;
     private final URI webhookUrl;
     private final String webhookSecret;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** One for all pages: a client starts its own selector thread, and most test servers never pay here. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     FakeCheckoutPage(FakeStripe stripe, URI webhookUrl, String webhookSecret) {
         this.stripe = stripe;
@@ -87,7 +88,7 @@ final class FakeCheckoutPage {
                 .POST(HttpRequest.BodyPublishers.ofString(event))
                 .build();
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while delivering the webhook", e);

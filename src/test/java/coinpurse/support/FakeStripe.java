@@ -927,15 +927,7 @@ public final class FakeStripe implements AutoCloseable {
     /** Decodes {@code application/x-www-form-urlencoded} text; keys stay as sent, e.g. {@code metadata[user_id]}. */
     private static Map<String, String> form(String encoded) {
         Map<String, String> params = new LinkedHashMap<>();
-        if (encoded == null || encoded.isEmpty()) {
-            return params;
-        }
-        for (String pair : encoded.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? "" : pair.substring(eq + 1);
-            params.put(URLDecoder.decode(key, UTF_8), URLDecoder.decode(value, UTF_8));
-        }
+        formAll(encoded).forEach((key, values) -> params.put(key, values.get(values.size() - 1)));
         return params;
     }
 

@@ -1,5 +1,6 @@
 package coinpurse.support;
 
+import coinpurse.http.MethodOverrideGuard;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
@@ -39,7 +40,6 @@ public final class OpenApiContract {
      * The header Javalin would take a request's method from instead of its request line; the app
      * refuses any request carrying it (the description's "Answers any request may get").
      */
-    public static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     /**
      * Statuses the HTTP layer may answer to a malformed request before any route sees it (the
@@ -156,12 +156,12 @@ public final class OpenApiContract {
     }
 
     /**
-     * What is wrong with an answer to a request carrying {@link #METHOD_OVERRIDE}, or empty: on any
+     * What is wrong with an answer to a request carrying {@link MethodOverrideGuard#HEADER}, or empty: on any
      * route it is refused with 400 {@code bad_request} (or by the HTTP layer, for a malformed request).
      */
     public Optional<String> methodOverrideProblem(String method, String path, int status, String contentType,
             String body, Strictness strictness) {
-        String route = method + " " + path + " with " + METHOD_OVERRIDE;
+        String route = method + " " + path + " with " + MethodOverrideGuard.HEADER;
         if (method.equals("HEAD")) {
             return Optional.empty();
         }

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import coinpurse.http.MethodOverrideGuard;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,7 +94,7 @@ public final class RawHttp implements AutoCloseable {
         int headersEnd = request.indexOf("\r\n\r\n");
         for (String header : request.substring(0, headersEnd < 0 ? request.length() : headersEnd).split("\r\n")) {
             int colon = header.indexOf(':');
-            if (colon > 0 && header.substring(0, colon).trim().equalsIgnoreCase(OpenApiContract.METHOD_OVERRIDE)) {
+            if (colon > 0 && header.substring(0, colon).trim().equalsIgnoreCase(MethodOverrideGuard.HEADER)) {
                 return true;
             }
         }

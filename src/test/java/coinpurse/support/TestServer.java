@@ -6,6 +6,7 @@ import coinpurse.app.App;
 import coinpurse.app.AppDeps;
 import coinpurse.config.Config;
 import coinpurse.config.ConfigLoader;
+import coinpurse.http.MethodOverrideGuard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -244,7 +245,7 @@ public final class TestServer implements AutoCloseable {
         String method = response.request().method();
         String path = response.request().uri().getRawPath();
         String contentType = response.headers().firstValue("Content-Type").orElse(null);
-        Optional<String> problem = response.request().headers().firstValue(OpenApiContract.METHOD_OVERRIDE).isPresent()
+        Optional<String> problem = response.request().headers().firstValue(MethodOverrideGuard.HEADER).isPresent()
                 ? OpenApiContract.get().methodOverrideProblem(method, path, response.statusCode(), contentType,
                         response.body(), OpenApiContract.Strictness.DOCUMENTED)
                 : OpenApiContract.get().problem(method, path, response.statusCode(), contentType,
