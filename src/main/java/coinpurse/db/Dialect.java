@@ -3,14 +3,14 @@ package coinpurse.db;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 
 /**
  * Everything that differs between the two backends, in one place. On SQLite every write
  * transaction of the process runs alone (one writer, {@code BEGIN IMMEDIATE}), so locks are
  * already held and a failed statement leaves the transaction usable. On PostgreSQL many
  * connections write at once: rows and keys are locked explicitly, and a statement that may
- * conflict runs under a savepoint, since a failed statement aborts the whole transaction.
+ * conflict skips the conflict ({@code ON CONFLICT DO NOTHING}), since a failed statement aborts
+ * the whole transaction.
  */
 public enum Dialect {
     SQLITE("sqlite"),
@@ -71,31 +71,6 @@ public enum Dialect {
         try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(hashtextextended(?, 0))")) {
             unlock.setString(1, key);
             unlock.execute();
-        }
-    }
-
-    /** Work whose failure with {@link SQLException} must leave the transaction usable. */
-    @FunctionalInterface
-    public interface Statement<T> {
-        T run() throws SQLException;
-    }
-
-    /**
-     * Runs {@code statement} so that if it fails (a unique violation, say) the transaction goes
-     * on without it: under a savepoint on PostgreSQL; as it is on SQLite.
-     */
-    public <T> T undoableAlone(Connection connection, Statement<T> statement) throws SQLException {
-        if (this != POSTGRES) {
-            return statement.run();
-        }
-        Savepoint savepoint = connection.setSavepoint();
-        try {
-            T result = statement.run();
-            connection.releaseSavepoint(savepoint);
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback(savepoint);
-            throw e;
         }
     }
 }

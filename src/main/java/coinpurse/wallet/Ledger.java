@@ -1,7 +1,6 @@
 package coinpurse.wallet;
 
 import coinpurse.db.Dialect;
-import coinpurse.db.SqlErrors;
 import coinpurse.db.Timestamps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -83,16 +82,8 @@ public final class Ledger {
         }
         long balanceAfter = Math.addExact(current.orElseThrow(), delta);
         String now = timestamps.now();
-        long id;
-        try {
-            id = dialect.undoableAlone(connection, () -> insertEntry(connection, userId, delta, balanceAfter, reason,
-                    reference, now));
-        } catch (SQLException e) {
-            if (SqlErrors.isUniqueViolation(e)) {
-                throw new DuplicateLedgerEntryException(reference);
-            }
-            throw e;
-        }
+        long id = insertEntry(connection, userId, delta, balanceAfter, reason, reference, now)
+                .orElseThrow(() -> new DuplicateLedgerEntryException(reference));
         try (PreparedStatement update =
                 connection.prepareStatement("UPDATE users SET balance = ? WHERE id = ?")) {
             update.setLong(1, balanceAfter);
@@ -102,21 +93,29 @@ public final class Ledger {
         return new LedgerEntry(id, userId, delta, balanceAfter, reason, reference, now);
     }
 
-    private static long insertEntry(Connection connection, String userId, long delta, long balanceAfter,
+    /**
+     * The new row's id, or empty when a unique constraint says the entry exists already. The
+     * conflict is skipped rather than raised: on PostgreSQL a failed statement would abort the
+     * whole transaction.
+     */
+    private static OptionalLong insertEntry(Connection connection, String userId, long delta, long balanceAfter,
             String reason, String reference, String now) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO coin_ledger (user_id, delta, balance_after, reason, reference, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING""", Statement.RETURN_GENERATED_KEYS)) {
             insert.setString(1, userId);
             insert.setLong(2, delta);
             insert.setLong(3, balanceAfter);
             insert.setString(4, reason);
             insert.setString(5, reference);
             insert.setString(6, now);
-            insert.executeUpdate();
+            if (insert.executeUpdate() == 0) {
+                return OptionalLong.empty();
+            }
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 keys.next();
-                return keys.getLong(1);
+                return OptionalLong.of(keys.getLong(1));
             }
         }
     }
