@@ -1,256 +1,67 @@
 package coinpurse.stripe;
 
-import coinpurse.catalog.CoinPackage;
 import coinpurse.metrics.Meters;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.stripe.StripeClient;
-import com.stripe.exception.StripeException;
-import com.stripe.model.Event;
-import com.stripe.model.Price;
-import com.stripe.model.checkout.Session;
-import com.stripe.param.EventListParams;
-import com.stripe.param.checkout.SessionCreateParams.LineItem.PriceData;
-import com.stripe.param.checkout.SessionCreateParams.LineItem;
-import com.stripe.param.checkout.SessionCreateParams;
-import com.stripe.param.checkout.SessionListParams;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
- * coinpurse's narrow door to Stripe's API: create, look up, expire and list Checkout Sessions,
- * read Prices, and list recent events.
+ * coinpurse's narrow door to Stripe: create, look up, expire and list Checkout Sessions, read
+ * Prices, payment intents and a payment's refunds, refund a payment, and list recent events. Every
+ * failure, Stripe's error or no answer in time, is a {@link StripeFailureException}.
  */
-public final class StripeGateway {
+public interface StripeGateway {
     /** The metadata key naming the deployment that created a session (and its payment intent). */
-    public static final String INSTANCE_METADATA_KEY = "coinpurse_instance";
-    /** Stripe's largest page: fewest round trips when listing. */
-    private static final long LIST_PAGE_SIZE = 100;
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final StripeClient client;
-    private final StripeCallMetrics metrics;
-
-    /** A gateway that times each call to Stripe on {@code meters}. */
-    public StripeGateway(StripeClient client, MeterRegistry meters) {
-        this.client = client;
-        this.metrics = new StripeCallMetrics(meters);
-    }
+    String INSTANCE_METADATA_KEY = "coinpurse_instance";
 
     /**
-     * A client for {@code secretKey}; {@code apiBase} points it elsewhere (a fake, in tests).
-     * Each attempt may take {@code timeout} to connect and as long to read; one retry (with the
-     * same idempotency key, so it cannot create twice) bounds a call to about twice that.
+     * A client of Stripe's API for {@code secretKey}; {@code apiBase} points it elsewhere (a fake, in
+     * tests). Each attempt may take {@code timeout} to connect and as long to read; one retry (with
+     * the same idempotency key, so it cannot create twice) bounds a call to about twice that.
      */
-    public static StripeGateway create(String secretKey, Optional<String> apiBase, Duration timeout) {
+    static StripeGateway create(String secretKey, Optional<String> apiBase, Duration timeout) {
         return create(secretKey, apiBase, timeout, Meters.off().registry());
     }
 
     /** As {@link #create(String, Optional, Duration)}, timing each call on {@code meters}. */
-    public static StripeGateway create(String secretKey, Optional<String> apiBase, Duration timeout,
-            MeterRegistry meters) {
-        int millis = Math.toIntExact(timeout.toMillis());
-        StripeClient.StripeClientBuilder builder = new StripeClient.StripeClientBuilder()
-                .setApiKey(secretKey)
-                .setConnectTimeout(millis)
-                .setReadTimeout(millis)
-                .setMaxNetworkRetries(1);
-        apiBase.ifPresent(builder::setApiBase);
-        return new StripeGateway(builder.build(), meters);
+    static StripeGateway create(String secretKey, Optional<String> apiBase, Duration timeout, MeterRegistry meters) {
+        return StripeClientGateway.create(secretKey, apiBase, timeout, meters);
     }
 
-    public CheckoutSessionData createCheckoutSession(NewCheckoutSession request) {
-        CoinPackage pack = request.coinPackage();
-        // The same metadata on the session and on its payment intent (so on what the Dashboard shows).
-        Map<String, String> metadata = Map.of(
-                "user_id", request.userId(),
-                "package_id", pack.id(),
-                "coins", Long.toString(pack.coins()),
-                "bonus", Long.toString(pack.bonus()),
-                INSTANCE_METADATA_KEY, request.instanceId());
-        SessionCreateParams params = SessionCreateParams.builder()
-                .setMode(SessionCreateParams.Mode.PAYMENT)
-                .setSuccessUrl(request.successUrl())
-                .setCancelUrl(request.cancelUrl())
-                .setClientReferenceId(request.userId())
-                .putAllMetadata(metadata)
-                .setPaymentIntentData(SessionCreateParams.PaymentIntentData.builder()
-                        .putAllMetadata(metadata)
-                        .build())
-                .addLineItem(lineItemFor(pack))
-                .build();
-        try {
-            return toData(timed("create_checkout_session", () -> client.v1().checkout().sessions().create(params)));
-        } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("creating a Checkout Session failed", e);
-        }
-    }
+    CheckoutSessionData createCheckoutSession(NewCheckoutSession request);
 
     /** Closes an open session, so that nobody can pay it any more. */
-    public CheckoutSessionData expireCheckoutSession(String sessionId) {
-        try {
-            return toData(timed("expire_checkout_session", () -> client.v1().checkout().sessions().expire(sessionId)));
-        } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("expiring Checkout Session " + sessionId + " failed", e);
-        }
-    }
+    CheckoutSessionData expireCheckoutSession(String sessionId);
 
-    public StripePrice retrievePrice(String priceId) {
-        try {
-            Price price = timed("retrieve_price", () -> client.v1().prices().retrieve(priceId));
-            return new StripePrice(price.getId(), price.getUnitAmount(), price.getCurrency());
-        } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("retrieving Price " + priceId + " failed", e);
-        }
-    }
+    StripePrice retrievePrice(String priceId);
 
-    public CheckoutSessionData retrieveCheckoutSession(String sessionId) {
-        try {
-            return toData(timed("retrieve_checkout_session",
-                    () -> client.v1().checkout().sessions().retrieve(sessionId)));
-        } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("retrieving Checkout Session " + sessionId + " failed", e);
-        }
-    }
+    CheckoutSessionData retrieveCheckoutSession(String sessionId);
 
     /**
-     * Every Checkout Session created at or after {@code since}, newest first, fetching the
-     * next page from Stripe only when iteration reaches it. Any failure, on the first page
-     * or a later one, is a {@link StripeFailureException}.
+     * Every Checkout Session created at or after {@code since}, newest first, fetching the next page
+     * only when iteration reaches it. Any failure, on the first page or a later one, is a
+     * {@link StripeFailureException}.
      */
-    public Iterable<CheckoutSessionData> listCheckoutSessions(Instant since) {
-        SessionListParams params = SessionListParams.builder()
-                .setCreated(SessionListParams.Created.builder().setGte(since.getEpochSecond()).build())
-                .setLimit(LIST_PAGE_SIZE)
-                .build();
-        return paged("Checkout Sessions", () -> timed("list_checkout_sessions",
-                () -> client.v1().checkout().sessions().list(params)).autoPagingIterable(), StripeGateway::toData);
-    }
+    Iterable<CheckoutSessionData> listCheckoutSessions(Instant since);
 
     /**
-     * Every event of {@code types} created at or after {@code since} (Stripe keeps 30 days),
-     * newest first, read from its JSON like a webhook's, paged as {@link #listCheckoutSessions}.
+     * Every event of {@code types} created at or after {@code since} (Stripe keeps 30 days), newest
+     * first, read from its JSON like a webhook's, paged as {@link #listCheckoutSessions}.
      */
-    public Iterable<StripeEvent> listEvents(Instant since, List<String> types) {
-        EventListParams params = EventListParams.builder()
-                .setCreated(EventListParams.Created.builder().setGte(since.getEpochSecond()).build())
-                .addAllType(types)
-                .setLimit(LIST_PAGE_SIZE)
-                .build();
-        return paged("events", () -> timed("list_events", () -> client.v1().events().list(params)).autoPagingIterable(),
-                StripeGateway::toEvent);
-    }
+    Iterable<StripeEvent> listEvents(Instant since, List<String> types);
 
-    private interface StripeCall<T> {
-        T run() throws StripeException;
-    }
+    /** Every refund of {@code paymentIntent}'s payment as it stands now, whatever its status, all pages read. */
+    List<RefundData> listRefunds(String paymentIntent);
 
-    /** Runs one call to Stripe and records its time and outcome (of a list: its first page only). */
-    private <T> T timed(String operation, StripeCall<T> call) throws StripeException {
-        long started = System.nanoTime();
-        String outcome = StripeCallMetrics.OK;
-        try {
-            return call.run();
-        } catch (StripeException | RuntimeException e) {
-            outcome = StripeCallMetrics.outcomeOf(e);
-            throw e;
-        } finally {
-            metrics.record(operation, outcome, System.nanoTime() - started);
-        }
-    }
+    /**
+     * Refunds what is left of {@code paymentIntent}'s payment, for fraud. Stripe answers the same refund
+     * to the same {@code idempotencyKey} (within 24 h), so a repeated call refunds once.
+     */
+    RefundData refundAsFraudulent(String paymentIntent, String idempotencyKey);
 
-    private interface FirstPage<T> {
-        Iterable<T> fetch() throws StripeException;
-    }
-
-    private static <T, R> Iterable<R> paged(String what, FirstPage<T> firstPage, Function<T, R> convert) {
-        Iterable<T> pages;
-        try {
-            pages = firstPage.fetch();
-        } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("listing " + what + " failed", e);
-        }
-        return () -> {
-            Iterator<T> items = pages.iterator();
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    try {
-                        return items.hasNext();
-                    } catch (RuntimeException e) {
-                        throw laterPageFailed(what, e);
-                    }
-                }
-
-                @Override
-                public R next() {
-                    try {
-                        return convert.apply(items.next());
-                    } catch (RuntimeException e) {
-                        throw laterPageFailed(what, e);
-                    }
-                }
-            };
-        };
-    }
-
-    /** stripe-java wraps a failed next page in a bare RuntimeException. */
-    private static StripeFailureException laterPageFailed(String what, RuntimeException e) {
-        if (e instanceof StripeFailureException already) {
-            return already;
-        }
-        return new StripeFailureException("listing " + what + " failed on a later page",
-                e.getCause() instanceof StripeException stripe ? stripe : e);
-    }
-
-    private static StripeEvent toEvent(Event event) {
-        JsonNode object;
-        try {
-            object = JSON.readTree(event.getDataObjectDeserializer().getRawJson());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("event " + event.getId() + " has unreadable data", e);
-        }
-        return new StripeEvent(event.getId(), event.getType(), event.getLivemode(), object);
-    }
-
-    private static LineItem lineItemFor(CoinPackage pack) {
-        LineItem.Builder item = LineItem.builder().setQuantity(1L);
-        if (pack.stripePriceId() != null) {
-            return item.setPrice(pack.stripePriceId()).build();
-        }
-        return item.setPriceData(PriceData.builder()
-                        .setCurrency(pack.currency())
-                        .setUnitAmount(pack.priceCents())
-                        .setProductData(PriceData.ProductData.builder()
-                                .setName(pack.name())
-                                .setDescription(describe(pack))
-                                .build())
-                        .build())
-                .build();
-    }
-
-    private static String describe(CoinPackage pack) {
-        return pack.bonus() == 0
-                ? pack.coins() + " coins"
-                : pack.coins() + " coins + " + pack.bonus() + " bonus";
-    }
-
-    private static CheckoutSessionData toData(Session session) {
-        return new CheckoutSessionData(
-                session.getId(),
-                session.getUrl(),
-                session.getStatus(),
-                session.getPaymentStatus(),
-                session.getAmountTotal(),
-                session.getCurrency(),
-                session.getClientReferenceId(),
-                session.getMetadata() == null ? java.util.Map.of() : session.getMetadata(),
-                session.getPaymentIntent());
-    }
+    /** The metadata of payment intent {@code paymentIntent} (empty when it has none). */
+    Map<String, String> paymentIntentMetadata(String paymentIntent);
 }
