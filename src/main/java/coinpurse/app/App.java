@@ -68,7 +68,7 @@ public final class App {
                 deps.stripe(), new StripePollThrottle(STRIPE_POLL_INTERVAL, deps.clock(), deps.db()),
                 services.settlementMetrics());
         WebhookController webhook = new WebhookController(new WebhookVerifier(config.stripeWebhookSecrets()),
-                json, deps.db(), services.events(), services.settlementMetrics());
+                json, services.events(), services.settlementMetrics());
         WalletController wallet = new WalletController(auth, deps.db(), services.ledger());
         InternalAuth internalAuth = new InternalAuth(config.internalApiKey());
         InternalWalletController internalWallet = new InternalWalletController(internalAuth, json, services.wallet());

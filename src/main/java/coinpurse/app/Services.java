@@ -12,12 +12,15 @@ import coinpurse.db.Timestamps;
 import coinpurse.metrics.Meters;
 import coinpurse.purchases.InstanceId;
 import coinpurse.purchases.PaymentSessions;
+import coinpurse.settlement.EventProcessor;
+import coinpurse.settlement.FraudWarnings;
 import coinpurse.settlement.Fulfilment;
 import coinpurse.settlement.ProcessedEvents;
 import coinpurse.settlement.Reconciler;
 import coinpurse.settlement.ReversalRecords;
 import coinpurse.settlement.Reversals;
 import coinpurse.settlement.SettlementMetrics;
+import coinpurse.settlement.StripeCalls;
 import coinpurse.settlement.StripeEventHandler;
 import coinpurse.stripe.StripeGateway;
 import coinpurse.wallet.Ledger;
@@ -37,7 +40,7 @@ public record Services(
         PaymentSessions sessions,
         Ledger ledger,
         Fulfilment fulfilment,
-        StripeEventHandler events,
+        EventProcessor events,
         Optional<Checkout> checkout,
         Wallet wallet,
         Reconciler reconciler,
@@ -57,10 +60,14 @@ public record Services(
         PackageCatalog catalog = new PackageCatalog(config.packages());
         PaymentSessions sessions = new PaymentSessions(timestamps, dialect);
         Ledger ledger = new Ledger(timestamps, dialect);
-        Reversals reversals = new Reversals(sessions, new ReversalRecords(timestamps), ledger);
+        ReversalRecords records = new ReversalRecords(timestamps);
+        Reversals reversals = new Reversals(sessions, records, ledger);
         Fulfilment fulfilment = new Fulfilment(sessions, ledger, catalog, reversals, timestamps, instanceId);
-        StripeEventHandler events = new StripeEventHandler(new ProcessedEvents(timestamps), fulfilment, reversals,
-                config.stripeLivemode());
+        FraudWarnings warnings = new FraudWarnings(timestamps);
+        StripeCalls stripeCalls = new StripeCalls(stripe, db, sessions, records, warnings,
+                config.refundEarlyFraudWarnings(), instanceId);
+        EventProcessor events = new EventProcessor(db, new StripeEventHandler(new ProcessedEvents(timestamps),
+                fulfilment, reversals, warnings, stripeCalls, config.stripeLivemode()));
         Optional<Checkout> checkout = stripe.map(gateway -> new Checkout(gateway,
                 new RedirectUrls(config.allowedRedirectOrigins(), config.successUrl(), config.cancelUrl()),
                 new CheckoutRateLimiter(config.checkoutPerMinute(), clock, db), db, sessions, ledger, timestamps,

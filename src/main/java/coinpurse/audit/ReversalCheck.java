@@ -150,10 +150,10 @@ final class ReversalCheck implements Check {
     private static Map<String, Charge> charges(Connection connection) throws SQLException {
         Map<String, Charge> charges = new HashMap<>();
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT payment_intent, amount, currency, amount_refunded FROM stripe_charges");
+                "SELECT payment_intent, amount, currency FROM stripe_charges");
                 ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                charges.put(rows.getString(1), new Charge(rows.getLong(2), rows.getString(3), rows.getLong(4)));
+                charges.put(rows.getString(1), new Charge(rows.getLong(2), rows.getString(3)));
             }
         }
         return charges;

@@ -16,6 +16,7 @@ public record Config(
         List<String> stripeWebhookSecrets,
         Optional<String> stripeApiBase,
         Duration stripeTimeout,
+        boolean refundEarlyFraudWarnings,
         Optional<String> jwtSecret,
         Optional<String> cookieName,
         List<String> allowedRedirectOrigins,
@@ -49,7 +50,7 @@ public record Config(
     /** The same settings listening on {@code port} (0: any free port, for tests). */
     public Config withServerPort(int port) {
         return new Config(serverHost, port, dbPath, dbAccess, stripeSecretKey, stripeWebhookSecrets, stripeApiBase,
-                stripeTimeout, jwtSecret, cookieName, allowedRedirectOrigins, successUrl, cancelUrl,
-                corsAllowedOrigins, internalApiKey, instanceId, checkoutPerMinute, packages, metricsEnabled, demo);
+                stripeTimeout, refundEarlyFraudWarnings, jwtSecret, cookieName, allowedRedirectOrigins, successUrl,
+                cancelUrl, corsAllowedOrigins, internalApiKey, instanceId, checkoutPerMinute, packages, metricsEnabled, demo);
     }
 }

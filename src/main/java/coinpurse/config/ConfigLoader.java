@@ -47,6 +47,7 @@ public final class ConfigLoader {
                 SecretSettings.webhookSecrets(s, "stripe.webhook_secret"),
                 UrlSettings.apiBase(s, "stripe.api_base"),
                 NumberSettings.seconds(s, "stripe.timeout_seconds", 5, 1, 120),
+                FlagSettings.flag(s, "stripe.refund_early_fraud_warnings", false),
                 SecretSettings.jwtSecret(s, "auth.jwt_secret"),
                 TextSettings.cookieName(s, "auth.cookie_name"),
                 redirectOrigins,

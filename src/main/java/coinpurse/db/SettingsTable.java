@@ -14,7 +14,6 @@ public final class SettingsTable {
         this.timestamps = timestamps;
     }
 
-
     public Optional<String> get(Connection connection, String name) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("SELECT value FROM settings WHERE name = ?")) {
             query.setString(1, name);
@@ -22,6 +21,22 @@ public final class SettingsTable {
                 return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
             }
         }
+    }
+
+    /**
+     * Keeps {@code value} unless a value is kept already (another instance may have stored one at
+     * the same moment), and returns the value kept.
+     */
+    public String putIfAbsent(Connection connection, String name, String value) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO NOTHING""")) {
+            insert.setString(1, name);
+            insert.setString(2, value);
+            insert.setString(3, timestamps.now());
+            insert.executeUpdate();
+        }
+        return get(connection, name).orElseThrow();
     }
 
     public void put(Connection connection, String name, String value) throws SQLException {

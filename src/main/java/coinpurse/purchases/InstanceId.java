@@ -45,9 +45,10 @@ public final class InstanceId {
             if (stored.isPresent()) {
                 return stored.get();
             }
+            // Two instances starting at once on an empty database both get here: the first insert
+            // wins, and both answer what it kept.
             String generated = "cp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-            settings.put(connection, SETTING, generated);
-            return generated;
+            return settings.putIfAbsent(connection, SETTING, generated);
         });
     }
 }

@@ -124,6 +124,16 @@ public final class PaymentSessions {
         }
     }
 
+    /** The session that {@code paymentIntent} paid, as it stands (no lock): empty when none here carries it. */
+    public Optional<PaymentSession> findPurchase(Connection connection, String paymentIntent) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(FIND_BY_PAYMENT_INTENT)) {
+            query.setString(1, paymentIntent);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? Optional.of(sessionOf(row)) : Optional.empty();
+            }
+        }
+    }
+
     /** Stores what {@link Reversals} decided for a purchase: its refunds, reversed coins, dispute and status. */
     public void saveReversal(Connection connection, String sessionId, long amountRefunded, long coinsReversed,
             DisputeStatus dispute, SessionStatus status) throws SQLException {

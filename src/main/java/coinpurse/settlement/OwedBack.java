@@ -11,32 +11,21 @@ import coinpurse.settlement.ReversalRecords.Refund;
  * What a fulfilled purchase owes back, computed from everything Stripe said about its payment:
  *
  * <pre>
- *   refunded = max(sum of refunds that did not fail or cancel,
- *                  the charge's highest amount_refunded − refunds that failed or were canceled)
+ *   refunded = the sum of its refunds (by id) that did not fail or cancel
  *   coins    = some dispute holds the coins (open, or lost) ? coins_total
  *            : refunded ≥ amount ? coins_total : floor(coins_total × refunded / amount)
  *   status   = refunded ≥ amount or a dispute lost ? refunded : completed
  * </pre>
  *
- * The charge's figure covers refunds whose own events have not arrived; subtracting the failed
- * ones never makes it more than what is really refunded, since a failed refund was counted in
- * amount_refunded only while it stood. Every input only moves forward, so the answer is the same
- * whatever order the events came in.
+ * Every refund event reads the payment's whole list of refunds from Stripe, and each refund's
+ * status only moves forward, so the refunds known here are all of them as of the latest event,
+ * whatever order the events came in. The charge's {@code amount_refunded} is not an input: it is
+ * that same sum at the moment of its event, already without any refund that had failed then.
  */
 public record OwedBack(long amountRefunded, long coins, SessionStatus status, DisputeStatus dispute) {
 
     public static OwedBack of(PaymentSession session, Facts facts) {
-        long standing = 0;
-        long returnedNothing = 0;
-        for (Refund refund : facts.refunds()) {
-            if (refund.returnedNothing()) {
-                returnedNothing += refund.amount();
-            } else {
-                standing += refund.amount();
-            }
-        }
-        long fromCharge = facts.charge().map(charge -> charge.amountRefunded()).orElse(0L) - returnedNothing;
-        long refunded = Math.max(0, Math.max(standing, fromCharge));
+        long refunded = facts.refunds().stream().filter(Refund::stands).mapToLong(Refund::amount).sum();
         boolean held = facts.disputes().stream().anyMatch(Dispute::holdsCoins);
         boolean lost = facts.disputes().stream().anyMatch(Dispute::isLost);
         long coins = held ? session.coinsTotal() : refundShare(session, refunded);

@@ -6,9 +6,20 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** Webhook events already handled, with what handling them did. */
+/**
+ * Webhook events already handled, with what handling them did and the version of the rules that
+ * handled them. An event counts as done unless older rules acknowledged and ignored it: such an
+ * event (a type they did not handle, a refund that came before its purchase) is handled again
+ * by today's rules when it comes again, once.
+ */
 public final class ProcessedEvents {
+    /**
+     * The version of the rules {@link StripeEventHandler} handles events by; raise it when an event
+     * that was ignored before may now have an effect. Rows written before versions were kept have none.
+     */
+    static final int RULES_VERSION = 5;
     private static final int DETAIL_LENGTH = 255;
+    private static final String IGNORED = FulfilmentResult.of(FulfilmentResult.Outcome.IGNORED, "").label();
 
     private final Timestamps timestamps;
 
@@ -16,36 +27,51 @@ public final class ProcessedEvents {
         this.timestamps = timestamps;
     }
 
-    public boolean contains(Connection connection, String eventId) throws SQLException {
-        try (PreparedStatement query =
-                connection.prepareStatement("SELECT 1 FROM processed_events WHERE event_id = ?")) {
+    /** True when the event was handled before and is not one that older rules ignored. */
+    public boolean isDone(Connection connection, String eventId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT outcome, rules_version FROM processed_events WHERE event_id = ?")) {
             query.setString(1, eventId);
             try (ResultSet row = query.executeQuery()) {
-                return row.next();
+                if (!row.next()) {
+                    return false;
+                }
+                String outcome = row.getString(1);
+                int version = row.getInt(2);
+                boolean olderRules = row.wasNull() || version < RULES_VERSION;
+                return !(IGNORED.equals(outcome) && olderRules);
             }
         }
     }
 
     /**
-     * Remembers what handling the event did, in the handling's transaction. False when another
-     * transaction (on PostgreSQL, perhaps another instance) recorded the same event first: that
-     * one's handling stands, and this one's found it already done under the same locks.
+     * Remembers what handling the event did, in the handling's transaction (over the row of older
+     * rules that ignored it). False when another transaction (on PostgreSQL, perhaps another
+     * instance) recorded the same event first: that one's handling stands, and this one's found it
+     * already done under the same locks.
      */
     public boolean record(Connection connection, String eventId, String type, String sessionId,
             FulfilmentResult result) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO processed_events (event_id, type, session_id, outcome, detail, processed_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (event_id) DO NOTHING""")) {
-            insert.setString(1, eventId);
-            insert.setString(2, type);
-            insert.setString(3, sessionId);
-            insert.setString(4, result.label());
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                INSERT INTO processed_events (event_id, type, session_id, outcome, detail, processed_at, rules_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (event_id) DO UPDATE SET
+                    outcome = excluded.outcome, detail = excluded.detail, processed_at = excluded.processed_at,
+                    rules_version = excluded.rules_version
+                WHERE processed_events.outcome = ?
+                    AND (processed_events.rules_version IS NULL OR processed_events.rules_version < ?)""")) {
+            upsert.setString(1, eventId);
+            upsert.setString(2, type);
+            upsert.setString(3, sessionId);
+            upsert.setString(4, result.label());
             String detail = result.detail();
-            insert.setString(5, detail != null && detail.length() > DETAIL_LENGTH
+            upsert.setString(5, detail != null && detail.length() > DETAIL_LENGTH
                     ? detail.substring(0, DETAIL_LENGTH) : detail);
-            insert.setString(6, timestamps.now());
-            return insert.executeUpdate() == 1;
+            upsert.setString(6, timestamps.now());
+            upsert.setInt(7, RULES_VERSION);
+            upsert.setString(8, IGNORED);
+            upsert.setInt(9, RULES_VERSION);
+            return upsert.executeUpdate() == 1;
         }
     }
 }

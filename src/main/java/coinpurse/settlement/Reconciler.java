@@ -1,7 +1,6 @@
 package coinpurse.settlement;
 
 import coinpurse.db.Database;
-import coinpurse.db.SqlWork;
 import coinpurse.purchases.PaymentSession;
 import coinpurse.purchases.PaymentSessions;
 import coinpurse.purchases.SessionStatus;
@@ -15,7 +14,7 @@ import java.util.function.Consumer;
 
 /**
  * Brings local state in line with what Stripe's API says, for the webhooks that never arrived.
- * Missed events are replayed through {@link StripeEventHandler}, exactly as the webhook handles
+ * Missed events are replayed through {@link EventProcessor}, exactly as the webhook handles
  * them and at most once per event id. Then, per session: a paid session not yet completed here is fulfilled through {@link Fulfilment}
  * (the webhook's own function, so it is recorded if unknown, amount-checked, and credited once),
  * and an expired one still pending here is closed as expired. Nothing else is touched.
@@ -64,9 +63,9 @@ public final class Reconciler {
     private final Database db;
     private final PaymentSessions sessions;
     private final Fulfilment fulfilment;
-    private final StripeEventHandler events;
+    private final EventProcessor events;
 
-    public Reconciler(Database db, PaymentSessions sessions, Fulfilment fulfilment, StripeEventHandler events) {
+    public Reconciler(Database db, PaymentSessions sessions, Fulfilment fulfilment, EventProcessor events) {
         this.db = db;
         this.sessions = sessions;
         this.fulfilment = fulfilment;
@@ -83,11 +82,10 @@ public final class Reconciler {
         int replayed = 0;
         for (StripeEvent event : fromStripe) {
             listed++;
-            if (db.read(connection -> events.wasHandled(connection, event.id()))) {
+            if (events.isDone(event.id())) {
                 continue;
             }
-            SqlWork<FulfilmentResult> work = connection -> events.handleOnce(connection, event);
-            FulfilmentResult result = dryRun ? db.inRolledBackTransaction(work) : db.inTransaction(work);
+            FulfilmentResult result = dryRun ? events.dryRun(event) : events.process(event);
             replayed++;
             onEach.accept(new Replayed(event.id(), event.type(), result));
         }

@@ -1,6 +1,7 @@
 package coinpurse.settlement;
 
 import coinpurse.db.Timestamps;
+import coinpurse.stripe.RefundData;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,9 +15,18 @@ import java.util.Optional;
  * {@code stripe_refunds}, {@code stripe_disputes}), kept whether or not a purchase here is
  * fulfilled yet. Each write only moves what it stores forward, so events applied in any
  * order, or twice, leave the same rows. Writes run on the caller's transaction.
+ *
+ * <p>Records made before refunds and disputes were kept by id carry the id
+ * {@code legacy:<payment intent>}: a refund placeholder for what the charge's figure showed beyond
+ * the refunds known by id (replaced as soon as Stripe's list of the payment's refunds is read), and
+ * a dispute without its id (taken over by the first event of that payment's dispute while open).
  */
 public final class ReversalRecords {
-    private static final String LEGACY_DISPUTE_PREFIX = "legacy:";
+    private static final String LEGACY_PREFIX = "legacy:";
+    /** A dispute's statuses once closed: final. */
+    private static final List<String> CLOSED_DISPUTE = List.of("won", "lost", "warning_closed", "prevented");
+    private static final String ADOPT_LEGACY_DISPUTE = "UPDATE stripe_disputes SET dispute_id = ? WHERE dispute_id = ?"
+            + " AND status NOT IN ('" + String.join("', '", CLOSED_DISPUTE) + "')";
 
     private final Timestamps timestamps;
 
@@ -24,14 +34,19 @@ public final class ReversalRecords {
         this.timestamps = timestamps;
     }
 
-    /** The cumulative refunded amount a charge showed, at its highest. */
-    public record Charge(long amount, String currency, long amountRefunded) {}
+    /** The charge of a payment, as its {@code charge.refunded} events showed it: what was paid, in what currency. */
+    public record Charge(long amount, String currency) {}
 
     /** A refund and its Stripe status: pending, requires_action, succeeded, failed or canceled. */
     public record Refund(String id, long amount, String status) {
         /** Failed and canceled refunds returned no money to the payer; they are final. */
         public boolean returnedNothing() {
             return "failed".equals(status) || "canceled".equals(status);
+        }
+
+        /** The money of a refund that did not fail or cancel went back to the payer (or is on its way). */
+        public boolean stands() {
+            return !returnedNothing();
         }
 
         /** Where a status stands in a refund's life; a status only ever moves to a later one. */
@@ -63,18 +78,18 @@ public final class ReversalRecords {
         }
 
         static boolean isClosed(String status) {
-            return switch (status) {
-                case "won", "lost", "warning_closed", "prevented" -> true;
-                default -> false;
-            };
+            return CLOSED_DISPUTE.contains(status);
         }
     }
 
     /** Everything known about one payment intent's reversals. */
     public record Facts(Optional<Charge> charge, List<Refund> refunds, List<Dispute> disputes) {}
 
-    /** Keeps the charge's {@code amount_refunded} if it is the highest seen for its payment intent. */
-    public void raiseAmountRefunded(Connection connection, String paymentIntent, String chargeId, long amount,
+    /**
+     * Keeps the charge of a payment: its amount and currency (checked against the purchase), and for
+     * the record the highest {@code amount_refunded} it showed (what refunded counts is the refunds themselves).
+     */
+    public void saveCharge(Connection connection, String paymentIntent, String chargeId, long amount,
             String currency, long amountRefunded) throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement("""
                 INSERT INTO stripe_charges (payment_intent, charge_id, amount, currency, amount_refunded, updated_at)
@@ -93,6 +108,31 @@ public final class ReversalRecords {
             upsert.setString(6, timestamps.now());
             upsert.executeUpdate();
         }
+    }
+
+    /**
+     * Keeps Stripe's whole list of a payment's refunds, as read now: each by id, its status moved
+     * forward (never back). The list names every refund, so a legacy placeholder of the payment goes.
+     */
+    public void saveListedRefunds(Connection connection, String paymentIntent, List<RefundData> listed)
+            throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM stripe_refunds WHERE refund_id = ? AND payment_intent = ?")) {
+            delete.setString(1, LEGACY_PREFIX + paymentIntent);
+            delete.setString(2, paymentIntent);
+            delete.executeUpdate();
+        }
+        for (RefundData refund : listed) {
+            if (isUsable(refund) && paymentIntent.equals(refund.paymentIntent())) {
+                saveRefund(connection, refund.id(), paymentIntent, refund.amount(), refund.currency(), refund.status());
+            }
+        }
+    }
+
+    /** A refund with an id, an amount and a status, not one of ours that stands for a legacy figure. */
+    static boolean isUsable(RefundData refund) {
+        return refund.id() != null && !refund.id().startsWith(LEGACY_PREFIX) && refund.amount() != null
+                && refund.amount() >= 0 && refund.status() != null;
     }
 
     /** Records a refund, or moves a known one's status forward (never back). */
@@ -135,7 +175,9 @@ public final class ReversalRecords {
     /**
      * Records a dispute, or moves a known one forward: a closed dispute stays as it closed.
      * {@code fundsReinstated} is only ever set, never cleared. The first dispute event of a
-     * payment intent whose dispute was recorded before disputes had ids takes that record over.
+     * payment intent whose dispute was recorded before disputes had ids takes that record over
+     * while it is open (a payment has at most one open dispute, so it is this one); a closed one
+     * stays a dispute of its own, since a later dispute id on that payment is a new dispute.
      */
     public void saveDispute(Connection connection, String disputeId, String paymentIntent, String status,
             boolean fundsReinstated) throws SQLException {
@@ -174,10 +216,9 @@ public final class ReversalRecords {
 
     private static boolean adoptLegacyDispute(Connection connection, String disputeId, String paymentIntent)
             throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE stripe_disputes SET dispute_id = ? WHERE dispute_id = ?")) {
+        try (PreparedStatement update = connection.prepareStatement(ADOPT_LEGACY_DISPUTE)) {
             update.setString(1, disputeId);
-            update.setString(2, LEGACY_DISPUTE_PREFIX + paymentIntent);
+            update.setString(2, LEGACY_PREFIX + paymentIntent);
             return update.executeUpdate() == 1;
         }
     }
@@ -212,11 +253,11 @@ public final class ReversalRecords {
     public Facts factsOf(Connection connection, String paymentIntent) throws SQLException {
         Optional<Charge> charge = Optional.empty();
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT amount, currency, amount_refunded FROM stripe_charges WHERE payment_intent = ?")) {
+                "SELECT amount, currency FROM stripe_charges WHERE payment_intent = ?")) {
             query.setString(1, paymentIntent);
             try (ResultSet row = query.executeQuery()) {
                 if (row.next()) {
-                    charge = Optional.of(new Charge(row.getLong(1), row.getString(2), row.getLong(3)));
+                    charge = Optional.of(new Charge(row.getLong(1), row.getString(2)));
                 }
             }
         }

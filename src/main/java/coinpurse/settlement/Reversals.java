@@ -12,6 +12,7 @@ import coinpurse.wallet.Ledger;
 import coinpurse.wallet.LedgerEntry;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +49,12 @@ public final class Reversals {
         this.ledger = ledger;
     }
 
-    /** {@code charge.refunded}: keeps the charge's cumulative {@code amount_refunded}, then settles. */
-    public FulfilmentResult chargeRefunded(Connection connection, ChargeData charge) throws SQLException {
+    /**
+     * {@code charge.refunded}: keeps the charge's amount and currency and the payment's refunds as
+     * Stripe {@code listed} them while this event was handled, then settles.
+     */
+    public FulfilmentResult chargeRefunded(Connection connection, ChargeData charge, List<RefundData> listed)
+            throws SQLException {
         if (charge.paymentIntent() == null) {
             return FulfilmentResult.of(Outcome.IGNORED, "charge without a payment intent: not a Checkout purchase");
         }
@@ -57,30 +62,27 @@ public final class Reversals {
                 || charge.amountRefunded() < 0 || charge.currency() == null) {
             return FulfilmentResult.of(Outcome.REJECTED, "charge without a usable amount, amount_refunded and currency");
         }
-        long amountRefunded = charge.refunded()
-                ? Math.max(charge.amountRefunded(), charge.amount())
-                : charge.amountRefunded();
         sessions.lockPayment(connection, charge.paymentIntent());
-        records.raiseAmountRefunded(connection, charge.paymentIntent(), charge.id(), charge.amount(),
-                charge.currency(), amountRefunded);
-        for (RefundData listed : charge.refunds()) {
-            if (usable(listed)) {
-                records.saveRefund(connection, listed.id(), charge.paymentIntent(), listed.amount(),
-                        listed.currency(), listed.status());
-            }
-        }
+        records.saveCharge(connection, charge.paymentIntent(), charge.id(), charge.amount(), charge.currency(),
+                charge.amountRefunded());
+        records.saveListedRefunds(connection, charge.paymentIntent(), listed);
         return settle(connection, charge.paymentIntent(), Cause.REFUND);
     }
 
-    /** {@code refund.*} and {@code charge.refund.updated}: keeps the refund's status, then settles. */
-    public FulfilmentResult refundChanged(Connection connection, RefundData refund) throws SQLException {
+    /**
+     * {@code refund.*} and {@code charge.refund.updated}: keeps the refund and the payment's refunds
+     * as Stripe {@code listed} them while this event was handled, then settles.
+     */
+    public FulfilmentResult refundChanged(Connection connection, RefundData refund, List<RefundData> listed)
+            throws SQLException {
         if (refund.paymentIntent() == null) {
             return FulfilmentResult.of(Outcome.IGNORED, "refund without a payment intent: not a Checkout purchase");
         }
-        if (!usable(refund)) {
+        if (!ReversalRecords.isUsable(refund)) {
             return FulfilmentResult.of(Outcome.REJECTED, "refund without a usable id, amount and status");
         }
         sessions.lockPayment(connection, refund.paymentIntent());
+        records.saveListedRefunds(connection, refund.paymentIntent(), listed);
         records.saveRefund(connection, refund.id(), refund.paymentIntent(), refund.amount(), refund.currency(),
                 refund.status());
         return settle(connection, refund.paymentIntent(), Cause.REFUND);
@@ -166,9 +168,5 @@ public final class Reversals {
         return new FulfilmentResult(Outcome.UPDATED,
                 moved + " (" + reason + ", balance " + entry.balanceAfter() + "); " + state,
                 new FulfilmentResult.Moved(0, reason, delta));
-    }
-
-    private static boolean usable(RefundData refund) {
-        return refund.id() != null && refund.amount() != null && refund.amount() >= 0 && refund.status() != null;
     }
 }

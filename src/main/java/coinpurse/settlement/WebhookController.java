@@ -1,10 +1,11 @@
 package coinpurse.settlement;
 
-import coinpurse.db.Database;
 import coinpurse.db.DatabaseException;
+import coinpurse.db.RootCause;
 import coinpurse.http.ApiException;
 import coinpurse.http.JsonBodies;
 import coinpurse.stripe.StripeEvent;
+import coinpurse.stripe.StripeFailureException;
 import coinpurse.stripe.WebhookVerifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /api/payment/webhook}: Stripe's word on a payment. The verified event is the
  * truth: the session (or the charge, refund or dispute) is read from the event's own JSON
- * (whatever its API version) and Stripe is not called back. {@link StripeEventHandler} decides
- * what the event does; handling it and remembering it commit together.
+ * (whatever its API version) and Stripe is not called back to fulfil (a refund event reads the
+ * payment's refunds; an early fraud warning may refund the payment). {@link EventProcessor}
+ * handles it; handling it and remembering it commit together.
  */
 public final class WebhookController {
     private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
@@ -26,16 +28,14 @@ public final class WebhookController {
 
     private final WebhookVerifier verifier;
     private final JsonBodies json;
-    private final Database db;
-    private final StripeEventHandler handler;
+    private final EventProcessor events;
     private final SettlementMetrics metrics;
 
-    public WebhookController(WebhookVerifier verifier, JsonBodies json, Database db, StripeEventHandler handler,
+    public WebhookController(WebhookVerifier verifier, JsonBodies json, EventProcessor events,
             SettlementMetrics metrics) {
         this.verifier = verifier;
         this.json = json;
-        this.db = db;
-        this.handler = handler;
+        this.events = events;
         this.metrics = metrics;
     }
 
@@ -56,7 +56,13 @@ public final class WebhookController {
         StripeEvent event = parse(payload);
         FulfilmentResult result;
         try {
-            result = db.inTransaction(connection -> handler.handleOnce(connection, event));
+            result = events.process(event);
+        } catch (StripeFailureException e) {
+            metrics.webhookNotCommitted(event.type());
+            log.warn("webhook event={} type={} not handled, Stripe will deliver it again: {}", event.id(), event.type(),
+                    e.getCause() == null ? e.getMessage() : e.getMessage() + ": " + RootCause.firstLine(e));
+            throw new ApiException(503, "stripe_unavailable",
+                    "Stripe's API could not be asked what this event needs; deliver it again.");
         } catch (DatabaseException e) {
             metrics.webhookNotCommitted(event.type());
             log.error("webhook event={} type={} not committed; Stripe will deliver it again",
