@@ -1,6 +1,7 @@
 package coinpurse.audit;
 
 import coinpurse.audit.UserReport.Entry;
+import coinpurse.audit.UserReport.FraudWarning;
 import coinpurse.audit.UserReport.Purchase;
 import coinpurse.db.Database;
 import java.sql.Connection;
@@ -8,7 +9,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads one user's {@link UserReport} from one snapshot: for {@code user USER_ID}. */
@@ -19,6 +22,11 @@ public final class UserLookup {
                    amount_refunded, coins_reversed, dispute_status, created_at, completed_at
             FROM payment_sessions WHERE user_id = ?
             ORDER BY created_at DESC, session_id DESC LIMIT ?""";
+    private static final String WARNINGS = """
+            SELECT w.payment_intent, w.warning_id, w.fraud_type, w.actionable, w.refund_id, w.created_at
+            FROM stripe_fraud_warnings w
+            WHERE w.payment_intent IN (SELECT payment_intent FROM payment_sessions WHERE user_id = ?)
+            ORDER BY w.created_at, w.warning_id""";
     private static final String ENTRIES = """
             SELECT id, delta, balance_after, reason, reference, created_at
             FROM coin_ledger WHERE user_id = ? ORDER BY id DESC LIMIT ?""";
@@ -41,15 +49,18 @@ public final class UserLookup {
                 createdAt = row.getString(2);
             }
         }
+        Map<String, List<FraudWarning>> warnings = warnings(connection, userId);
         List<Purchase> purchases = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(PURCHASES)) {
             query.setString(1, userId);
             query.setInt(2, limit);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
+                    String paymentIntent = rows.getString(7);
                     purchases.add(new Purchase(rows.getString(1), rows.getString(2), rows.getString(3),
-                            rows.getLong(4), rows.getLong(5), rows.getString(6), rows.getString(7), rows.getLong(8),
-                            rows.getLong(9), rows.getString(10), rows.getString(11), rows.getString(12)));
+                            rows.getLong(4), rows.getLong(5), rows.getString(6), paymentIntent, rows.getLong(8),
+                            rows.getLong(9), rows.getString(10), rows.getString(11), rows.getString(12),
+                            paymentIntent == null ? List.of() : warnings.getOrDefault(paymentIntent, List.of())));
                 }
             }
         }
@@ -67,6 +78,22 @@ public final class UserLookup {
         return Optional.of(new UserReport(userId, balance, createdAt, List.copyOf(purchases),
                 count(connection, "SELECT COUNT(*) FROM payment_sessions WHERE user_id = ?", userId),
                 List.copyOf(entries), count(connection, "SELECT COUNT(*) FROM coin_ledger WHERE user_id = ?", userId)));
+    }
+
+    /** The early fraud warnings on the user's payments, by payment intent. */
+    private static Map<String, List<FraudWarning>> warnings(Connection connection, String userId) throws SQLException {
+        Map<String, List<FraudWarning>> warnings = new HashMap<>();
+        try (PreparedStatement query = connection.prepareStatement(WARNINGS)) {
+            query.setString(1, userId);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    warnings.computeIfAbsent(rows.getString(1), pi -> new ArrayList<>()).add(new FraudWarning(
+                            rows.getString(2), rows.getString(3), rows.getInt(4) == 1, rows.getString(5),
+                            rows.getString(6)));
+                }
+            }
+        }
+        return warnings;
     }
 
     private static long count(Connection connection, String sql, String userId) throws SQLException {

@@ -9,10 +9,17 @@ import java.util.List;
 public record UserReport(String userId, long balance, String createdAt, List<Purchase> purchases,
         long purchaseCount, List<Entry> latestEntries, long entryCount) {
 
-    /** A Checkout Session of the user and where it stands, refunds and disputes included. */
+    /**
+     * A Checkout Session of the user and where it stands, refunds, disputes and Stripe's early fraud
+     * warnings on its payment included.
+     */
     public record Purchase(String sessionId, String packageId, String status, long coins, long amountCents,
             String currency, String paymentIntent, long amountRefunded, long coinsReversed, String dispute,
-            String createdAt, String completedAt) {
+            String createdAt, String completedAt, List<FraudWarning> fraudWarnings) {
+
+        public Purchase {
+            fraudWarnings = List.copyOf(fraudWarnings);
+        }
 
         /** The state in words: the status, then any refund or dispute and the coins it took. */
         public String state() {
@@ -28,12 +35,20 @@ public record UserReport(String userId, long balance, String createdAt, List<Pur
                     default -> ", dispute " + dispute;
                 });
             }
+            for (FraudWarning warning : fraudWarnings) {
+                state.append(", early fraud warning ").append(warning.id()).append(" (").append(warning.fraudType())
+                        .append(warning.refundId() != null ? "; refunded by coinpurse as " + warning.refundId()
+                                : warning.actionable() ? "" : "; not actionable").append(')');
+            }
             if (coinsReversed != 0) {
                 state.append(": ").append(coinsReversed).append(" of ").append(coins).append(" coins taken back");
             }
             return state.toString();
         }
     }
+
+    /** Stripe's early fraud warning on a purchase's payment, and the refund coinpurse made for it (or null). */
+    public record FraudWarning(String id, String fraudType, boolean actionable, String refundId, String createdAt) {}
 
     /** One ledger row. */
     public record Entry(long id, long delta, long balanceAfter, String reason, String reference, String createdAt) {}

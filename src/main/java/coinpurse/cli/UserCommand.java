@@ -3,6 +3,7 @@ package coinpurse.cli;
 import coinpurse.audit.UserLookup;
 import coinpurse.audit.UserReport;
 import coinpurse.audit.UserReport.Entry;
+import coinpurse.audit.UserReport.FraudWarning;
 import coinpurse.audit.UserReport.Purchase;
 import coinpurse.catalog.Money;
 import java.io.PrintWriter;
@@ -46,7 +47,7 @@ public final class UserCommand implements Callable<Integer> {
 
     record PurchaseJson(String sessionId, String packageId, String status, String state, long coins, long amountCents,
             String currency, String paymentIntent, long amountRefunded, long coinsReversed, String dispute,
-            String createdAt, String completedAt) {}
+            String createdAt, String completedAt, List<FraudWarning> fraudWarnings) {}
 
     @Override
     public Integer call() {
@@ -73,7 +74,7 @@ public final class UserCommand implements Callable<Integer> {
         return new Report(user.userId(), user.balance(), user.createdAt(), user.purchaseCount(),
                 user.purchases().stream().map(p -> new PurchaseJson(p.sessionId(), p.packageId(), p.status(), p.state(),
                         p.coins(), p.amountCents(), p.currency(), p.paymentIntent(), p.amountRefunded(),
-                        p.coinsReversed(), p.dispute(), p.createdAt(), p.completedAt())).toList(),
+                        p.coinsReversed(), p.dispute(), p.createdAt(), p.completedAt(), p.fraudWarnings())).toList(),
                 user.entryCount(), user.latestEntries());
     }
 
