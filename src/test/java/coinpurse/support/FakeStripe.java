@@ -370,7 +370,8 @@ public final class FakeStripe implements AutoCloseable {
 
     /**
      * Answers every {@code POST /v1/refunds} with a Stripe error of {@code httpStatus}, creating
-     * nothing, until called with 0. Checkout Session creates are not affected (see {@link #failCreatesWith}).
+     * nothing and keeping no idempotent answer (a failure before the endpoint runs), until called
+     * with 0. Checkout Session creates are not affected (see {@link #failCreatesWith}).
      */
     public void failRefundCreatesWith(int httpStatus) {
         checkErrorStatus(httpStatus);
@@ -429,8 +430,10 @@ public final class FakeStripe implements AutoCloseable {
 
     /**
      * {@code POST /v1/refunds}: {@code payment_intent} or {@code charge}, optional {@code amount}
-     * (default: what is not yet refunded), {@code reason}, {@code metadata[…]}; Stripe's errors for
-     * a charge already refunded, an amount over what is left, or a charge under dispute.
+     * (default: what is not yet refunded), {@code reason}, {@code metadata[…]}. As Stripe, an
+     * {@code Idempotency-Key} keeps the answer of a request that got past parameter validation,
+     * error or not, and replays it; a validation error or a {@link #failRefundCreatesWith} failure
+     * (one before the endpoint runs) is not kept, so a retry with the key runs anew.
      */
     private synchronized Answer createRefund(Map<String, String> params, String idempotencyKey) {
         refundCreateCalls++;
@@ -442,7 +445,39 @@ public final class FakeStripe implements AutoCloseable {
         if (failure != 0) {
             throw simulatedFailure(failure);
         }
-        ObjectNode charge = chargeToRefund(params);
+        String paymentIntent = params.get("payment_intent");
+        String chargeId = params.get("charge");
+        if (paymentIntent != null && chargeId != null) {
+            throw StripeError.invalid(null, null,
+                    "You can only specify one of these parameters: charge, payment_intent.");
+        }
+        if (paymentIntent == null && chargeId == null) {
+            throw StripeError.invalid("parameter_missing", null,
+                    "One of the following params should be provided for this request: payment_intent or charge.");
+        }
+        Long amount = params.containsKey("amount") ? positiveInteger(params, "amount") : null;
+        String reason = params.get("reason");
+        if (reason != null && !REFUND_REASONS.contains(reason)) {
+            throw StripeError.invalid(null, "reason",
+                    "Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer");
+        }
+        Answer answer;
+        try {
+            ObjectNode charge = paymentIntent != null ? chargeOfIntent(paymentIntent) : chargeNamed(chargeId);
+            Refund refund = newRefund(charge, refundable(charge, amount), apiRefundStatus, reason,
+                    bracketed(params, "metadata"));
+            answer = ok(refunds.get(refund.id()));
+            refundsByApi.add(new ApiRefund(refund.id(), idempotencyKey,
+                    Collections.unmodifiableMap(new LinkedHashMap<>(params)), refund.events()));
+        } catch (StripeError e) {
+            answer = error(e);
+        }
+        replays.remember(idempotencyKey, REFUNDS, params, answer);
+        return answer;
+    }
+
+    /** The amount to refund of {@code charge} ({@code requested}, or all that is left), or Stripe's refusal. */
+    private long refundable(ObjectNode charge, Long requested) {
         String chargeId = charge.get("id").asText();
         long left = unrefunded(charge);
         if (left <= 0) {
@@ -457,44 +492,24 @@ public final class FakeStripe implements AutoCloseable {
             throw StripeError.invalid("charge_disputed", null,
                     "Charge " + chargeId + " has been charged back; cannot issue a refund.");
         }
-        long amount = params.containsKey("amount") ? positiveInteger(params, "amount") : left;
-        if (amount > left) {
-            // Stripe answers this one without a code (not amount_too_large, its code for over its maximum).
+        if (requested != null && requested > left) {
+            // Stripe answers this one without a code (amount_too_large is its code for over its maximum).
             String currency = charge.path("currency").asText("");
-            throw StripeError.invalid(null, "amount", "Refund amount (" + money(amount, currency)
+            throw StripeError.invalid(null, "amount", "Refund amount (" + money(requested, currency)
                     + ") is greater than unrefunded amount on charge (" + money(left, currency) + ")");
         }
-        String reason = params.get("reason");
-        if (reason != null && !REFUND_REASONS.contains(reason)) {
-            throw StripeError.invalid(null, "reason",
-                    "Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer");
-        }
-        Refund refund = newRefund(charge, amount, apiRefundStatus, reason, bracketed(params, "metadata"));
-        Answer answer = ok(refunds.get(refund.id()));
-        replays.remember(idempotencyKey, REFUNDS, params, answer);
-        refundsByApi.add(new ApiRefund(refund.id(), idempotencyKey,
-                Collections.unmodifiableMap(new LinkedHashMap<>(params)), refund.events()));
-        return answer;
+        return requested != null ? requested : left;
     }
 
-    private ObjectNode chargeToRefund(Map<String, String> params) {
-        String paymentIntent = params.get("payment_intent");
-        String chargeId = params.get("charge");
-        if (paymentIntent != null && chargeId != null) {
-            throw StripeError.invalid(null, null,
-                    "You can only specify one of these parameters: charge, payment_intent.");
-        }
-        if (paymentIntent != null) {
-            String charged = chargeByPaymentIntent.get(paymentIntent);
-            if (charged == null) {
-                throw StripeError.missing("payment_intent", "payment_intent", paymentIntent);
-            }
-            return charges.get(charged);
-        }
+    private ObjectNode chargeOfIntent(String paymentIntent) {
+        String chargeId = chargeByPaymentIntent.get(paymentIntent);
         if (chargeId == null) {
-            throw StripeError.invalid("parameter_missing", null,
-                    "One of the following params should be provided for this request: payment_intent or charge.");
+            throw StripeError.missing("payment_intent", "payment_intent", paymentIntent);
         }
+        return charges.get(chargeId);
+    }
+
+    private ObjectNode chargeNamed(String chargeId) {
         ObjectNode charge = charges.get(chargeId);
         if (charge == null) {
             throw StripeError.missing("charge", "charge", chargeId);

@@ -659,6 +659,33 @@ class FakeStripeTest {
     }
 
     @Test
+    void anErrorAfterValidationIsReplayedForItsKeyButAValidationErrorIsNot() throws Exception {
+        String paymentIntent = paidPaymentIntent(1999);
+        FakeStripe.Dispute dispute = fake.openDispute(paymentIntent, false);
+        RequestOptions key = RequestOptions.builder().setIdempotencyKey("efw-issfr_3").build();
+        RefundCreateParams params = RefundCreateParams.builder().setPaymentIntent(paymentIntent).build();
+        var disputed = assertThrows(InvalidRequestException.class, () -> stripe.v1().refunds().create(params, key));
+        assertEquals("charge_disputed", disputed.getCode());
+        fake.closeDispute(dispute.id(), "won");
+
+        var replayed = assertThrows(InvalidRequestException.class, () -> stripe.v1().refunds().create(params, key));
+        assertEquals("charge_disputed", replayed.getCode()); // Stripe keeps the first answer, error or not
+        assertEquals(0, fake.refundsCreatedByApi().size());
+        Refund withNewKey = stripe.v1().refunds().create(params,
+                RequestOptions.builder().setIdempotencyKey("efw-issfr_3-again").build());
+        assertEquals(1999L, withNewKey.getAmount());
+
+        String other = paidPaymentIntent(999);
+        RequestOptions validated = RequestOptions.builder().setIdempotencyKey("refund-2").build();
+        var invalid = assertThrows(InvalidRequestException.class, () -> stripe.v1().refunds().create(
+                RefundCreateParams.builder().setPaymentIntent(other).setAmount(0L).build(), validated));
+        assertEquals("parameter_invalid_integer", invalid.getCode());
+        Refund afterInvalid = stripe.v1().refunds().create(
+                RefundCreateParams.builder().setPaymentIntent(other).build(), validated); // nothing kept: no conflict
+        assertEquals(999L, afterInvalid.getAmount());
+    }
+
+    @Test
     void refusesRefundsAsStripeDoes() throws Exception {
         String paymentIntent = paidPaymentIntent(1999);
         String chargeId = fake.chargeIdOf(paymentIntent);

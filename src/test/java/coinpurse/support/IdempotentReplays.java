@@ -8,9 +8,10 @@ import java.util.Map;
 
 /**
  * Stripe's {@code Idempotency-Key}s as {@link FakeStripe} keeps them, for every POST that creates:
- * the first successful answer to a key is replayed to a later request with the same key, endpoint
- * and parameters (marked {@code Idempotent-Replayed: true}); the same key with another endpoint or
- * other parameters is Stripe's {@code idempotency_error}. Not thread-safe: the fake's lock guards it.
+ * the answer remembered for a key is replayed to a later request with the same key, endpoint and
+ * parameters (marked {@code Idempotent-Replayed: true}); the same key with another endpoint or
+ * other parameters is Stripe's {@code idempotency_error}. Which answers are remembered is the
+ * endpoint's call. Not thread-safe: the fake's lock guards it.
  */
 final class IdempotentReplays {
 
@@ -39,7 +40,7 @@ final class IdempotentReplays {
         return replay.answer().asReplay();
     }
 
-    /** Keeps {@code answer}, a success, for later requests with {@code key} (none kept without a key). */
+    /** Keeps {@code answer} for later requests with {@code key} (none kept without a key). */
     void remember(String key, String path, Map<String, String> params, Answer answer) {
         if (key != null) {
             byKey.put(key, new Replay(path, new LinkedHashMap<>(params), answer));
