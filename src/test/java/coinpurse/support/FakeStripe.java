@@ -1,20 +1,30 @@
 package coinpurse.support;
 
+import static coinpurse.support.StripeWire.JSON;
+import static coinpurse.support.StripeWire.bracketed;
+import static coinpurse.support.StripeWire.error;
+import static coinpurse.support.StripeWire.expands;
+import static coinpurse.support.StripeWire.form;
+import static coinpurse.support.StripeWire.formAll;
+import static coinpurse.support.StripeWire.last;
+import static coinpurse.support.StripeWire.ok;
+import static coinpurse.support.StripeWire.page;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import coinpurse.support.StripeWire.Answer;
+import coinpurse.support.StripeWire.StripeError;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,23 +49,34 @@ import java.util.regex.Pattern;
  *
  * <p>Serves {@code POST /v1/checkout/sessions}, {@code GET /v1/checkout/sessions/{id}},
  * {@code GET /v1/checkout/sessions} (list), {@code POST /v1/checkout/sessions/{id}/expire},
- * {@code GET /v1/prices/{id}}, {@code GET /v1/charges/{id}}, {@code GET /v1/refunds/{id}},
- * {@code GET /v1/disputes/{id}}, {@code GET /v1/events} (list) and {@code GET /v1/events/{id}}.
+ * {@code GET /v1/prices/{id}}, {@code GET /v1/payment_intents/{id}}, {@code GET /v1/charges/{id}}
+ * (with {@code expand[]=refunds}), {@code POST /v1/refunds}, {@code GET /v1/refunds} (list),
+ * {@code GET /v1/refunds/{id}}, {@code GET /v1/disputes} (list), {@code GET /v1/disputes/{id}},
+ * {@code GET /v1/radar/early_fraud_warnings} (list) and {@code /{id}}, {@code GET /v1/events}
+ * (list) and {@code GET /v1/events/{id}}. Lists are newest first and page as Stripe's do.
  *
- * <p>Control methods drive a payment's money lifecycle (pay, refund, dispute); each emitted event
- * is logged, listed by the Events API and returned as the JSON text to deliver to a webhook. The
- * fake delivers nothing itself, except from its hosted Checkout page once {@link #hostCheckout} is
- * called (a browser's Pay delivers {@code checkout.session.completed}). All state sits behind this
- * object's lock.
+ * <p>Control methods drive a payment's money lifecycle (pay, refund, dispute, early fraud
+ * warning); each emitted event is logged, listed by the Events API and returned as the JSON text
+ * to deliver to a webhook. The fake delivers nothing itself, except from its hosted Checkout page
+ * once {@link #hostCheckout} is called (a browser's Pay delivers {@code checkout.session.completed}).
+ * All state sits behind this object's lock.
  */
 public final class FakeStripe implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SESSIONS = "/v1/checkout/sessions";
     private static final String EVENTS = "/v1/events";
-    private static final String PI_METADATA = "payment_intent_data[metadata][";
+    private static final String REFUNDS = "/v1/refunds";
+    private static final String DISPUTES = "/v1/disputes";
+    private static final String WARNINGS = "/v1/radar/early_fraud_warnings";
     private static final Set<String> OPEN_DISPUTE = Set.of("needs_response", "under_review");
     private static final Set<String> OPEN_INQUIRY = Set.of("warning_needs_response", "warning_under_review");
+    /** The statuses of a (non-inquiry) dispute whose charge Stripe refuses to refund. */
+    private static final Set<String> UNREFUNDABLE = Set.of("needs_response", "under_review", "lost");
+    private static final Set<String> NEW_REFUND = Set.of("pending", "requires_action", "succeeded");
+    private static final Set<String> REFUND_REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
+    private static final Set<String> FRAUD_TYPES = Set.of("card_never_received", "fraudulent_card_application",
+            "made_with_counterfeit_card", "made_with_lost_card", "made_with_stolen_card", "misc",
+            "unauthorized_use_of_card");
     private static final Pattern TYPES_KEY = Pattern.compile("types(\\[\\d*\\])?");
 
     private final HttpServer server;
@@ -65,16 +86,22 @@ public final class FakeStripe implements AutoCloseable {
     private final Map<String, Price> prices = new HashMap<>();
     private final Map<String, Integer> priceRetrievals = new HashMap<>();
     private final Map<String, Map<String, String>> paymentIntentMetadata = new HashMap<>();
+    private final Map<String, ObjectNode> paymentIntents = new LinkedHashMap<>();
     private final Map<String, ObjectNode> charges = new LinkedHashMap<>();
     private final Map<String, String> chargeByPaymentIntent = new HashMap<>();
     private final Map<String, ObjectNode> refunds = new LinkedHashMap<>();
     private final Map<String, ObjectNode> disputes = new LinkedHashMap<>();
     private final Set<String> inquiries = new HashSet<>();
+    private final Map<String, ObjectNode> warnings = new LinkedHashMap<>();
     private final List<LoggedEvent> events = new ArrayList<>();
     private final List<String> expiredByApi = new ArrayList<>();
     private final List<Map<String, String>> createRequests = new ArrayList<>();
-    private final Map<String, Replay> replays = new HashMap<>();
+    private final IdempotentReplays replays = new IdempotentReplays();
+    private final List<ApiRefund> refundsByApi = new ArrayList<>();
+    private int refundCreateCalls;
+    private String apiRefundStatus = "succeeded";
     private volatile int failCreatesWith;
+    private volatile int failRefundCreatesWith;
     private volatile Duration delay = Duration.ZERO;
     /** How many more answers {@link #delay} holds back; -1: every one. */
     private final AtomicInteger delayedAnswersLeft = new AtomicInteger(-1);
@@ -92,35 +119,27 @@ public final class FakeStripe implements AutoCloseable {
 
     private record LoggedEvent(String id, String type, long created, String json) {}
 
-    /** A refund the fake created: its {@code re_test_…} id and the events it emitted, in order. */
+    /**
+     * A refund the fake created: its {@code re_test_…} id and the events it emitted, in order
+     * ({@code charge.refunded}, {@code refund.created}, then {@code radar.early_fraud_warning.updated}
+     * for each warning the full refund made no longer actionable).
+     */
     public record Refund(String id, List<String> events) {}
 
-    /** A dispute the fake opened: its {@code dp_test_…} id and the events it emitted, in order. */
+    /**
+     * A refund created through {@code POST /v1/refunds} (replays excluded): its id, the request's
+     * {@code Idempotency-Key} (null if none), its decoded form params, and the events it emitted.
+     */
+    public record ApiRefund(String refundId, String idempotencyKey, Map<String, String> params, List<String> events) {}
+
+    /**
+     * A dispute the fake opened: its {@code dp_test_…} id and the events it emitted, in order
+     * (then {@code radar.early_fraud_warning.updated} for each warning it made no longer actionable).
+     */
     public record Dispute(String id, List<String> events) {}
 
-    private record Answer(int status, String body) {}
-
-    private record Replay(Map<String, String> params, Answer answer) {}
-
-    /** An error the fake answers in Stripe's {@code {"error": {...}}} shape. */
-    private static final class StripeError extends RuntimeException {
-        final int status;
-        final String type;
-        final String code;
-        final String param;
-
-        StripeError(int status, String type, String code, String param, String message) {
-            super(message);
-            this.status = status;
-            this.type = type;
-            this.code = code;
-            this.param = param;
-        }
-
-        static StripeError invalid(String code, String param, String message) {
-            return new StripeError(400, "invalid_request_error", code, param, message);
-        }
-    }
+    /** An early fraud warning the fake made: its {@code issfr_test_…} id and the events it emitted. */
+    public record EarlyFraudWarning(String id, List<String> events) {}
 
     private FakeStripe(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -242,6 +261,18 @@ public final class FakeStripe implements AutoCloseable {
                 .put("status", "succeeded");
         charges.put(chargeId, charge);
         chargeByPaymentIntent.put(paymentIntent, chargeId);
+        ObjectNode intent = JSON.createObjectNode()
+                .put("id", paymentIntent)
+                .put("object", "payment_intent")
+                .put("amount", amount)
+                .put("amount_received", amount)
+                .put("created", charge.get("created").asLong())
+                .put("currency", charge.path("currency").asText(null))
+                .put("latest_charge", chargeId)
+                .put("livemode", false);
+        intent.set("metadata", metadata.deepCopy());
+        intent.put("status", "succeeded");
+        paymentIntents.put(paymentIntent, intent);
     }
 
     /** {@link #markPaid} and then emits {@code checkout.session.completed} carrying the session. */
@@ -272,7 +303,8 @@ public final class FakeStripe implements AutoCloseable {
 
     /**
      * The metadata sent as {@code payment_intent_data[metadata][…]} when session {@code sessionId}
-     * was created (empty if none, or if the session was put); the payment intent and its charge get it.
+     * was created (empty if none, or if the session was put); the payment intent and its charge get it
+     * ({@code GET /v1/payment_intents/{id}} shows it).
      */
     public synchronized Map<String, String> paymentIntentMetadata(String sessionId) {
         existing(sessionId);
@@ -306,34 +338,243 @@ public final class FakeStripe implements AutoCloseable {
 
     /**
      * Refunds {@code amount} of {@code paymentIntent}'s charge with a Refund in {@code status}
-     * (pending, requires_action or succeeded); the charge's {@code amount_refunded} grows by it.
-     * Emits {@code charge.refunded} (the charge, without a {@code refunds} list) then {@code refund.created}.
+     * (pending, requires_action or succeeded), as a Dashboard refund would: the charge's
+     * {@code amount_refunded} grows by it. Emits {@code charge.refunded} (the charge, without a
+     * {@code refunds} list) then {@code refund.created}, then, once the charge is fully refunded,
+     * {@code radar.early_fraud_warning.updated} for each of its warnings still actionable.
+     * Unlike {@code POST /v1/refunds}, a dispute does not stop it.
      */
     public synchronized Refund refund(String paymentIntent, long amount, String status) {
-        if (!Set.of("pending", "requires_action", "succeeded").contains(status)) {
+        if (!NEW_REFUND.contains(status)) {
             throw new IllegalArgumentException("a new refund is pending, requires_action or succeeded: " + status);
         }
         ObjectNode charge = found(charges, chargeIdOf(paymentIntent), "charge");
-        long refunded = charge.get("amount_refunded").asLong() + amount;
-        if (amount <= 0 || refunded > charge.get("amount").asLong()) {
+        if (amount <= 0 || amount > unrefunded(charge)) {
             throw new IllegalArgumentException("cannot refund " + amount + " of charge " + charge.get("id").asText()
                     + ": " + charge.get("amount_refunded").asLong() + " of " + charge.get("amount").asLong()
                     + " already refunded");
         }
-        charge.put("amount_refunded", refunded).put("refunded", refunded == charge.get("amount").asLong());
+        return newRefund(charge, amount, status, null, Map.of());
+    }
+
+    /**
+     * The status refunds created through {@code POST /v1/refunds} start in from now on: pending,
+     * requires_action or succeeded (the default).
+     */
+    public synchronized void setApiRefundStatus(String status) {
+        if (!NEW_REFUND.contains(status)) {
+            throw new IllegalArgumentException("a new refund is pending, requires_action or succeeded: " + status);
+        }
+        apiRefundStatus = status;
+    }
+
+    /**
+     * Answers every {@code POST /v1/refunds} with a Stripe error of {@code httpStatus}, creating
+     * nothing and keeping no idempotent answer (a failure before the endpoint runs), until called
+     * with 0. Checkout Session creates are not affected (see {@link #failCreatesWith}).
+     */
+    public void failRefundCreatesWith(int httpStatus) {
+        checkErrorStatus(httpStatus);
+        failRefundCreatesWith = httpStatus;
+    }
+
+    /** The refunds created through {@code POST /v1/refunds}, oldest first; idempotent replays and errors excepted. */
+    public synchronized List<ApiRefund> refundsCreatedByApi() {
+        return List.copyOf(refundsByApi);
+    }
+
+    /** How many {@code POST /v1/refunds} requests were answered (replays and errors included). */
+    public synchronized int refundCreateCalls() {
+        return refundCreateCalls;
+    }
+
+    private static long unrefunded(ObjectNode charge) {
+        return charge.get("amount").asLong() - charge.get("amount_refunded").asLong();
+    }
+
+    /**
+     * Makes a Refund of {@code amount} on {@code charge} and adds it to {@code amount_refunded};
+     * emits {@code charge.refunded}, {@code refund.created}, and once fully refunded the warnings'
+     * updates. The one path of both {@link #refund} and {@code POST /v1/refunds}.
+     */
+    private Refund newRefund(ObjectNode charge, long amount, String status, String reason,
+            Map<String, String> metadata) {
+        long refunded = charge.get("amount_refunded").asLong() + amount;
+        boolean full = refunded == charge.get("amount").asLong();
+        charge.put("amount_refunded", refunded).put("refunded", full);
         String id = StripeEvents.randomId("re_test_");
+        String chargeId = charge.get("id").asText();
         ObjectNode refund = JSON.createObjectNode()
                 .put("id", id)
                 .put("object", "refund")
                 .put("amount", amount)
                 .put("balance_transaction", StripeEvents.randomId("txn_test_"))
-                .put("charge", charge.get("id").asText())
+                .put("charge", chargeId)
                 .put("created", Instant.now().getEpochSecond())
                 .put("currency", charge.path("currency").asText(null));
-        refund.putObject("metadata");
-        refund.put("payment_intent", paymentIntent).putNull("reason").put("status", status);
+        ObjectNode metadataNode = refund.putObject("metadata");
+        metadata.forEach(metadataNode::put);
+        refund.put("payment_intent", charge.get("payment_intent").asText())
+                .put("reason", reason)
+                .putNull("receipt_number")
+                .putNull("source_transfer_reversal")
+                .put("status", status)
+                .putNull("transfer_reversal");
         refunds.put(id, refund);
-        return new Refund(id, List.of(emit("charge.refunded", charge), emit("refund.created", refund)));
+        List<String> emitted = new ArrayList<>(List.of(emit("charge.refunded", charge), emit("refund.created", refund)));
+        if (full) {
+            emitted.addAll(warningsNoLongerActionable(chargeId));
+        }
+        return new Refund(id, List.copyOf(emitted));
+    }
+
+    /**
+     * {@code POST /v1/refunds}: {@code payment_intent} or {@code charge}, optional {@code amount}
+     * (default: what is not yet refunded), {@code reason}, {@code metadata[…]}. As Stripe, an
+     * {@code Idempotency-Key} keeps the answer of a request that got past parameter validation,
+     * error or not, and replays it; a validation error or a {@link #failRefundCreatesWith} failure
+     * (one before the endpoint runs) is not kept, so a retry with the key runs anew.
+     */
+    private synchronized Answer createRefund(Map<String, String> params, String idempotencyKey) {
+        refundCreateCalls++;
+        Answer replay = replays.replay(idempotencyKey, REFUNDS, params);
+        if (replay != null) {
+            return replay;
+        }
+        int failure = failRefundCreatesWith;
+        if (failure != 0) {
+            throw simulatedFailure(failure);
+        }
+        String paymentIntent = params.get("payment_intent");
+        String chargeId = params.get("charge");
+        if (paymentIntent != null && chargeId != null) {
+            throw StripeError.invalid(null, null,
+                    "You can only specify one of these parameters: charge, payment_intent.");
+        }
+        if (paymentIntent == null && chargeId == null) {
+            throw StripeError.invalid("parameter_missing", null,
+                    "One of the following params should be provided for this request: payment_intent or charge.");
+        }
+        Long amount = params.containsKey("amount") ? positiveInteger(params, "amount") : null;
+        String reason = params.get("reason");
+        if (reason != null && !REFUND_REASONS.contains(reason)) {
+            throw StripeError.invalid(null, "reason",
+                    "Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer");
+        }
+        Answer answer;
+        try {
+            ObjectNode charge = paymentIntent != null ? chargeOfIntent(paymentIntent) : chargeNamed(chargeId);
+            Refund refund = newRefund(charge, refundable(charge, amount), apiRefundStatus, reason,
+                    bracketed(params, "metadata"));
+            answer = ok(refunds.get(refund.id()));
+            refundsByApi.add(new ApiRefund(refund.id(), idempotencyKey,
+                    Collections.unmodifiableMap(new LinkedHashMap<>(params)), refund.events()));
+        } catch (StripeError e) {
+            answer = error(e);
+        }
+        replays.remember(idempotencyKey, REFUNDS, params, answer);
+        return answer;
+    }
+
+    /** The amount to refund of {@code charge} ({@code requested}, or all that is left), or Stripe's refusal. */
+    private long refundable(ObjectNode charge, Long requested) {
+        String chargeId = charge.get("id").asText();
+        long left = unrefunded(charge);
+        if (left <= 0) {
+            throw StripeError.invalid("charge_already_refunded", null,
+                    "Charge " + chargeId + " has already been refunded.");
+        }
+        boolean disputed = disputes.values().stream()
+                .anyMatch(d -> d.get("charge").asText().equals(chargeId)
+                        && !inquiries.contains(d.get("id").asText())
+                        && UNREFUNDABLE.contains(d.get("status").asText()));
+        if (disputed) {
+            throw StripeError.invalid("charge_disputed", null,
+                    "Charge " + chargeId + " has been charged back; cannot issue a refund.");
+        }
+        if (requested != null && requested > left) {
+            // Stripe answers this one without a code (amount_too_large is its code for over its maximum).
+            String currency = charge.path("currency").asText("");
+            throw StripeError.invalid(null, "amount", "Refund amount (" + money(requested, currency)
+                    + ") is greater than unrefunded amount on charge (" + money(left, currency) + ")");
+        }
+        return requested != null ? requested : left;
+    }
+
+    private ObjectNode chargeOfIntent(String paymentIntent) {
+        String chargeId = chargeByPaymentIntent.get(paymentIntent);
+        if (chargeId == null) {
+            throw StripeError.missing("payment_intent", "payment_intent", paymentIntent);
+        }
+        return charges.get(chargeId);
+    }
+
+    private ObjectNode chargeNamed(String chargeId) {
+        ObjectNode charge = charges.get(chargeId);
+        if (charge == null) {
+            throw StripeError.missing("charge", "charge", chargeId);
+        }
+        return charge;
+    }
+
+    private static long positiveInteger(Map<String, String> params, String key) {
+        String value = params.get(key);
+        long number;
+        try {
+            number = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw StripeError.invalid("parameter_invalid_integer", key, "Invalid integer: " + value);
+        }
+        if (number < 1) {
+            throw StripeError.invalid("parameter_invalid_integer", key, "Invalid positive integer");
+        }
+        return number;
+    }
+
+    /** An amount as Stripe's messages show it, e.g. {@code $19.99} (two-decimal currencies only). */
+    private static String money(long cents, String currency) {
+        String amount = BigDecimal.valueOf(cents, 2).toPlainString();
+        return switch (currency) {
+            case "usd" -> "$" + amount;
+            case "eur" -> "€" + amount;
+            case "gbp" -> "£" + amount;
+            default -> amount + " " + currency.toUpperCase();
+        };
+    }
+
+    /** {@code GET /v1/refunds}: newest first, filtered by {@code payment_intent} and {@code charge}. */
+    private synchronized Answer listRefunds(Map<String, List<String>> query) {
+        return ok(page(newestFirst(refunds), o -> o.get("id").asText(), o -> o,
+                matches(query, "payment_intent").and(matches(query, "charge")), query, REFUNDS, "refund"));
+    }
+
+    /** The objects of {@code objects}, newest {@code created} first, the later made first within a second. */
+    private static List<ObjectNode> newestFirst(Map<String, ObjectNode> objects) {
+        List<ObjectNode> newestFirst = new ArrayList<>(objects.values());
+        Collections.reverse(newestFirst);
+        newestFirst.sort(Comparator.comparingLong((ObjectNode o) -> o.get("created").asLong()).reversed()); // stable
+        return newestFirst;
+    }
+
+    /** Keeps objects whose {@code field} equals the query's {@code field}, or all when the query has none. */
+    private static Predicate<ObjectNode> matches(Map<String, List<String>> query, String field) {
+        String wanted = last(query, field);
+        return object -> wanted == null || wanted.equals(object.path(field).asText(null));
+    }
+
+    /** {@code GET /v1/charges/{id}}, with its {@code refunds} list when asked by {@code expand[]=refunds}. */
+    private synchronized Answer retrieveCharge(String id, Map<String, List<String>> query) {
+        ObjectNode charge = charges.get(id);
+        if (charge == null) {
+            throw StripeError.missing("charge", "charge", id);
+        }
+        if (!expands(query, "refunds")) {
+            return ok(charge);
+        }
+        ObjectNode expanded = charge.deepCopy();
+        expanded.set("refunds", page(newestFirst(refunds), o -> o.get("id").asText(), o -> o,
+                o -> o.get("charge").asText().equals(id), Map.of(), "/v1/charges/" + id + "/refunds", "refund"));
+        return ok(expanded);
     }
 
     /**
@@ -380,7 +621,9 @@ public final class FakeStripe implements AutoCloseable {
     /**
      * Opens a dispute (reason fraudulent) for the whole of {@code paymentIntent}'s charge:
      * {@code warning_needs_response} for an inquiry (no funds move), else {@code needs_response}.
-     * Emits {@code charge.dispute.created}, then for a non-inquiry {@code charge.dispute.funds_withdrawn}.
+     * Emits {@code charge.dispute.created}, then for a non-inquiry {@code charge.dispute.funds_withdrawn},
+     * then {@code radar.early_fraud_warning.updated} for each of the charge's warnings still actionable.
+     * While a non-inquiry dispute is open or lost, {@code POST /v1/refunds} answers {@code charge_disputed}.
      */
     public synchronized Dispute openDispute(String paymentIntent, boolean inquiry) {
         ObjectNode charge = found(charges, chargeIdOf(paymentIntent), "charge");
@@ -396,20 +639,23 @@ public final class FakeStripe implements AutoCloseable {
         dispute.put("charge", charge.get("id").asText())
                 .put("created", Instant.now().getEpochSecond())
                 .put("currency", currency)
-                .put("is_charge_refundable", false)
+                .put("is_charge_refundable", inquiry) // an inquiry moves no funds and can still be refunded
                 .put("livemode", false);
         dispute.putObject("metadata");
         dispute.put("payment_intent", paymentIntent)
                 .put("reason", "fraudulent")
                 .put("status", inquiry ? "warning_needs_response" : "needs_response");
         disputes.put(id, dispute);
+        List<String> emitted = new ArrayList<>();
+        emitted.add(emit("charge.dispute.created", dispute));
         if (inquiry) {
             inquiries.add(id);
-            return new Dispute(id, List.of(emit("charge.dispute.created", dispute)));
+        } else {
+            addBalanceTransaction(dispute, -amount, "dispute");
+            emitted.add(emit("charge.dispute.funds_withdrawn", dispute));
         }
-        String created = emit("charge.dispute.created", dispute);
-        addBalanceTransaction(dispute, -amount, "dispute");
-        return new Dispute(id, List.of(created, emit("charge.dispute.funds_withdrawn", dispute)));
+        emitted.addAll(warningsNoLongerActionable(charge.get("id").asText()));
+        return new Dispute(id, List.copyOf(emitted));
     }
 
     /**
@@ -452,6 +698,12 @@ public final class FakeStripe implements AutoCloseable {
         return found(disputes, id, "dispute").deepCopy();
     }
 
+    /** {@code GET /v1/disputes}: newest first, filtered by {@code payment_intent} and {@code charge}. */
+    private synchronized Answer listDisputes(Map<String, List<String>> query) {
+        return ok(page(newestFirst(disputes), o -> o.get("id").asText(), o -> o,
+                matches(query, "payment_intent").and(matches(query, "charge")), query, DISPUTES, "dispute"));
+    }
+
     private ObjectNode stillOpen(String disputeId) {
         ObjectNode dispute = found(disputes, disputeId, "dispute");
         String status = dispute.get("status").asText();
@@ -480,6 +732,71 @@ public final class FakeStripe implements AutoCloseable {
         return object;
     }
 
+    // ---- early fraud warnings ----
+
+    /**
+     * Makes a Radar early fraud warning ({@code issfr_test_…}) on {@code paymentIntent}'s charge, of
+     * {@code fraudType} (card_never_received, fraudulent_card_application, made_with_counterfeit_card,
+     * made_with_lost_card, made_with_stolen_card, misc, unauthorized_use_of_card). Emits
+     * {@code radar.early_fraud_warning.created}. Stripe makes none actionable for a charge already
+     * disputed or fully refunded; once the charge is either, the warning's {@code actionable} turns
+     * false and {@code radar.early_fraud_warning.updated} is emitted (returned by {@link #refund},
+     * {@code POST /v1/refunds} and {@link #openDispute}).
+     */
+    public synchronized EarlyFraudWarning earlyFraudWarning(String paymentIntent, String fraudType, boolean actionable) {
+        if (!FRAUD_TYPES.contains(fraudType)) {
+            throw new IllegalArgumentException("not a fraud_type: " + fraudType);
+        }
+        ObjectNode charge = found(charges, chargeIdOf(paymentIntent), "charge");
+        if (actionable && !isActionable(charge)) {
+            throw new IllegalStateException("charge " + charge.get("id").asText()
+                    + " is disputed or fully refunded: its warnings are not actionable");
+        }
+        String id = StripeEvents.randomId("issfr_test_");
+        ObjectNode warning = JSON.createObjectNode()
+                .put("id", id)
+                .put("object", "radar.early_fraud_warning")
+                .put("actionable", actionable)
+                .put("charge", charge.get("id").asText())
+                .put("created", Instant.now().getEpochSecond())
+                .put("fraud_type", fraudType)
+                .put("livemode", false)
+                .put("payment_intent", paymentIntent);
+        warnings.put(id, warning);
+        return new EarlyFraudWarning(id, List.of(emit("radar.early_fraud_warning.created", warning)));
+    }
+
+    /** A copy of the current JSON of early fraud warning {@code id}. */
+    public synchronized ObjectNode earlyFraudWarningObject(String id) {
+        return found(warnings, id, "early fraud warning").deepCopy();
+    }
+
+    private static boolean isActionable(ObjectNode charge) {
+        return !charge.get("refunded").asBoolean() && !charge.get("disputed").asBoolean();
+    }
+
+    /**
+     * Turns the still-actionable warnings of charge {@code chargeId} unactionable, emitting
+     * {@code radar.early_fraud_warning.updated} for each; a later failed refund does not turn them back.
+     */
+    private List<String> warningsNoLongerActionable(String chargeId) {
+        List<String> emitted = new ArrayList<>();
+        for (ObjectNode warning : warnings.values()) {
+            if (warning.get("charge").asText().equals(chargeId) && warning.get("actionable").asBoolean()) {
+                warning.put("actionable", false);
+                emitted.add(emit("radar.early_fraud_warning.updated", warning));
+            }
+        }
+        return emitted;
+    }
+
+    /** {@code GET /v1/radar/early_fraud_warnings}: newest first, filtered by {@code payment_intent} and {@code charge}. */
+    private synchronized Answer listWarnings(Map<String, List<String>> query) {
+        return ok(page(newestFirst(warnings), o -> o.get("id").asText(), o -> o,
+                matches(query, "payment_intent").and(matches(query, "charge")), query, WARNINGS,
+                "radar.early_fraud_warning"));
+    }
+
     /** Expires session {@code id}. */
     public void markExpired(String id) {
         update(id, session -> session.put("status", "expired"));
@@ -502,10 +819,19 @@ public final class FakeStripe implements AutoCloseable {
 
     /** Answers every create with a Stripe error of {@code httpStatus} until called with 0. */
     public void failCreatesWith(int httpStatus) {
+        checkErrorStatus(httpStatus);
+        failCreatesWith = httpStatus;
+    }
+
+    private static void checkErrorStatus(int httpStatus) {
         if (httpStatus != 0 && (httpStatus < 400 || httpStatus > 599)) {
             throw new IllegalArgumentException("not an error status: " + httpStatus);
         }
-        failCreatesWith = httpStatus;
+    }
+
+    private static StripeError simulatedFailure(int status) {
+        return new StripeError(status, status >= 500 ? "api_error" : "invalid_request_error",
+                status == 429 ? "rate_limit" : null, null, "Simulated failure (HTTP " + status + ").");
     }
 
     /** Waits {@code d} before sending each answer (state changes happen first); {@link Duration#ZERO} resets. */
@@ -579,6 +905,9 @@ public final class FakeStripe implements AutoCloseable {
             byte[] body = answer.body().getBytes(UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.getResponseHeaders().set("Request-Id", StripeEvents.randomId("req_"));
+            if (answer.replayed()) {
+                exchange.getResponseHeaders().set("Idempotent-Replayed", "true");
+            }
             exchange.sendResponseHeaders(answer.status(), body.length);
             exchange.getResponseBody().write(body);
         } catch (InterruptedException e) {
@@ -600,38 +929,61 @@ public final class FakeStripe implements AutoCloseable {
             throw new StripeError(401, "invalid_request_error", null, null,
                     "Invalid API Key provided. A test key starting with sk_test_ is required.");
         }
+        String idempotencyKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        Map<String, List<String>> query = formAll(exchange.getRequestURI().getRawQuery());
         if (path.equals(SESSIONS) && method.equals("POST")) {
-            return create(form(body), exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+            return create(form(body), idempotencyKey);
         }
-        if (path.equals(SESSIONS) && method.equals("GET")) {
-            return list(form(exchange.getRequestURI().getRawQuery()));
+        if (path.equals(REFUNDS) && method.equals("POST")) {
+            return createRefund(form(body), idempotencyKey);
         }
         if (path.startsWith(SESSIONS + "/") && path.endsWith("/expire") && method.equals("POST")) {
             return expire(path.substring(SESSIONS.length() + 1, path.length() - "/expire".length()));
         }
-        if (path.startsWith(SESSIONS + "/") && method.equals("GET")) {
-            return retrieve(path.substring(SESSIONS.length() + 1));
-        }
-        if (path.equals(EVENTS) && method.equals("GET")) {
-            return listEvents(formAll(exchange.getRequestURI().getRawQuery()));
-        }
         if (method.equals("GET")) {
+            switch (path) {
+                case SESSIONS -> {
+                    return list(query);
+                }
+                case EVENTS -> {
+                    return listEvents(query);
+                }
+                case REFUNDS -> {
+                    return listRefunds(query);
+                }
+                case DISPUTES -> {
+                    return listDisputes(query);
+                }
+                case WARNINGS -> {
+                    return listWarnings(query);
+                }
+                default -> { }
+            }
             String id = path.substring(path.lastIndexOf('/') + 1);
             switch (path.substring(0, path.lastIndexOf('/') + 1)) {
+                case SESSIONS + "/" -> {
+                    return retrieve(id);
+                }
                 case EVENTS + "/" -> {
                     return retrieveEvent(id);
                 }
                 case "/v1/prices/" -> {
                     return retrievePrice(id);
                 }
+                case "/v1/payment_intents/" -> {
+                    return retrieveObject(paymentIntents, id, "payment_intent", "intent");
+                }
                 case "/v1/charges/" -> {
-                    return retrieveObject(charges, id, "charge");
+                    return retrieveCharge(id, query);
                 }
-                case "/v1/refunds/" -> {
-                    return retrieveObject(refunds, id, "refund");
+                case REFUNDS + "/" -> {
+                    return retrieveObject(refunds, id, "refund", "refund");
                 }
-                case "/v1/disputes/" -> {
-                    return retrieveObject(disputes, id, "dispute");
+                case DISPUTES + "/" -> {
+                    return retrieveObject(disputes, id, "dispute", "dispute");
+                }
+                case WARNINGS + "/" -> {
+                    return retrieveObject(warnings, id, "radar.early_fraud_warning", "early_fraud_warning");
                 }
                 default -> { }
             }
@@ -641,36 +993,21 @@ public final class FakeStripe implements AutoCloseable {
     }
 
     private synchronized Answer create(Map<String, String> params, String idempotencyKey) {
-        Replay replay = idempotencyKey == null ? null : replays.get(idempotencyKey);
+        Answer replay = replays.replay(idempotencyKey, SESSIONS, params);
         if (replay != null) {
-            if (!replay.params().equals(params)) {
-                throw new StripeError(400, "idempotency_error", null, null,
-                        "Keys for idempotent requests can only be used with the same parameters they were"
-                                + " first used with. Try using a key other than '" + idempotencyKey
-                                + "' if you meant to execute a different request.");
-            }
-            return replay.answer();
+            return replay;
         }
         createRequests.add(Collections.unmodifiableMap(new LinkedHashMap<>(params)));
         int failure = failCreatesWith;
         if (failure != 0) {
-            throw new StripeError(failure, failure >= 500 ? "api_error" : "invalid_request_error",
-                    failure == 429 ? "rate_limit" : null, null, "Simulated failure (HTTP " + failure + ").");
+            throw simulatedFailure(failure);
         }
         ObjectNode session = newSession(params);
         sessions.put(session.get("id").asText(), session);
-        Map<String, String> piMetadata = new LinkedHashMap<>();
-        params.forEach((key, value) -> {
-            if (key.startsWith(PI_METADATA) && key.endsWith("]")) {
-                piMetadata.put(key.substring(PI_METADATA.length(), key.length() - 1), value);
-            }
-        });
-        paymentIntentMetadata.put(session.get("id").asText(), piMetadata);
+        paymentIntentMetadata.put(session.get("id").asText(), bracketed(params, "payment_intent_data[metadata]"));
         Answer answer = ok(session);
-        // Like Stripe, only a request that succeeded is replayed; a failed one may be retried with its key.
-        if (idempotencyKey != null) {
-            replays.put(idempotencyKey, new Replay(params, answer));
-        }
+        // Only a request that succeeded is replayed; a failed one may be retried with its key.
+        replays.remember(idempotencyKey, SESSIONS, params, answer);
         return answer;
     }
 
@@ -678,8 +1015,7 @@ public final class FakeStripe implements AutoCloseable {
         retrievals.merge(id, 1, Integer::sum);
         ObjectNode session = sessions.get(id);
         if (session == null) {
-            throw new StripeError(404, "invalid_request_error", "resource_missing", "session",
-                    "No such checkout.session: '" + id + "'");
+            throw StripeError.missing("checkout.session", "session", id);
         }
         return ok(session);
     }
@@ -687,8 +1023,7 @@ public final class FakeStripe implements AutoCloseable {
     private synchronized Answer expire(String id) {
         ObjectNode session = sessions.get(id);
         if (session == null) {
-            throw new StripeError(404, "invalid_request_error", "resource_missing", "session",
-                    "No such checkout.session: '" + id + "'");
+            throw StripeError.missing("checkout.session", "session", id);
         }
         String status = session.path("status").asText();
         if (!status.equals("open")) {
@@ -705,8 +1040,7 @@ public final class FakeStripe implements AutoCloseable {
         priceRetrievals.merge(id, 1, Integer::sum);
         Price price = prices.get(id);
         if (price == null) {
-            throw new StripeError(404, "invalid_request_error", "resource_missing", "price",
-                    "No such price: '" + id + "'");
+            throw StripeError.missing("price", "price", id);
         }
         return ok(JSON.createObjectNode()
                 .put("id", id)
@@ -720,11 +1054,10 @@ public final class FakeStripe implements AutoCloseable {
                 .put("unit_amount", price.unitAmount()));
     }
 
-    private synchronized Answer retrieveObject(Map<String, ObjectNode> objects, String id, String kind) {
+    private synchronized Answer retrieveObject(Map<String, ObjectNode> objects, String id, String kind, String param) {
         ObjectNode object = objects.get(id);
         if (object == null) {
-            throw new StripeError(404, "invalid_request_error", "resource_missing", kind,
-                    "No such " + kind + ": '" + id + "'");
+            throw StripeError.missing(kind, param, id);
         }
         return ok(object);
     }
@@ -732,8 +1065,7 @@ public final class FakeStripe implements AutoCloseable {
     private synchronized Answer retrieveEvent(String id) {
         return events.stream().filter(event -> event.id().equals(id)).findFirst()
                 .map(event -> new Answer(200, event.json()))
-                .orElseThrow(() -> new StripeError(404, "invalid_request_error", "resource_missing", "id",
-                        "No such event: '" + id + "'"));
+                .orElseThrow(() -> StripeError.missing("event", "id", id));
     }
 
     /**
@@ -743,7 +1075,6 @@ public final class FakeStripe implements AutoCloseable {
      * {@code types[1]}, … or repeated {@code types[]}).
      */
     private synchronized Answer listEvents(Map<String, List<String>> query) {
-        int limit = limit(query);
         Predicate<LoggedEvent> keep = event -> true;
         for (String bound : List.of("", "[gt]", "[gte]", "[lt]", "[lte]")) {
             String value = last(query, "created" + bound);
@@ -776,52 +1107,7 @@ public final class FakeStripe implements AutoCloseable {
         List<LoggedEvent> newestFirst = new ArrayList<>(events);
         Collections.reverse(newestFirst);
         newestFirst.sort(Comparator.comparingLong(LoggedEvent::created).reversed()); // stable
-        List<LoggedEvent> window = newestFirst;
-        String startingAfter = last(query, "starting_after");
-        String endingBefore = last(query, "ending_before");
-        if (startingAfter != null) {
-            window = window.subList(position(window, startingAfter, "starting_after") + 1, window.size());
-        } else if (endingBefore != null) {
-            window = window.subList(0, position(window, endingBefore, "ending_before"));
-        }
-        List<LoggedEvent> matching = window.stream().filter(keep).toList();
-        List<LoggedEvent> shown = startingAfter == null && endingBefore != null
-                ? matching.subList(Math.max(0, matching.size() - limit), matching.size())
-                : matching.subList(0, Math.min(limit, matching.size()));
-        ObjectNode page = JSON.createObjectNode().put("object", "list");
-        var data = page.putArray("data");
-        shown.forEach(event -> data.add(parse(event.json())));
-        page.put("has_more", matching.size() > limit).put("url", EVENTS);
-        return ok(page);
-    }
-
-    private static int position(List<LoggedEvent> events, String id, String param) {
-        for (int i = 0; i < events.size(); i++) {
-            if (events.get(i).id().equals(id)) {
-                return i;
-            }
-        }
-        throw StripeError.invalid("resource_missing", param, "No such event: '" + id + "'");
-    }
-
-    private static int limit(Map<String, List<String>> query) {
-        String value = last(query, "limit");
-        int limit;
-        try {
-            limit = value == null ? 10 : Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw StripeError.invalid("parameter_invalid_integer", "limit", "Invalid integer: " + value);
-        }
-        if (limit < 1 || limit > 100) {
-            throw StripeError.invalid("parameter_invalid_integer", "limit",
-                    "This value must be greater than or equal to 1 and less than or equal to 100.");
-        }
-        return limit;
-    }
-
-    private static String last(Map<String, List<String>> query, String key) {
-        List<String> values = query.get(key);
-        return values == null ? null : values.get(values.size() - 1);
+        return ok(page(newestFirst, LoggedEvent::id, event -> parse(event.json()), keep, query, EVENTS, "event"));
     }
 
     private static JsonNode parse(String json) {
@@ -832,26 +1118,14 @@ public final class FakeStripe implements AutoCloseable {
         }
     }
 
-    /** Newest first, with Stripe's {@code limit}, {@code starting_after} and {@code created[gte]}. */
-    private synchronized Answer list(Map<String, String> query) {
-        int limit = Integer.parseInt(query.getOrDefault("limit", "10"));
-        long createdGte = Long.parseLong(query.getOrDefault("created[gte]", "0"));
-        String startingAfter = query.get("starting_after");
-        List<String> newestFirst = new ArrayList<>(sessions.keySet());
+    /** Newest first, with Stripe's {@code limit}, {@code starting_after}, {@code ending_before} and {@code created[gte]}. */
+    private synchronized Answer list(Map<String, List<String>> query) {
+        String gte = last(query, "created[gte]");
+        long createdGte = gte == null ? 0 : Long.parseLong(gte);
+        List<ObjectNode> newestFirst = new ArrayList<>(sessions.values());
         Collections.reverse(newestFirst);
-        int from = startingAfter == null ? 0 : newestFirst.indexOf(startingAfter) + 1;
-        if (startingAfter != null && from == 0) {
-            throw StripeError.invalid("resource_missing", "starting_after",
-                    "No such checkout.session: '" + startingAfter + "'");
-        }
-        List<ObjectNode> matching = newestFirst.subList(from, newestFirst.size()).stream()
-                .map(sessions::get)
-                .filter(session -> session.path("created").asLong() >= createdGte)
-                .toList();
-        ObjectNode page = JSON.createObjectNode().put("object", "list");
-        matching.stream().limit(limit).forEach(page.putArray("data")::add);
-        page.put("has_more", matching.size() > limit).put("url", SESSIONS);
-        return ok(page);
+        return ok(page(newestFirst, session -> session.get("id").asText(), session -> session,
+                session -> session.path("created").asLong() >= createdGte, query, SESSIONS, "checkout.session"));
     }
 
     private ObjectNode newSession(Map<String, String> params) {
@@ -922,46 +1196,5 @@ public final class FakeStripe implements AutoCloseable {
             throw StripeError.invalid("parameter_missing", key, "Missing required param: " + key + ".");
         }
         return value;
-    }
-
-    /** Decodes {@code application/x-www-form-urlencoded} text; keys stay as sent, e.g. {@code metadata[user_id]}. */
-    private static Map<String, String> form(String encoded) {
-        Map<String, String> params = new LinkedHashMap<>();
-        formAll(encoded).forEach((key, values) -> params.put(key, values.get(values.size() - 1)));
-        return params;
-    }
-
-    /** As {@link #form}, keeping every value of a repeated key (e.g. {@code types[]}), in order. */
-    private static Map<String, List<String>> formAll(String encoded) {
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        if (encoded == null || encoded.isEmpty()) {
-            return params;
-        }
-        for (String pair : encoded.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? "" : pair.substring(eq + 1);
-            params.computeIfAbsent(URLDecoder.decode(key, UTF_8), k -> new ArrayList<>())
-                    .add(URLDecoder.decode(value, UTF_8));
-        }
-        return params;
-    }
-
-    private static Answer ok(ObjectNode body) {
-        return new Answer(200, body.toPrettyString());
-    }
-
-    private static Answer error(StripeError e) {
-        ObjectNode error = JSON.createObjectNode();
-        ObjectNode details = error.putObject("error");
-        if (e.code != null) {
-            details.put("code", e.code);
-        }
-        details.put("message", e.getMessage());
-        if (e.param != null) {
-            details.put("param", e.param);
-        }
-        details.put("type", e.type);
-        return new Answer(e.status, error.toPrettyString());
     }
 }

@@ -17,12 +17,21 @@ import com.stripe.exception.IdempotencyException;
 import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.model.Charge;
+import com.stripe.model.Dispute;
 import com.stripe.model.Event;
+import com.stripe.model.PaymentIntent;
 import com.stripe.model.Price;
+import com.stripe.model.Refund;
 import com.stripe.model.checkout.Session;
+import com.stripe.model.radar.EarlyFraudWarning;
 import com.stripe.net.RequestOptions;
 import com.stripe.net.Webhook;
+import com.stripe.param.ChargeRetrieveParams;
+import com.stripe.param.DisputeListParams;
 import com.stripe.param.EventListParams;
+import com.stripe.param.RefundCreateParams;
+import com.stripe.param.RefundListParams;
+import com.stripe.param.radar.EarlyFraudWarningListParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import com.stripe.param.checkout.SessionCreateParams.LineItem;
 import com.stripe.param.checkout.SessionCreateParams.LineItem.PriceData;
@@ -42,6 +51,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -512,6 +522,408 @@ class FakeStripeTest {
         assertEquals(all, fake.events().subList(before, fake.events().size()));
         assertEquals(404, assertThrows(InvalidRequestException.class,
                 () -> stripe.v1().disputes().retrieve("dp_test_nope")).getStatusCode());
+    }
+
+    // ---- refunds through the API, early fraud warnings, payment intents ----
+
+    @Test
+    void listsAChargesRefundsNewestFirstAcrossPages() throws Exception {
+        String paymentIntent = paidPaymentIntent(1999);
+        String other = paidPaymentIntent(999);
+        String chargeId = fake.chargeIdOf(paymentIntent);
+        List<String> made = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            made.add(fake.refund(paymentIntent, 100, "succeeded").id());
+            made.add(createRefund(RefundCreateParams.builder().setPaymentIntent(paymentIntent).setAmount(100L)).getId());
+        }
+        fake.refund(other, 999, "succeeded");
+        Collections.reverse(made);
+
+        List<String> byIntent = new ArrayList<>();
+        stripe.v1().refunds().list(RefundListParams.builder().setPaymentIntent(paymentIntent).setLimit(4L).build())
+                .autoPagingIterable().forEach(refund -> byIntent.add(refund.getId()));
+        List<String> byCharge = new ArrayList<>();
+        stripe.v1().refunds().list(RefundListParams.builder().setCharge(chargeId).setLimit(2L).build())
+                .autoPagingIterable().forEach(refund -> byCharge.add(refund.getId()));
+
+        assertEquals(made, byIntent);
+        assertEquals(made, byCharge);
+        var firstPage = stripe.v1().refunds().list(RefundListParams.builder().setPaymentIntent(paymentIntent).build());
+        assertEquals(6, firstPage.getData().size()); // default limit 10
+        assertFalse(firstPage.getHasMore());
+        assertEquals("/v1/refunds", firstPage.getUrl());
+        assertEquals(7, stripe.v1().refunds().list(RefundListParams.builder().setLimit(100L).build()).getData().size());
+        JsonNode before = tree(get("/v1/refunds?payment_intent=" + paymentIntent + "&limit=2&ending_before=" + made.get(4)));
+        assertEquals(List.of(made.get(2), made.get(3)), ids(before));
+        assertTrue(before.get("has_more").asBoolean());
+        assertEquals("list", before.get("object").asText());
+        for (long limit : new long[] {0, 101}) {
+            var outOfRange = assertThrows(InvalidRequestException.class, () -> stripe.v1().refunds()
+                    .list(RefundListParams.builder().setLimit(limit).build()));
+            assertEquals("limit", outOfRange.getParam());
+        }
+        assertEquals("resource_missing", assertThrows(InvalidRequestException.class, () -> stripe.v1().refunds()
+                .list(RefundListParams.builder().setStartingAfter("re_test_nope").build())).getCode());
+
+        Charge expanded = stripe.v1().charges().retrieve(chargeId,
+                ChargeRetrieveParams.builder().addExpand("refunds").build());
+        assertEquals(made, expanded.getRefunds().getData().stream().map(Refund::getId).toList());
+        assertEquals("/v1/charges/" + chargeId + "/refunds", expanded.getRefunds().getUrl());
+        assertNull(stripe.v1().charges().retrieve(chargeId).getRefunds());
+    }
+
+    @Test
+    void createsRefundsLikeTheControlMethod() throws Exception {
+        String paymentIntent = paidPaymentIntent(1999);
+        String chargeId = fake.chargeIdOf(paymentIntent);
+        int before = fake.events().size();
+
+        Refund partial = createRefund(RefundCreateParams.builder().setCharge(chargeId).setAmount(500L)
+                .setReason(RefundCreateParams.Reason.REQUESTED_BY_CUSTOMER).putMetadata("ticket", "T-1"));
+
+        assertTrue(partial.getId().startsWith("re_test_"));
+        assertEquals("refund", partial.getObject());
+        assertEquals(500L, partial.getAmount());
+        assertEquals("usd", partial.getCurrency());
+        assertEquals(chargeId, partial.getCharge());
+        assertEquals(paymentIntent, partial.getPaymentIntent());
+        assertEquals("requested_by_customer", partial.getReason());
+        assertEquals(Map.of("ticket", "T-1"), partial.getMetadata());
+        assertEquals("succeeded", partial.getStatus());
+        assertEquals(500, fake.charge(chargeId).get("amount_refunded").asLong());
+        assertFalse(fake.charge(chargeId).get("refunded").asBoolean());
+        FakeStripe.ApiRefund recorded = fake.refundsCreatedByApi().get(0);
+        assertEquals(partial.getId(), recorded.refundId());
+        assertEquals("500", recorded.params().get("amount"));
+        assertEquals(List.of("charge.refunded", "refund.created"), types(recorded.events()));
+        assertEquals(500, object(recorded.events().get(0)).get("amount_refunded").asLong());
+        assertEquals(partial.getId(), object(recorded.events().get(1)).get("id").asText());
+        assertEquals(recorded.events(), fake.events().subList(before, fake.events().size()));
+
+        fake.setApiRefundStatus("pending");
+        Refund rest = createRefund(RefundCreateParams.builder().setPaymentIntent(paymentIntent)); // no amount: the rest
+
+        assertEquals(1499L, rest.getAmount());
+        assertEquals("pending", rest.getStatus());
+        assertNull(rest.getReason());
+        assertEquals(1999, fake.charge(chargeId).get("amount_refunded").asLong());
+        assertTrue(fake.charge(chargeId).get("refunded").asBoolean());
+        assertEquals(List.of(partial.getId(), rest.getId()),
+                fake.refundsCreatedByApi().stream().map(FakeStripe.ApiRefund::refundId).toList());
+        assertEquals(2, stripe.v1().events().list(EventListParams.builder().setType("refund.created").build())
+                .getData().size());
+        assertThrows(IllegalArgumentException.class, () -> fake.setApiRefundStatus("failed"));
+    }
+
+    @Test
+    void replaysARefundForTheSameIdempotencyKeyAndParams() throws Exception {
+        String paymentIntent = paidPaymentIntent(1999);
+        RequestOptions key = RequestOptions.builder().setIdempotencyKey("efw-issfr_1").build();
+        RefundCreateParams params = RefundCreateParams.builder().setPaymentIntent(paymentIntent)
+                .setReason(RefundCreateParams.Reason.FRAUDULENT).build();
+
+        Refund first = stripe.v1().refunds().create(params, key);
+        int events = fake.events().size();
+        Refund again = stripe.v1().refunds().create(params, key);
+
+        assertEquals(first.getId(), again.getId());
+        assertEquals(1999L, again.getAmount());
+        assertEquals("true", again.getLastResponse().headers().firstValue("Idempotent-Replayed").orElse(null));
+        assertTrue(first.getLastResponse().headers().firstValue("Idempotent-Replayed").isEmpty());
+        assertEquals(1, fake.refundsCreatedByApi().size());
+        assertEquals("efw-issfr_1", fake.refundsCreatedByApi().get(0).idempotencyKey());
+        assertEquals(2, fake.refundCreateCalls());
+        assertEquals(events, fake.events().size()); // nothing emitted again
+        assertEquals(1, stripe.v1().refunds().list(RefundListParams.builder().setPaymentIntent(paymentIntent).build())
+                .getData().size());
+    }
+
+    @Test
+    void anIdempotencyKeyReusedWithOtherParamsOrEndpointIsStripesIdempotencyError() throws Exception {
+        String paymentIntent = paidPaymentIntent(1999);
+        RequestOptions key = RequestOptions.builder().setIdempotencyKey("refund-1").build();
+        stripe.v1().refunds().create(RefundCreateParams.builder().setPaymentIntent(paymentIntent).setAmount(100L).build(), key);
+
+        var otherAmount = assertThrows(IdempotencyException.class, () -> stripe.v1().refunds().create(
+                RefundCreateParams.builder().setPaymentIntent(paymentIntent).setAmount(200L).build(), key));
+        var otherEndpoint = assertThrows(IdempotencyException.class,
+                () -> stripe.v1().checkout().sessions().create(coinsSession(1999, 1), key));
+
+        assertEquals(400, otherAmount.getStatusCode());
+        assertEquals("idempotency_error", otherAmount.getStripeError().getType());
+        assertTrue(otherAmount.getStripeError().getMessage().contains("same parameters"), otherAmount.getMessage());
+        assertTrue(otherEndpoint.getStripeError().getMessage().contains("same endpoint"), otherEndpoint.getMessage());
+        assertEquals(1, fake.refundsCreatedByApi().size());
+        assertEquals(100, fake.charge(fake.chargeIdOf(paymentIntent)).get("amount_refunded").asLong());
+        assertEquals(1, fake.createRequests().size()); // the paid session's only
+    }
+
+    @Test
+    void anErrorAfterValidationIsReplayedForItsKeyButAValidationErrorIsNot() throws Exception {
+        String paymentIntent = paidPaymentIntent(1999);
+        FakeStripe.Dispute dispute = fake.openDispute(paymentIntent, false);
+        RequestOptions key = RequestOptions.builder().setIdempotencyKey("efw-issfr_3").build();
+        RefundCreateParams params = RefundCreateParams.builder().setPaymentIntent(paymentIntent).build();
+        var disputed = assertThrows(InvalidRequestException.class, () -> stripe.v1().refunds().create(params, key));
+        assertEquals("charge_disputed", disputed.getCode());
+        fake.closeDispute(dispute.id(), "won");
+
+        var replayed = assertThrows(InvalidRequestException.class, () -> stripe.v1().refunds().create(params, key));
+        assertEquals("charge_disputed", replayed.getCode()); // Stripe keeps the first answer, error or not
+        assertEquals(0, fake.refundsCreatedByApi().size());
+        Refund withNewKey = stripe.v1().refunds().create(params,
+                RequestOptions.builder().setIdempotencyKey("efw-issfr_3-again").build());
+        assertEquals(1999L, withNewKey.getAmount());
+
+        String other = paidPaymentIntent(999);
+        RequestOptions validated = RequestOptions.builder().setIdempotencyKey("refund-2").build();
+        var invalid = assertThrows(InvalidRequestException.class, () -> stripe.v1().refunds().create(
+                RefundCreateParams.builder().setPaymentIntent(other).setAmount(0L).build(), validated));
+        assertEquals("parameter_invalid_integer", invalid.getCode());
+        Refund afterInvalid = stripe.v1().refunds().create(
+                RefundCreateParams.builder().setPaymentIntent(other).build(), validated); // nothing kept: no conflict
+        assertEquals(999L, afterInvalid.getAmount());
+    }
+
+    @Test
+    void refusesRefundsAsStripeDoes() throws Exception {
+        String paymentIntent = paidPaymentIntent(1999);
+        String chargeId = fake.chargeIdOf(paymentIntent);
+
+        var tooMuch = refundError(() -> RefundCreateParams.builder().setPaymentIntent(paymentIntent).setAmount(2000L));
+        assertEquals(400, tooMuch.getStatusCode());
+        assertNull(tooMuch.getCode()); // Stripe names no code here; amount_too_large is for its maximum
+        assertEquals("amount", tooMuch.getParam());
+        assertEquals("Refund amount ($20.00) is greater than unrefunded amount on charge ($19.99)",
+                tooMuch.getStripeError().getMessage());
+        createRefund(RefundCreateParams.builder().setPaymentIntent(paymentIntent).setAmount(1500L));
+        assertEquals("Refund amount ($5.00) is greater than unrefunded amount on charge ($4.99)",
+                refundError(() -> RefundCreateParams.builder().setCharge(chargeId).setAmount(500L))
+                        .getStripeError().getMessage());
+        createRefund(RefundCreateParams.builder().setCharge(chargeId));
+        var already = refundError(() -> RefundCreateParams.builder().setPaymentIntent(paymentIntent));
+        assertEquals(400, already.getStatusCode());
+        assertEquals("charge_already_refunded", already.getCode());
+        assertEquals("Charge " + chargeId + " has already been refunded.", already.getStripeError().getMessage());
+
+        var unknownIntent = refundError(() -> RefundCreateParams.builder().setPaymentIntent("pi_test_nope"));
+        assertEquals(404, unknownIntent.getStatusCode());
+        assertEquals("resource_missing", unknownIntent.getCode());
+        assertEquals("payment_intent", unknownIntent.getParam());
+        var unknownCharge = refundError(() -> RefundCreateParams.builder().setCharge("ch_test_nope"));
+        assertEquals(404, unknownCharge.getStatusCode());
+        assertEquals("resource_missing", unknownCharge.getCode());
+        assertEquals("parameter_missing", refundError(RefundCreateParams::builder).getCode());
+        String fresh = paidPaymentIntent(999);
+        assertEquals("parameter_invalid_integer",
+                refundError(() -> RefundCreateParams.builder().setPaymentIntent(fresh).setAmount(0L)).getCode());
+        assertEquals(2, fake.refundsCreatedByApi().size());
+        assertEquals(9, fake.refundCreateCalls());
+    }
+
+    @Test
+    void refusesToRefundAChargeUnderDisputeButNotUnderInquiry() throws Exception {
+        String paymentIntent = paidPaymentIntent(1999);
+        String chargeId = fake.chargeIdOf(paymentIntent);
+
+        FakeStripe.Dispute inquiry = fake.openDispute(paymentIntent, true);
+        assertTrue(stripe.v1().disputes().retrieve(inquiry.id()).getIsChargeRefundable());
+        createRefund(RefundCreateParams.builder().setPaymentIntent(paymentIntent).setAmount(100L));
+        fake.closeDispute(inquiry.id(), "warning_closed");
+
+        FakeStripe.Dispute dispute = fake.openDispute(paymentIntent, false);
+        assertFalse(stripe.v1().disputes().retrieve(dispute.id()).getIsChargeRefundable());
+        for (String status : List.of("needs_response", "under_review")) {
+            if (status.equals("under_review")) {
+                fake.updateDispute(dispute.id(), status);
+            }
+            var disputed = refundError(() -> RefundCreateParams.builder().setCharge(chargeId));
+            assertEquals(400, disputed.getStatusCode());
+            assertEquals("charge_disputed", disputed.getCode());
+            assertEquals("Charge " + chargeId + " has been charged back; cannot issue a refund.",
+                    disputed.getStripeError().getMessage());
+        }
+        fake.closeDispute(dispute.id(), "lost");
+        assertEquals("charge_disputed", refundError(() -> RefundCreateParams.builder().setCharge(chargeId)).getCode());
+        assertEquals(100, fake.charge(chargeId).get("amount_refunded").asLong());
+
+        String won = paidPaymentIntent(999);
+        FakeStripe.Dispute wonDispute = fake.openDispute(won, false);
+        fake.closeDispute(wonDispute.id(), "won");
+        assertEquals(999L, createRefund(RefundCreateParams.builder().setPaymentIntent(won)).getAmount());
+    }
+
+    @Test
+    void aRefundAfterAFailedOneMayTakeWhatTheFailedOneGaveBack() throws Exception {
+        String paymentIntent = paidPaymentIntent(1999);
+        String chargeId = fake.chargeIdOf(paymentIntent);
+        Refund full = createRefund(RefundCreateParams.builder().setPaymentIntent(paymentIntent));
+        assertEquals("charge_already_refunded",
+                refundError(() -> RefundCreateParams.builder().setPaymentIntent(paymentIntent)).getCode());
+
+        fake.setRefundStatus(full.getId(), "failed");
+        assertEquals(0, fake.charge(chargeId).get("amount_refunded").asLong());
+        assertFalse(fake.charge(chargeId).get("refunded").asBoolean());
+        Refund partial = createRefund(RefundCreateParams.builder().setPaymentIntent(paymentIntent).setAmount(500L));
+        fake.setRefundStatus(partial.getId(), "failed");
+        Refund again = createRefund(RefundCreateParams.builder().setPaymentIntent(paymentIntent));
+
+        assertEquals(1999L, again.getAmount());
+        assertEquals(1999, fake.charge(chargeId).get("amount_refunded").asLong());
+        assertTrue(fake.charge(chargeId).get("refunded").asBoolean());
+        List<String> statuses = new ArrayList<>();
+        stripe.v1().refunds().list(RefundListParams.builder().setCharge(chargeId).build())
+                .autoPagingIterable().forEach(refund -> statuses.add(refund.getStatus()));
+        assertEquals(List.of("succeeded", "failed", "failed"), statuses);
+    }
+
+    @Test
+    void failsRefundCreatesUntilResetWithoutKeepingTheKey() throws Exception {
+        String paymentIntent = paidPaymentIntent(1999);
+        RequestOptions key = RequestOptions.builder().setIdempotencyKey("efw-issfr_2").build();
+        RefundCreateParams params = RefundCreateParams.builder().setPaymentIntent(paymentIntent).build();
+        fake.failRefundCreatesWith(503);
+
+        var failure = assertThrows(ApiException.class, () -> stripe.v1().refunds().create(params, key));
+        assertEquals(503, failure.getStatusCode());
+        assertEquals(0, fake.charge(fake.chargeIdOf(paymentIntent)).get("amount_refunded").asLong());
+        stripe.v1().checkout().sessions().create(coinsSession(1999, 1)); // sessions still created
+
+        fake.failRefundCreatesWith(0);
+        Refund refund = stripe.v1().refunds().create(params, key);
+        assertEquals(1999L, refund.getAmount());
+        assertEquals(List.of(refund.getId()),
+                fake.refundsCreatedByApi().stream().map(FakeStripe.ApiRefund::refundId).toList());
+        assertEquals(2, fake.refundCreateCalls());
+    }
+
+    @Test
+    void earlyFraudWarningsStopBeingActionableOnceTheChargeIsFullyRefunded() throws Exception {
+        String paymentIntent = paidPaymentIntent(1999);
+        String chargeId = fake.chargeIdOf(paymentIntent);
+
+        FakeStripe.EarlyFraudWarning warning = fake.earlyFraudWarning(paymentIntent, "made_with_stolen_card", true);
+
+        assertTrue(warning.id().startsWith("issfr_test_"));
+        assertEquals(List.of("radar.early_fraud_warning.created"), types(warning.events()));
+        Event created = Webhook.constructEvent(warning.events().get(0),
+                WebhookSigner.sign(warning.events().get(0), SECRET), SECRET);
+        EarlyFraudWarning inside = (EarlyFraudWarning) created.getDataObjectDeserializer().getObject().orElseThrow();
+        assertEquals(warning.id(), inside.getId());
+        EarlyFraudWarning retrieved = stripe.v1().radar().earlyFraudWarnings().retrieve(warning.id());
+        assertEquals("radar.early_fraud_warning", retrieved.getObject());
+        assertTrue(retrieved.getActionable());
+        assertEquals(chargeId, retrieved.getCharge());
+        assertEquals(paymentIntent, retrieved.getPaymentIntent());
+        assertEquals("made_with_stolen_card", retrieved.getFraudType());
+        assertFalse(retrieved.getLivemode());
+        assertTrue(retrieved.getCreated() > 0);
+        assertEquals(List.of(warning.id()), stripe.v1().radar().earlyFraudWarnings()
+                .list(EarlyFraudWarningListParams.builder().setPaymentIntent(paymentIntent).build())
+                .getData().stream().map(EarlyFraudWarning::getId).toList());
+        assertEquals(404, assertThrows(InvalidRequestException.class,
+                () -> stripe.v1().radar().earlyFraudWarnings().retrieve("issfr_test_nope")).getStatusCode());
+
+        FakeStripe.Refund partial = fake.refund(paymentIntent, 500, "succeeded");
+        assertEquals(List.of("charge.refunded", "refund.created"), types(partial.events()));
+        assertTrue(stripe.v1().radar().earlyFraudWarnings().retrieve(warning.id()).getActionable());
+
+        createRefund(RefundCreateParams.builder().setPaymentIntent(paymentIntent));
+        List<String> emitted = fake.refundsCreatedByApi().get(0).events();
+        assertEquals(List.of("charge.refunded", "refund.created", "radar.early_fraud_warning.updated"), types(emitted));
+        JsonNode updated = object(emitted.get(2));
+        assertEquals(warning.id(), updated.get("id").asText());
+        assertFalse(updated.get("actionable").asBoolean());
+        assertFalse(stripe.v1().radar().earlyFraudWarnings().retrieve(warning.id()).getActionable());
+        assertEquals(emitted.get(2), fake.events().get(fake.events().size() - 1));
+
+        fake.setRefundStatus(partial.id(), "failed"); // the charge is refundable again; the warning stays settled
+        assertFalse(fake.earlyFraudWarningObject(warning.id()).get("actionable").asBoolean());
+        assertThrows(IllegalArgumentException.class, () -> fake.earlyFraudWarning(paymentIntent, "stolen", false));
+    }
+
+    @Test
+    void earlyFraudWarningsStopBeingActionableOnceTheChargeIsDisputed() throws Exception {
+        String inquired = paidPaymentIntent(1999);
+        String disputed = paidPaymentIntent(1999);
+        FakeStripe.EarlyFraudWarning first = fake.earlyFraudWarning(inquired, "unauthorized_use_of_card", true);
+        FakeStripe.EarlyFraudWarning second = fake.earlyFraudWarning(disputed, "misc", true);
+        FakeStripe.EarlyFraudWarning already = fake.earlyFraudWarning(disputed, "misc", false);
+
+        FakeStripe.Dispute inquiry = fake.openDispute(inquired, true);
+        FakeStripe.Dispute dispute = fake.openDispute(disputed, false);
+
+        assertEquals(List.of("charge.dispute.created", "radar.early_fraud_warning.updated"), types(inquiry.events()));
+        assertEquals(first.id(), object(inquiry.events().get(1)).get("id").asText());
+        assertEquals(List.of("charge.dispute.created", "charge.dispute.funds_withdrawn",
+                "radar.early_fraud_warning.updated"), types(dispute.events()));
+        assertEquals(second.id(), object(dispute.events().get(2)).get("id").asText());
+        assertFalse(stripe.v1().radar().earlyFraudWarnings().retrieve(first.id()).getActionable());
+        assertFalse(stripe.v1().radar().earlyFraudWarnings().retrieve(second.id()).getActionable());
+        assertFalse(fake.earlyFraudWarningObject(already.id()).get("actionable").asBoolean());
+        assertThrows(IllegalStateException.class, () -> fake.earlyFraudWarning(disputed, "misc", true));
+        assertEquals(3, stripe.v1().events().list(EventListParams.builder()
+                .setType("radar.early_fraud_warning.created").build()).getData().size());
+    }
+
+    @Test
+    void retrievesPaymentIntentsWithTheirCheckoutMetadata() throws Exception {
+        SessionCreateParams params = coinsSessionBuilder(1999, 1)
+                .setPaymentIntentData(SessionCreateParams.PaymentIntentData.builder()
+                        .putMetadata("coinpurse_instance", "here").putMetadata("user_id", "42").build())
+                .build();
+        String sessionId = stripe.v1().checkout().sessions().create(params).getId();
+        fake.completeCheckout(sessionId);
+        String id = fake.paymentIntentOf(sessionId);
+
+        PaymentIntent intent = stripe.v1().paymentIntents().retrieve(id);
+
+        assertEquals(id, intent.getId());
+        assertEquals("payment_intent", intent.getObject());
+        assertEquals(1999L, intent.getAmount());
+        assertEquals(1999L, intent.getAmountReceived());
+        assertEquals("usd", intent.getCurrency());
+        assertEquals("succeeded", intent.getStatus());
+        assertEquals(fake.chargeIdOf(id), intent.getLatestCharge());
+        assertEquals(Map.of("coinpurse_instance", "here", "user_id", "42"), intent.getMetadata());
+        var unknown = assertThrows(InvalidRequestException.class, () -> stripe.v1().paymentIntents().retrieve("pi_test_nope"));
+        assertEquals(404, unknown.getStatusCode());
+        assertEquals("resource_missing", unknown.getCode());
+    }
+
+    @Test
+    void listsDisputesByPaymentIntentAndCharge() throws Exception {
+        String paymentIntent = paidPaymentIntent(1999);
+        String other = paidPaymentIntent(999);
+        FakeStripe.Dispute first = fake.openDispute(paymentIntent, true);
+        fake.closeDispute(first.id(), "warning_closed");
+        FakeStripe.Dispute second = fake.openDispute(paymentIntent, false);
+        FakeStripe.Dispute elsewhere = fake.openDispute(other, false);
+
+        List<String> byIntent = new ArrayList<>();
+        stripe.v1().disputes().list(DisputeListParams.builder().setPaymentIntent(paymentIntent).setLimit(1L).build())
+                .autoPagingIterable().forEach(dispute -> byIntent.add(dispute.getId()));
+        List<String> byCharge = stripe.v1().disputes()
+                .list(DisputeListParams.builder().setCharge(fake.chargeIdOf(other)).build())
+                .getData().stream().map(Dispute::getId).toList();
+
+        assertEquals(List.of(second.id(), first.id()), byIntent);
+        assertEquals(List.of(elsewhere.id()), byCharge);
+        assertEquals(3, stripe.v1().disputes().list(DisputeListParams.builder().build()).getData().size());
+    }
+
+    private Refund createRefund(RefundCreateParams.Builder params) throws Exception {
+        return stripe.v1().refunds().create(params.build());
+    }
+
+    private InvalidRequestException refundError(Supplier<RefundCreateParams.Builder> params) {
+        return assertThrows(InvalidRequestException.class, () -> createRefund(params.get()));
+    }
+
+    private static List<String> ids(JsonNode list) {
+        List<String> ids = new ArrayList<>();
+        list.get("data").forEach(item -> ids.add(item.get("id").asText()));
+        return ids;
     }
 
     private String paidPaymentIntent(long amount) throws Exception {
