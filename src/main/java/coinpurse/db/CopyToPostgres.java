@@ -34,8 +34,8 @@ import org.flywaydb.core.api.FlywayException;
 public final class CopyToPostgres {
     /** Every table of the schema, parents before the rows that reference them. */
     public static final List<String> TABLES = List.of("users", "payment_sessions", "coin_ledger",
-            "wallet_operations", "processed_events", "stripe_charges", "stripe_refunds", "stripe_disputes", "settings",
-            "checkout_attempts");
+            "wallet_operations", "processed_events", "stripe_charges", "stripe_refunds", "stripe_disputes",
+            "stripe_fraud_warnings", "settings", "checkout_attempts");
     private static final String SCHEMA_HISTORY = "flyway_schema_history";
     private static final int BATCH = 500;
     /** How many mismatches a verification failure names before "and N more". */

@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,8 +27,8 @@ public final class ReversalRecords {
     private static final String LEGACY_PREFIX = "legacy:";
     /** A dispute's statuses once closed: final. */
     private static final List<String> CLOSED_DISPUTE = List.of("won", "lost", "warning_closed", "prevented");
-    private static final String ADOPT_LEGACY_DISPUTE = "UPDATE stripe_disputes SET dispute_id = ? WHERE dispute_id = ?"
-            + " AND status NOT IN ('" + String.join("', '", CLOSED_DISPUTE) + "')";
+    /** How far Stripe's clock (a dispute's {@code created}) and ours (a record's time) may differ. */
+    private static final Duration CLOCK_DIFFERENCE = Duration.ofMinutes(5);
 
     private final Timestamps timestamps;
 
@@ -174,15 +176,16 @@ public final class ReversalRecords {
 
     /**
      * Records a dispute, or moves a known one forward: a closed dispute stays as it closed.
-     * {@code fundsReinstated} is only ever set, never cleared. The first dispute event of a
-     * payment intent whose dispute was recorded before disputes had ids takes that record over
-     * while it is open (a payment has at most one open dispute, so it is this one); a closed one
-     * stays a dispute of its own, since a later dispute id on that payment is a new dispute.
+     * {@code fundsReinstated} is only ever set, never cleared. A payment intent whose dispute was
+     * recorded before disputes had ids keeps it as {@code legacy:<payment intent>}: an event of a
+     * dispute created ({@code createdEpochSecond}) before that record was last written is the
+     * dispute the older server saw, and takes the record over; a dispute created later is a new
+     * one, with a record of its own (it takes the coins again).
      */
     public void saveDispute(Connection connection, String disputeId, String paymentIntent, String status,
-            boolean fundsReinstated) throws SQLException {
+            Long createdEpochSecond, boolean fundsReinstated) throws SQLException {
         Optional<Dispute> stored = dispute(connection, disputeId);
-        if (stored.isEmpty() && adoptLegacyDispute(connection, disputeId, paymentIntent)) {
+        if (stored.isEmpty() && adoptLegacyDispute(connection, disputeId, paymentIntent, createdEpochSecond)) {
             stored = dispute(connection, disputeId);
         }
         if (stored.isEmpty()) {
@@ -214,12 +217,42 @@ public final class ReversalRecords {
         }
     }
 
-    private static boolean adoptLegacyDispute(Connection connection, String disputeId, String paymentIntent)
-            throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(ADOPT_LEGACY_DISPUTE)) {
+    /**
+     * Gives the legacy dispute record of {@code paymentIntent} the id {@code disputeId} when that
+     * dispute is the one the record stands for: created before the record was last written, give or
+     * take {@link #CLOCK_DIFFERENCE} between Stripe's clock and ours. Without a creation time, only
+     * an open record is taken over (a payment has one open dispute at most).
+     */
+    private static boolean adoptLegacyDispute(Connection connection, String disputeId, String paymentIntent,
+            Long createdEpochSecond) throws SQLException {
+        String legacyId = LEGACY_PREFIX + paymentIntent;
+        Optional<Dispute> legacy = dispute(connection, legacyId);
+        if (legacy.isEmpty()) {
+            return false;
+        }
+        boolean sameDispute = createdEpochSecond == null
+                ? !legacy.get().isClosed()
+                : !Instant.ofEpochSecond(createdEpochSecond).isAfter(
+                        Instant.parse(legacyWrittenAt(connection, legacyId)).plus(CLOCK_DIFFERENCE));
+        if (!sameDispute) {
+            return false;
+        }
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE stripe_disputes SET dispute_id = ? WHERE dispute_id = ?")) {
             update.setString(1, disputeId);
-            update.setString(2, LEGACY_PREFIX + paymentIntent);
+            update.setString(2, legacyId);
             return update.executeUpdate() == 1;
+        }
+    }
+
+    private static String legacyWrittenAt(Connection connection, String legacyId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT updated_at FROM stripe_disputes WHERE dispute_id = ?")) {
+            query.setString(1, legacyId);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getString(1);
+            }
         }
     }
 

@@ -101,7 +101,8 @@ public final class Reversals {
             return FulfilmentResult.of(Outcome.REJECTED, "dispute without an id and a status");
         }
         sessions.lockPayment(connection, dispute.paymentIntent());
-        records.saveDispute(connection, dispute.id(), dispute.paymentIntent(), dispute.status(), fundsReinstated);
+        records.saveDispute(connection, dispute.id(), dispute.paymentIntent(), dispute.status(), dispute.created(),
+                fundsReinstated);
         return settle(connection, dispute.paymentIntent(), Cause.DISPUTE);
     }
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * The few stable fields of a Dispute that {@code charge.dispute.*} events carry and
  * coinpurse relies on. {@code status} is Stripe's: {@code needs_response}, …, and once
  * closed {@code won}, {@code lost} or {@code warning_closed} (an inquiry that ended without
- * a chargeback).
+ * a chargeback). {@code created} is when Stripe opened it (epoch seconds).
  */
 public record DisputeData(
         String id,
@@ -14,7 +14,8 @@ public record DisputeData(
         String paymentIntent,
         Long amount,
         String currency,
-        String status) {
+        String status,
+        Long created) {
 
     /** Reads a dispute object from JSON, whatever API version it was rendered with. */
     public static DisputeData fromJson(JsonNode dispute) {
@@ -29,6 +30,7 @@ public record DisputeData(
                 paymentIntent,
                 JsonFields.wholeNumber(dispute, "amount"),
                 JsonFields.text(dispute, "currency"),
-                JsonFields.text(dispute, "status"));
+                JsonFields.text(dispute, "status"),
+                JsonFields.wholeNumber(dispute, "created"));
     }
 }

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.support.CliRun;
+import coinpurse.support.FakeStripe;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
+import coinpurse.support.UpgradeFixture;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.Stripe;
@@ -19,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,6 +36,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A database written by the server of schema V2 (src/test/resources/upgrade/coinpurse-v2.db, made
@@ -39,6 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UpgradeFromV2Test {
     private static final String FIXTURE = "/upgrade/coinpurse-v2.db";
+    private static final String IGNORED_FIXTURE = "/upgrade/coinpurse-v2-ignored.db";
+    private static final String IGNORED_STORY = "/upgrade/coinpurse-v2-ignored.json";
 
     /** Every table of schema V2 (Flyway's own aside), every column it has in V2, and its primary key. */
     private static final Map<String, Table> V2_TABLES = tables(
@@ -170,23 +179,24 @@ class UpgradeFromV2Test {
         }
     }
 
-    /** Each user's balance is the sum of their ledger deltas, and the balance_after of their last entry. */
     /**
-     * What V2 had applied carries over into V3's records, so Stripe's next events about those
-     * payments move only what is new: a repeated cumulative refund takes nothing, the open dispute
-     * (kept without an id in V2) closes as won by its real id and gives the coins back once, and the
-     * already-won dispute gives nothing twice.
+     * What V2 had applied carries over into the new records, so Stripe's next events about those
+     * payments move only what is new: the same partial refund read again takes nothing (Stripe's list
+     * of the payment's refunds replaces the placeholder of V2's figure), the open dispute (kept without
+     * an id in V2) closes as won by its real id and gives the coins back once, and the already-won
+     * dispute gives nothing twice.
      */
-    @Test
-    void eventsAfterTheUpgradeMoveOnlyWhatIsNew() throws IOException {
-        Path serverDir = dir.resolve("served");
-        Files.createDirectories(serverDir.resolve("db"));
-        Files.copy(copy, serverDir.resolve("db/coinpurse.db"));
-        try (TestServer server = TestServer.start(serverDir)) {
-            String sameRefund = StripeEvents.event(StripeEvents.newEventId(), "charge.refunded",
-                    StripeEvents.refundedCharge("pi_test_fx_u1_starter", 499, 200, "usd"), Stripe.API_VERSION);
+    @ParameterizedTest(name = "on PostgreSQL: {0}")
+    @ValueSource(booleans = {false, true})
+    void eventsAfterTheUpgradeMoveOnlyWhatIsNew(boolean postgres) {
+        try (TestServer server = UpgradeFixture.serve(dir.resolve("served"), FIXTURE, postgres, Map.of())) {
+            server.stripe().load(partialRefundOfU1AtStripe());
+            String sameRefund = server.stripe().emit("charge.refunded",
+                    (ObjectNode) server.stripe().charge("ch_test_fx_u1_starter"));
             assertEquals(200, server.deliver(sameRefund).statusCode());
             assertEquals(2460, server.storedBalance("u1"));
+            assertEquals(0, server.queryLong("SELECT COUNT(*) FROM stripe_refunds WHERE refund_id LIKE 'legacy:%'"
+                    + " AND payment_intent = 'pi_test_fx_u1_starter'"), "Stripe's list replaced V2's figure");
 
             assertEquals(200, server.deliver(disputeEvent("charge.dispute.closed", "dp_test_fx_u3",
                     "pi_test_fx_u3_popular", "won")).statusCode());
@@ -204,7 +214,190 @@ class UpgradeFromV2Test {
         }
     }
 
+    /**
+     * u4's dispute was won under V2 (kept as a closed legacy record). A new dispute on the same
+     * payment, opened after the upgrade, is a dispute of its own: it takes the coins, and lost, keeps
+     * them (before, the new dispute took the closed legacy record over and moved nothing).
+     */
+    @ParameterizedTest(name = "on PostgreSQL: {0}")
+    @ValueSource(booleans = {false, true})
+    void aNewDisputeAfterAWonLegacyDisputeTakesTheCoinsAndKeepsThemWhenLost(boolean postgres) {
+        try (TestServer server = UpgradeFixture.serve(dir.resolve("served"), FIXTURE, postgres, Map.of())) {
+            String created = disputeEvent("charge.dispute.created", "dp_test_new_u4", "pi_test_fx_u4_popular",
+                    "needs_response", Instant.now().getEpochSecond());
+            assertEquals(200, server.deliver(created).statusCode());
+            assertEquals(630 - 550, server.storedBalance("u4"));
+
+            String lost = disputeEvent("charge.dispute.closed", "dp_test_new_u4", "pi_test_fx_u4_popular", "lost",
+                    Instant.now().getEpochSecond());
+            assertEquals(200, server.deliver(lost).statusCode());
+            assertEquals(630 - 550, server.storedBalance("u4"));
+            assertEquals("refunded", server.storedStatus("cs_test_fx_u4_popular"));
+            assertEquals(server.ledgerSum("u4"), server.storedBalance("u4"));
+        }
+    }
+
+    // ---- the second fixture: what the first server acknowledged and ignored ----
+
+    /** Each user's balance in coinpurse-v2-ignored.db, and what it must be once the ignored events count. */
+    private static final Map<String, Long> IGNORED_BEFORE = Map.of(
+            "v1", 550L, "v2", 0L, "v3", 413L, "v4", 1400L, "v5", 100L, "v6", 625L);
+    private static final Map<String, Long> IGNORED_APPLIED = Map.of(
+            "v1", 550L, "v2", 550L, "v3", 550L, "v4", 0L, "v5", 100L, "v6", 625L);
+
+    /**
+     * Every event the first server received, resent (as from Stripe's Dashboard) after the upgrade:
+     * those it ignored although they mattered are applied now (v2's and v3's failed refunds give the
+     * coins back, v4's refund that came before its purchase takes them, v5's early fraud warning is
+     * recorded), once: the same events resent again change nothing, nor do those it handled.
+     */
+    @ParameterizedTest(name = "on PostgreSQL: {0}")
+    @ValueSource(booleans = {false, true})
+    void eventsTheOldServerIgnoredAreAppliedOnceWhenResent(boolean postgres) {
+        JsonNode story = UpgradeFixture.story(IGNORED_STORY);
+        try (TestServer server = UpgradeFixture.serve(dir.resolve("served"), IGNORED_FIXTURE, postgres, Map.of())) {
+            server.stripe().load(story.get("stripe"));
+            assertBalances(server, IGNORED_BEFORE);
+
+            for (UpgradeFixture.OldEvent event : UpgradeFixture.events(story)) {
+                assertEquals(200, server.deliver(event.payload()).statusCode(), event.id());
+            }
+            assertBalances(server, IGNORED_APPLIED);
+            assertEquals("refunded", server.storedStatus("cs_test_ig_v4_best"));
+            assertEquals("completed", server.storedStatus("cs_test_ig_v2_popular"));
+            // The first of v2's refund events the old server ignored reads Stripe's list, where the refund failed.
+            assertEquals("updated", server.eventOutcome("evt_test_ig_v2_popular_refund_created"));
+            assertEquals("already_done", server.eventOutcome("evt_test_ig_v2_popular_refund_failed"));
+            assertEquals("updated", server.eventOutcome("evt_test_ig_v4_best_charge_refunded"));
+            assertEquals(0, server.queryLong("SELECT COUNT(*) FROM processed_events WHERE rules_version IS NULL"
+                    + " AND outcome = 'ignored'"), "every event the old rules ignored was handled again");
+            assertEquals(1, server.queryLong("SELECT COUNT(*) FROM stripe_fraud_warnings WHERE warning_id = ?",
+                    "issfr_test_ig_v5_starter"));
+            long rows = server.rowsIn("coin_ledger");
+
+            for (UpgradeFixture.OldEvent event : UpgradeFixture.events(story)) {
+                assertEquals(200, server.deliver(event.payload()).statusCode(), event.id());
+            }
+            assertBalances(server, IGNORED_APPLIED);
+            assertEquals(rows, server.rowsIn("coin_ledger"), "nothing is applied twice");
+        }
+    }
+
+    /** The same through {@code reconcile}, which finds the events in Stripe's Events API: applied once. */
+    @ParameterizedTest(name = "on PostgreSQL: {0}")
+    @ValueSource(booleans = {false, true})
+    void reconcileAppliesWhatTheOldServerIgnoredOnce(boolean postgres) {
+        JsonNode story = UpgradeFixture.story(IGNORED_STORY);
+        try (TestServer server = UpgradeFixture.serve(dir.resolve("served"), IGNORED_FIXTURE, postgres, Map.of())) {
+            server.stripe().load(story.get("stripe"));
+            List<UpgradeFixture.OldEvent> events = UpgradeFixture.events(story);
+            long now = Instant.now().getEpochSecond();
+            for (int i = 0; i < events.size(); i++) {
+                server.stripe().logEvent(events.get(i).payload(), now - events.size() + i);
+            }
+            Path config = server.writeCliConfig(dir.resolve("reconcile.properties"));
+
+            CliRun first = CliRun.run("reconcile", "--config", config.toString());
+            assertEquals(0, first.exit(), first.err());
+            assertBalances(server, IGNORED_APPLIED);
+            long rows = server.rowsIn("coin_ledger");
+
+            CliRun second = CliRun.run("reconcile", "--config", config.toString());
+            assertEquals(0, second.exit(), second.err());
+            assertTrue(second.out().contains("0 replayed"), second.out());
+            assertBalances(server, IGNORED_APPLIED);
+            assertEquals(rows, server.rowsIn("coin_ledger"));
+        }
+    }
+
+    /**
+     * v1's dispute was won under the first server, whose later events of it (funds withdrawn,
+     * updated, reinstated) it ignored. Resent, they change nothing (they are that same dispute);
+     * a new dispute, lost, takes the coins and keeps them.
+     */
+    @ParameterizedTest(name = "on PostgreSQL: {0}")
+    @ValueSource(booleans = {false, true})
+    void theWonDisputesIgnoredEventsChangeNothingAndANewLostDisputeTakesTheCoins(boolean postgres) {
+        JsonNode story = UpgradeFixture.story(IGNORED_STORY);
+        try (TestServer server = UpgradeFixture.serve(dir.resolve("served"), IGNORED_FIXTURE, postgres, Map.of())) {
+            server.stripe().load(story.get("stripe"));
+            for (UpgradeFixture.OldEvent event : UpgradeFixture.events(story)) {
+                if (event.id().startsWith("evt_test_ig_v1_") && event.outcome().equals("ignored")) {
+                    assertEquals(200, server.deliver(event.payload()).statusCode(), event.id());
+                    assertEquals(550, server.storedBalance("v1"), event.id());
+                }
+            }
+            assertEquals(1, server.queryLong("SELECT COUNT(*) FROM coin_ledger WHERE user_id = 'v1' AND reason = 'dispute'"));
+
+            String pi = "pi_test_ig_v1_popular";
+            FakeStripe.Dispute second = server.stripe().openDispute(pi, false);
+            second.events().forEach(event -> assertEquals(200, server.deliver(event).statusCode()));
+            assertEquals(0, server.storedBalance("v1"));
+            server.stripe().closeDispute(second.id(), "lost")
+                    .forEach(event -> assertEquals(200, server.deliver(event).statusCode()));
+            assertEquals(0, server.storedBalance("v1"));
+            assertEquals("refunded", server.storedStatus("cs_test_ig_v1_popular"));
+        }
+    }
+
+    /**
+     * v5's early fraud warning, ignored by the first server, resent with
+     * stripe.refund_early_fraud_warnings on: the payment is refunded at Stripe once (however often
+     * the warning comes), and the refund's own events take the coins back.
+     */
+    @ParameterizedTest(name = "on PostgreSQL: {0}")
+    @ValueSource(booleans = {false, true})
+    void anIgnoredFraudWarningResentIsRefundedOnceAndTheRefundTakesTheCoins(boolean postgres) {
+        JsonNode story = UpgradeFixture.story(IGNORED_STORY);
+        try (TestServer server = UpgradeFixture.serve(dir.resolve("served"), IGNORED_FIXTURE, postgres,
+                Map.of("STRIPE_REFUND_EARLY_FRAUD_WARNINGS", "true"))) {
+            server.stripe().load(story.get("stripe"));
+            String warning = UpgradeFixture.events(story).stream()
+                    .filter(event -> event.id().equals("evt_test_ig_v5_starter_efw_created"))
+                    .findFirst().orElseThrow().payload();
+
+            assertEquals(200, server.deliver(warning).statusCode());
+            assertEquals(200, server.deliver(warning).statusCode());
+
+            assertEquals(1, server.stripe().refundsCreatedByApi().size());
+            FakeStripe.ApiRefund refund = server.stripe().refundsCreatedByApi().get(0);
+            assertEquals("coinpurse-efw-issfr_test_ig_v5_starter", refund.idempotencyKey());
+            assertEquals(100, server.storedBalance("v5"), "the warning itself moves no coins");
+            refund.events().forEach(event -> assertEquals(200, server.deliver(event).statusCode()));
+            assertEquals(0, server.storedBalance("v5"));
+            assertEquals("refunded", server.storedStatus("cs_test_ig_v5_starter"));
+        }
+    }
+
+    private static void assertBalances(TestServer server, Map<String, Long> balances) {
+        balances.forEach((user, balance) -> {
+            assertEquals(balance, server.storedBalance(user), "balance of " + user);
+            assertEquals(balance, server.ledgerSum(user), "ledger of " + user);
+        });
+    }
+
+    /** u1's partial refund of 200 cents, as it stands at Stripe (V2 kept only the figure). */
+    private static JsonNode partialRefundOfU1AtStripe() {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode objects = json.createObjectNode();
+        objects.putArray("charges").addObject()
+                .put("id", "ch_test_fx_u1_starter").put("object", "charge").put("amount", 499)
+                .put("amount_refunded", 200).put("currency", "usd").put("payment_intent", "pi_test_fx_u1_starter")
+                .put("refunded", false).put("status", "succeeded");
+        objects.putArray("refunds").addObject()
+                .put("id", "re_test_fx_u1_starter").put("object", "refund").put("amount", 200)
+                .put("charge", "ch_test_fx_u1_starter").put("currency", "usd")
+                .put("payment_intent", "pi_test_fx_u1_starter").put("status", "succeeded");
+        return objects;
+    }
+
     private static String disputeEvent(String type, String disputeId, String paymentIntent, String status) {
+        return disputeEvent(type, disputeId, paymentIntent, status, null);
+    }
+
+    /** A dispute event; {@code created} (epoch seconds) when Stripe opened the dispute, or none. */
+    private static String disputeEvent(String type, String disputeId, String paymentIntent, String status,
+            Long created) {
         ObjectNode dispute = new ObjectMapper().createObjectNode()
                 .put("id", disputeId)
                 .put("object", "dispute")
@@ -212,9 +405,13 @@ class UpgradeFromV2Test {
                 .put("currency", "usd")
                 .put("payment_intent", paymentIntent)
                 .put("status", status);
+        if (created != null) {
+            dispute.put("created", created);
+        }
         return StripeEvents.event(StripeEvents.newEventId(), type, dispute, Stripe.API_VERSION);
     }
 
+    /** Each user's balance is the sum of their ledger deltas, and the balance_after of their last entry. */
     private static void assertBalancesAreTheLedgerSums(Map<String, List<Map<String, Object>>> rows) {
         Map<Object, Long> sums = new HashMap<>();
         Map<Object, Long> lastBalanceAfter = new HashMap<>();

@@ -91,7 +91,10 @@ class MetricsTest {
 
         assertEquals(1, delta.of("coinpurse_stripe_request_seconds_count",
                 "operation", "create_checkout_session", "outcome", "ok"));
-        assertEquals(1, delta.of("coinpurse_stripe_request_seconds_count"));
+        // Each of the refund's two events read the payment's refunds from Stripe.
+        assertEquals(2, delta.of("coinpurse_stripe_request_seconds_count",
+                "operation", "list_refunds", "outcome", "ok"));
+        assertEquals(3, delta.of("coinpurse_stripe_request_seconds_count"));
 
         // Checkout and its rate limit, two events that moved coins, two found done: at least 4 commits.
         double commits = delta.of("coinpurse_db_commit_seconds_count",

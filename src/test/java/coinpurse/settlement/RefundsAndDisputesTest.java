@@ -122,8 +122,9 @@ class RefundsAndDisputesTest {
     void refundEventsOutOfOrderTakeOnlyTheLargerCumulativeShare() {
         Purchase purchase = buy("refund-out-of-order");
         String late = refundEvent(purchase, QUARTER_CENTS);
+        String newer = refundEvent(purchase, SIXTY_CENTS);
 
-        assertAccepted(server.deliver(refundEvent(purchase, SIXTY_CENTS)));
+        assertAccepted(server.deliver(newer));
         assertAccepted(server.deliver(late));
 
         assertEquals(List.of(-SIXTY_COINS), deltas(purchase, "refund"));
@@ -343,10 +344,19 @@ class RefundsAndDisputesTest {
         return new Purchase(user, token, sessionId, paymentIntent);
     }
 
+    /**
+     * Refunds the purchase at the fake Stripe up to {@code amountRefunded} cents in all (a new
+     * refund of the difference, or none when that much is refunded already) and returns the
+     * {@code charge.refunded} event Stripe sends for it, the charge's cumulative figure in it.
+     */
     private static String refundEvent(Purchase purchase, long amountRefunded) {
-        return StripeEvents.event(StripeEvents.newEventId(), "charge.refunded",
-                StripeEvents.refundedCharge(purchase.paymentIntent(), PRICE_CENTS, amountRefunded, "usd"),
-                Stripe.API_VERSION);
+        String chargeId = server.stripe().chargeIdOf(purchase.paymentIntent());
+        long refundedNow = server.stripe().charge(chargeId).get("amount_refunded").asLong();
+        if (amountRefunded > refundedNow) {
+            return server.stripe().refund(purchase.paymentIntent(), amountRefunded - refundedNow, "succeeded")
+                    .events().get(0);
+        }
+        return server.stripe().emit("charge.refunded", server.stripe().charge(chargeId));
     }
 
     /** A {@code charge.dispute.*} event for the whole charge, shaped as Stripe sends it. */

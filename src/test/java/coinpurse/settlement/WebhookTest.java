@@ -625,9 +625,18 @@ class WebhookTest {
         return server.stripe().session(checkout.sessionId()).get("payment_intent").asText();
     }
 
+    /**
+     * The {@code charge.refunded} event of a refund at the fake Stripe that brings the payment's
+     * refunded total to {@code amountRefunded} (a payment the fake never saw: an event about it).
+     */
     private static String refundEvent(String paymentIntent, long amountRefunded) {
-        return StripeEvents.event(StripeEvents.newEventId(), "charge.refunded",
-                StripeEvents.refundedCharge(paymentIntent, POPULAR_CENTS, amountRefunded, "usd"), Stripe.API_VERSION);
+        if (paymentIntent.equals("pi_test_never_seen_here")) {
+            return StripeEvents.event(StripeEvents.newEventId(), "charge.refunded",
+                    StripeEvents.refundedCharge(paymentIntent, POPULAR_CENTS, amountRefunded, "usd"), Stripe.API_VERSION);
+        }
+        String chargeId = server.stripe().chargeIdOf(paymentIntent);
+        long refundedNow = server.stripe().charge(chargeId).get("amount_refunded").asLong();
+        return server.stripe().refund(paymentIntent, amountRefunded - refundedNow, "succeeded").events().get(0);
     }
 
     private static ObjectNode paidUnknownSession(String user) {

@@ -311,6 +311,46 @@ public final class FakeStripe implements AutoCloseable {
         return Map.copyOf(paymentIntentMetadata.getOrDefault(sessionId, Map.of()));
     }
 
+    // ---- objects made elsewhere ----
+
+    /**
+     * Loads Stripe objects that the fake did not make (a fixture's story: sessions, payment intents,
+     * charges, refunds, disputes, early fraud warnings), as given under those keys in
+     * {@code objects} ({@code checkout_sessions}, {@code payment_intents}, {@code charges},
+     * {@code refunds}, {@code disputes}, {@code early_fraud_warnings}), so that its API answers about them.
+     */
+    public synchronized void load(JsonNode objects) {
+        objects.path("checkout_sessions").forEach(session -> putSession((ObjectNode) session));
+        objects.path("payment_intents").forEach(intent -> paymentIntents.put(intent.get("id").asText(),
+                ((ObjectNode) intent).deepCopy()));
+        objects.path("charges").forEach(charge -> {
+            charges.put(charge.get("id").asText(), ((ObjectNode) charge).deepCopy());
+            chargeByPaymentIntent.put(charge.get("payment_intent").asText(), charge.get("id").asText());
+        });
+        objects.path("refunds").forEach(refund -> refunds.put(refund.get("id").asText(), ((ObjectNode) refund).deepCopy()));
+        objects.path("disputes").forEach(dispute -> {
+            disputes.put(dispute.get("id").asText(), ((ObjectNode) dispute).deepCopy());
+            if (dispute.path("status").asText().startsWith("warning_")) {
+                inquiries.add(dispute.get("id").asText());
+            }
+        });
+        objects.path("early_fraud_warnings").forEach(warning -> warnings.put(warning.get("id").asText(),
+                ((ObjectNode) warning).deepCopy()));
+    }
+
+    /**
+     * Logs an event made elsewhere (its JSON text, as a webhook received it) so that the Events API
+     * lists it, stamped {@code created} (epoch seconds) rather than its own time; returns the text
+     * as logged.
+     */
+    public synchronized String logEvent(String json, long created) {
+        ObjectNode event = (ObjectNode) parse(json);
+        event.put("created", created);
+        String restamped = event.toString();
+        events.add(new LoggedEvent(event.get("id").asText(), event.get("type").asText(), created, restamped));
+        return restamped;
+    }
+
     // ---- events ----
 
     /**
