@@ -110,18 +110,18 @@ public final class ReconcileCommand implements Callable<Integer> {
                     + " user " + change.userId() + " " + change.coins() + " coins";
             case EXPIRED -> (dryRun ? "would expire " : "expired ") + change.sessionId();
             case REJECTED -> (dryRun ? "would reject " : "rejected ") + change.sessionId() + ": " + change.detail();
-            case UNCHANGED -> null;
+            case IGNORED, UNCHANGED -> null;
         };
     }
 
     private String summarize(Summary s) {
         if (dryRun) {
             return "dry run: checked " + s.checked() + " sessions: " + s.credited() + " to credit, "
-                    + s.expired() + " to expire, " + s.rejected() + " to reject, " + s.unchanged()
-                    + " unchanged; nothing was written";
+                    + s.expired() + " to expire, " + s.rejected() + " to reject, " + s.ignored() + " ignored, "
+                    + s.unchanged() + " unchanged; nothing was written";
         }
         return "checked " + s.checked() + " sessions: " + s.credited() + " credited, " + s.expired() + " expired, "
-                + s.rejected() + " rejected, " + s.unchanged() + " unchanged";
+                + s.rejected() + " rejected, " + s.ignored() + " ignored, " + s.unchanged() + " unchanged";
     }
 
     /** Reports an expected failure in one line; what was done before it stays done. */

@@ -13,7 +13,9 @@ import java.util.Set;
  * (with credentials) and their preflights are answered; the server's own origin (the demo page)
  * needs no listing. A state-changing request that a browser sent from any other origin is refused
  * before its handler runs: Javalin's bundled CORS plugin answers such a request 400 but still runs
- * the handler, so a grant or a checkout would happen behind an error.
+ * the handler, so a grant or a checkout would happen behind an error. A preflight from any other
+ * origin is answered 403 {@code origin_not_allowed}, naming the origin and the setting, and
+ * logged once per origin: the browser shows only "CORS error", the developer needs the why.
  */
 public final class Cors {
     private static final String ALLOWED_METHODS = "GET, POST";
@@ -21,10 +23,16 @@ public final class Cors {
     private static final String PREFLIGHT_CACHE_SECONDS = "600";
     private static final Set<HandlerType> SAFE_METHODS = Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
 
+    /** Enough for any real origin; a longer Origin header is shown cut. */
+    private static final int MAX_SHOWN_ORIGIN = 200;
+
     private final Set<String> allowedOrigins;
+    private final String allowedList;
+    private final RefusedOrigins refused = new RefusedOrigins();
 
     public Cors(List<String> allowedOrigins) {
         this.allowedOrigins = Set.copyOf(allowedOrigins);
+        this.allowedList = allowedOrigins.isEmpty() ? "none" : String.join(", ", allowedOrigins);
     }
 
     /** A before-handler for every path. */
@@ -35,10 +43,11 @@ public final class Cors {
         }
         ctx.header("Vary", "Origin");
         boolean listed = allowedOrigins.contains(origin);
+        boolean preflight = ctx.method() == HandlerType.OPTIONS && ctx.header("Access-Control-Request-Method") != null;
         if (listed) {
             ctx.header("Access-Control-Allow-Origin", origin);
             ctx.header("Access-Control-Allow-Credentials", "true");
-            if (ctx.method() == HandlerType.OPTIONS && ctx.header("Access-Control-Request-Method") != null) {
+            if (preflight) {
                 ctx.header("Access-Control-Allow-Methods", ALLOWED_METHODS);
                 ctx.header("Access-Control-Allow-Headers", ALLOWED_HEADERS);
                 ctx.header("Access-Control-Max-Age", PREFLIGHT_CACHE_SECONDS);
@@ -47,10 +56,28 @@ public final class Cors {
             }
             return;
         }
-        if (!SAFE_METHODS.contains(ctx.method()) && !sameOrigin(origin, ctx.header("Host"))) {
+        boolean sameOrigin = sameOrigin(origin, ctx.header("Host"));
+        if (preflight && !sameOrigin) {
+            String shown = printable(origin);
+            refused.refused(shown, allowedList);
+            throw new ApiException(403, "origin_not_allowed", "Browsers on " + shown + " may not call this API:"
+                    + " cors.allowed_origins does not list this origin. Add it there exactly (scheme, host and port),"
+                    + " or let the page's own server proxy the API so that the browser sees one origin.");
+        }
+        if (!SAFE_METHODS.contains(ctx.method()) && !sameOrigin) {
             throw ApiException.badRequest("Requests from this page's origin are not accepted: add it to"
                     + " cors.allowed_origins to let its browsers call the API.");
         }
+    }
+
+    /** {@code origin} as it may be shown and logged: printable ASCII, cut to a bound. */
+    static String printable(String origin) {
+        StringBuilder shown = new StringBuilder();
+        for (int i = 0; i < origin.length() && shown.length() < MAX_SHOWN_ORIGIN; i++) {
+            char c = origin.charAt(i);
+            shown.append(c >= 0x21 && c < 0x7f && c != '"' && c != '\\' ? c : '?');
+        }
+        return origin.length() > MAX_SHOWN_ORIGIN ? shown + "…" : shown.toString();
     }
 
     /** True when {@code origin} names the host and port the request was sent to. */

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Fulfilment {
     public static final String PURCHASE = "purchase";
-    private static final String UNRECORDABLE = "unknown session that is not this deployment's, or whose"
-            + " metadata is missing or does not match a package of the catalog";
+    private static final String UNRECORDABLE = "unknown session whose metadata names this deployment but is"
+            + " incomplete or does not match a package of the catalog";
     private static final Logger log = LoggerFactory.getLogger(Fulfilment.class);
 
     private final PaymentSessions sessions;
@@ -60,7 +60,9 @@ public final class Fulfilment {
         }
         Optional<Known> known = findOrRecord(connection, paid);
         if (known.isEmpty()) {
-            return FulfilmentResult.of(Outcome.REJECTED, UNRECORDABLE);
+            // Another app's checkout, or `stripe trigger`'s, is none of ours; ours that can't be read needs a person.
+            return notThisDeployments(paid).map(why -> FulfilmentResult.of(Outcome.IGNORED, why))
+                    .orElseGet(() -> FulfilmentResult.of(Outcome.REJECTED, UNRECORDABLE));
         }
         PaymentSession session = known.get().session();
         Optional<String> mismatch = amountMismatch(session, paid);
@@ -96,7 +98,7 @@ public final class Fulfilment {
             throws SQLException {
         Optional<Known> known = findOrRecord(connection, data);
         if (known.isEmpty()) {
-            return FulfilmentResult.of(Outcome.IGNORED, UNRECORDABLE);
+            return FulfilmentResult.of(Outcome.IGNORED, notThisDeployments(data).orElse(UNRECORDABLE));
         }
         if (sessions.transition(connection, data.id(), SessionStatus.PENDING, to)) {
             return FulfilmentResult.of(Outcome.UPDATED, "session is " + to.value());
@@ -108,7 +110,7 @@ public final class Fulfilment {
     public FulfilmentResult record(Connection connection, CheckoutSessionData data) throws SQLException {
         return findOrRecord(connection, data).isPresent()
                 ? FulfilmentResult.of(Outcome.UPDATED, "session recorded, awaiting payment")
-                : FulfilmentResult.of(Outcome.IGNORED, UNRECORDABLE);
+                : FulfilmentResult.of(Outcome.IGNORED, notThisDeployments(data).orElse(UNRECORDABLE));
     }
 
     /** A session as stored here, and whether this call stored it. */
@@ -142,7 +144,7 @@ public final class Fulfilment {
      * deployment of coinpurse included) is not ours to credit.
      */
     private Optional<PaymentSession> fromMetadata(CheckoutSessionData data) {
-        if (!isThisDeployments(data)) {
+        if (notThisDeployments(data).isPresent()) {
             return Optional.empty();
         }
         String userId = data.metadata().getOrDefault("user_id", data.clientReferenceId());
@@ -165,9 +167,19 @@ public final class Fulfilment {
                 p.coins(), p.bonus(), SessionStatus.PENDING, null, timestamps.now()));
     }
 
-    /** True when the session's metadata names this deployment as its creator. */
-    public boolean isThisDeployments(CheckoutSessionData data) {
-        return instanceId.equals(data.metadata().get(StripeGateway.INSTANCE_METADATA_KEY));
+    /**
+     * Why a session is none of this deployment's business (its metadata does not name this
+     * deployment as its creator), or empty when it names this deployment.
+     */
+    public Optional<String> notThisDeployments(CheckoutSessionData data) {
+        String creator = data.metadata().get(StripeGateway.INSTANCE_METADATA_KEY);
+        if (instanceId.equals(creator)) {
+            return Optional.empty();
+        }
+        return Optional.of(creator == null
+                ? "not this deployment's: no " + StripeGateway.INSTANCE_METADATA_KEY + " in its metadata"
+                        + " (another app's checkout on this Stripe account, or a `stripe trigger`)"
+                : "another deployment's session (" + StripeGateway.INSTANCE_METADATA_KEY + " " + creator + ")");
     }
 
     private static Optional<Long> wholeNumber(String text) {

@@ -27,7 +27,11 @@ import java.util.function.Consumer;
  */
 public final class Reconciler {
 
-    public enum Action { CREDITED, EXPIRED, REJECTED, UNCHANGED }
+    /**
+     * {@code IGNORED}: a paid session that is none of this deployment's (another app's checkout on
+     * the account, a {@code stripe trigger}, another deployment's), the word the webhook logs for it.
+     */
+    public enum Action { CREDITED, EXPIRED, REJECTED, IGNORED, UNCHANGED }
 
     /**
      * What happened (or, in a dry run, would happen) to one session. {@code userId} and
@@ -44,12 +48,13 @@ public final class Reconciler {
     }
 
     /** The counts of one run. */
-    public record Summary(int checked, int credited, int expired, int rejected, int unchanged) {
+    public record Summary(int checked, int credited, int expired, int rejected, int ignored, int unchanged) {
         Summary plus(Action action) {
             return new Summary(checked + 1,
                     credited + (action == Action.CREDITED ? 1 : 0),
                     expired + (action == Action.EXPIRED ? 1 : 0),
                     rejected + (action == Action.REJECTED ? 1 : 0),
+                    ignored + (action == Action.IGNORED ? 1 : 0),
                     unchanged + (action == Action.UNCHANGED ? 1 : 0));
         }
     }
@@ -97,12 +102,12 @@ public final class Reconciler {
      * soon as it is done (committed), so that an interrupted run has reported what it did.
      */
     public Summary reconcile(Iterable<CheckoutSessionData> fromStripe, boolean dryRun, Consumer<Change> onEach) {
-        Summary summary = new Summary(0, 0, 0, 0, 0);
+        Summary summary = new Summary(0, 0, 0, 0, 0, 0);
         for (CheckoutSessionData session : fromStripe) {
-            Optional<String> nothingToDo = nothingToDo(session);
+            Optional<Change> skipped = skipped(session);
             Change change;
-            if (nothingToDo.isPresent()) {
-                change = Change.of(Action.UNCHANGED, session.id(), nothingToDo.get());
+            if (skipped.isPresent()) {
+                change = skipped.get();
             } else if (dryRun) {
                 change = db.inRolledBackTransaction(connection -> act(connection, session));
             } else {
@@ -114,17 +119,24 @@ public final class Reconciler {
         return summary;
     }
 
-    /** Why this session needs no write, judged from the local row; empty when it may need one. */
-    private Optional<String> nothingToDo(CheckoutSessionData stripe) {
+    /**
+     * This session as one that needs no write, judged from the local row: ignored when it is paid,
+     * unknown here and none of this deployment's (as the webhook says it), else unchanged with why;
+     * empty when it may need a write.
+     */
+    private Optional<Change> skipped(CheckoutSessionData stripe) {
         Optional<PaymentSession> local = db.read(connection -> sessions.find(connection, stripe.id()));
+        Optional<String> notOurs = fulfilment.notThisDeployments(stripe);
+        if (stripe.isPaid() && local.isEmpty() && notOurs.isPresent()) {
+            return Optional.of(Change.of(Action.IGNORED, stripe.id(), notOurs.get()));
+        }
+        return nothingToDo(stripe, local).map(why -> Change.of(Action.UNCHANGED, stripe.id(), why));
+    }
+
+    /** Why this session of ours needs no write, judged from the local row; empty when it may need one. */
+    private static Optional<String> nothingToDo(CheckoutSessionData stripe, Optional<PaymentSession> local) {
         String here = local.map(session -> session.status().value()).orElse("unknown here");
         if (stripe.isPaid()) {
-            if (local.isEmpty() && !stripe.metadata().containsKey("package_id")) {
-                return Optional.of("not a coinpurse session");
-            }
-            if (local.isEmpty() && !fulfilment.isThisDeployments(stripe)) {
-                return Optional.of("another deployment's session");
-            }
             boolean credited = local.isPresent() && local.get().status().isFulfilled();
             return credited ? Optional.of("already " + here) : Optional.empty();
         }
@@ -143,7 +155,8 @@ public final class Reconciler {
                     yield Change.credited(stripe.id(), credited.userId(), credited.coinsTotal());
                 }
                 case REJECTED -> Change.of(Action.REJECTED, stripe.id(), result.detail());
-                case ALREADY_DONE, UPDATED, KEPT, IGNORED -> Change.of(Action.UNCHANGED, stripe.id(), result.detail());
+                case IGNORED -> Change.of(Action.IGNORED, stripe.id(), result.detail());
+                case ALREADY_DONE, UPDATED, KEPT -> Change.of(Action.UNCHANGED, stripe.id(), result.detail());
             };
         }
         FulfilmentResult result = fulfilment.close(connection, stripe, SessionStatus.EXPIRED);

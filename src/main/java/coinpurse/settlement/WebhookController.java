@@ -73,16 +73,9 @@ public final class WebhookController {
         metrics.webhookEvent(event.type(), result.outcome());
         metrics.committed(result);
         log.info("webhook event={} type={} {} outcome={} detail=\"{}\" took={}ms", event.id(),
-                event.type(), subject(event), result.label(), result.detail(),
+                event.type(), event.subject(), result.label(), result.detail(),
                 (System.nanoTime() - started) / 1_000_000);
         ctx.json(ACCEPTED);
-    }
-
-    /** What the event is about, for the log: its session, or the payment intent of a charge, refund or dispute. */
-    private static String subject(StripeEvent event) {
-        return event.sessionId() != null || event.paymentIntent() == null
-                ? "session=" + event.sessionId()
-                : "payment_intent=" + event.paymentIntent();
     }
 
     private StripeEvent parse(String payload) {

@@ -4,6 +4,7 @@ import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Checks a webhook's {@code Stripe-Signature} with Stripe's scheme against each configured
@@ -11,6 +12,14 @@ import java.util.Optional;
  */
 public final class WebhookVerifier {
     public static final long TOLERANCE_SECONDS = 300;
+    /**
+     * Told when a well-formed signature was made with none of the configured secrets: the usual
+     * cause is a {@code stripe listen} session's secret, which is not the Dashboard endpoint's.
+     */
+    public static final String OTHER_SECRET_HINT = "no configured secret made this signature: `stripe listen`"
+            + " signs with the whsec_ it prints (`stripe listen --print-secret`), another secret than the"
+            + " Dashboard endpoint's; stripe.webhook_secret (STRIPE_WEBHOOK_SECRET) takes both, comma separated";
+    private static final Pattern TIMESTAMP = Pattern.compile("(^|,)t=\\d+(,|$)");
 
     private final List<String> secrets;
 
@@ -32,6 +41,7 @@ public final class WebhookVerifier {
             return Optional.of("no Stripe-Signature header");
         }
         String reason = "no secret matched";
+        boolean signedByNone = true;
         for (String secret : secrets) {
             try {
                 if (Webhook.Signature.verifyHeader(payload, signatureHeader, secret, TOLERANCE_SECONDS)) {
@@ -39,10 +49,21 @@ public final class WebhookVerifier {
                 }
             } catch (SignatureVerificationException e) {
                 reason = e.getMessage();
+                signedByNone &= !signedBy(payload, signatureHeader, secret);
             } catch (RuntimeException malformed) {
                 reason = "malformed Stripe-Signature header";
             }
         }
-        return Optional.of(reason);
+        boolean wellFormed = TIMESTAMP.matcher(signatureHeader).find() && signatureHeader.contains("v1=");
+        return Optional.of(signedByNone && wellFormed ? reason + "; " + OTHER_SECRET_HINT : reason);
+    }
+
+    /** Whether {@code secret} made the header's signature, however old its timestamp (tolerance 0 skips that check). */
+    private static boolean signedBy(String payload, String signatureHeader, String secret) {
+        try {
+            return Webhook.Signature.verifyHeader(payload, signatureHeader, secret, 0);
+        } catch (SignatureVerificationException | RuntimeException notThisOne) {
+            return false;
+        }
     }
 }

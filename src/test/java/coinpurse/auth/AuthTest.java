@@ -6,6 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.support.CapturedLog;
 import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -244,6 +246,51 @@ class AuthTest {
     @Test
     void aGarbageBearerTokenIs401() {
         assertRefused("abc", postWithBearer("abc"));
+    }
+
+    // ---- what the log says ----
+
+    /**
+     * The web app's developer learns from the server's log why its tokens are refused; the
+     * answer stays the one 401, and the log holds nothing of a token that could be used.
+     */
+    @Test
+    void aRefusedTokenLogsItsReasonAtInfoAndNothingOfTheToken() {
+        long exp = Instant.now().plus(Duration.ofHours(1)).getEpochSecond();
+        JWSObject numericSub = new JWSObject(new JWSHeader(JWSAlgorithm.HS256), new Payload("{\"sub\":42,\"exp\":" + exp + "}"));
+        sign(numericSub, SECRET);
+        Map<String, String> tokens = Map.of(
+                "sub_not_a_string", numericSub.serialize(),
+                "expired", hmac(JWSAlgorithm.HS256, SECRET, new JWTClaimsSet.Builder().subject("au-log-expired")
+                        .expirationTime(Date.from(Instant.now().minus(Duration.ofHours(1)))).build()),
+                "bad_signature", hmac(JWSAlgorithm.HS256, SECRET.replace('a', 'b'), claims("au-log-forged").build()),
+                "alg_not_hs256", hmac(JWSAlgorithm.HS512, SECRET, claims("au-log-hs512").build()),
+                "malformed", "not-a-token");
+        for (Map.Entry<String, String> token : tokens.entrySet()) {
+            AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
+            String log = CapturedLog.during(() -> answer.set(server.get(BALANCE, token.getValue())));
+
+            assertEquals(401, answer.get().statusCode(), answer.get().body());
+            assertEquals("Your token is invalid or has expired. Sign in again.",
+                    assertJsonError(answer.get()).get("message").asText(), "the answer tells a forger nothing");
+            String line = log.lines().filter(l -> l.contains("user token refused")).findFirst()
+                    .orElseThrow(() -> new AssertionError(token.getKey() + ": no log line:\n" + log));
+            assertTrue(line.contains(" INFO ") && line.contains("reason=" + token.getKey())
+                    && line.contains("route=\"GET " + BALANCE + "\""), line);
+            assertTrue(line.length() < 400, "one bounded line: " + line);
+            assertNothingOfTheToken(token.getValue(), log);
+        }
+    }
+
+    /** No 12 characters in a row of the token's claims or signature, which would start to identify it. */
+    private static void assertNothingOfTheToken(String token, String log) {
+        String[] parts = token.split("\\.");
+        for (int i = 1; i < parts.length; i++) {
+            for (int at = 0; at + 12 <= parts[i].length(); at++) {
+                assertTrue(!log.contains(parts[i].substring(at, at + 12)), "part of the token in the log: " + log);
+            }
+        }
+        assertTrue(!log.contains(token), log);
     }
 
     // ---- helpers ----

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.auth.TokenCheck.Reason;
+import coinpurse.auth.TokenCheck.Refused;
+import coinpurse.support.TokenForge;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -18,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Optional;
@@ -204,6 +208,81 @@ class TokenServiceTest {
 
         assertEquals(Optional.empty(), tokens.verify(issuedAhead), "iat 90 s ahead");
         assertEquals(Optional.empty(), tokens.verify(validAhead), "nbf 90 s ahead");
+    }
+
+    // ---- why: each refusal is told apart, for the log ----
+
+    @Test
+    void eachRefusalSaysWhyWithoutRepeatingTheToken() {
+        HandClock clock = new HandClock();
+        TokenService tokens = new TokenService(SECRET, clock);
+        long exp = clock.instant().plus(Duration.ofHours(1)).getEpochSecond();
+        long past = clock.instant().minus(Duration.ofMinutes(5)).getEpochSecond();
+
+        assertReason(Reason.EXPIRED, tokens, hs256("{\"sub\":\"42\",\"exp\":" + past + "}"));
+        assertReason(Reason.NOT_YET_VALID, tokens, forge(clock, "42", null, 90));
+        assertReason(Reason.NOT_YET_VALID, tokens, forge(clock, "42", 90, null));
+        assertReason(Reason.BAD_SIGNATURE, tokens, TokenForge.mac("HmacSHA256", "{\"alg\":\"HS256\"}",
+                "{\"sub\":\"42\",\"exp\":" + exp + "}", SECRET + "-but-another"));
+        assertReason(Reason.ALG_NOT_HS256, tokens, TokenForge.mac("HmacSHA512", "{\"alg\":\"HS512\"}",
+                "{\"sub\":\"42\",\"exp\":" + exp + "}", SECRET + SECRET));
+        assertReason(Reason.ALG_NOT_HS256, tokens, TokenForge.unsigned("{\"alg\":\"none\"}",
+                "{\"sub\":\"42\",\"exp\":" + exp + "}", ""));
+        assertReason(Reason.SUB_MISSING, tokens, hs256("{\"exp\":" + exp + "}"));
+        assertReason(Reason.SUB_NOT_A_STRING, tokens, hs256("{\"sub\":42,\"exp\":" + exp + "}"));
+        assertReason(Reason.SUB_NOT_A_USER_ID, tokens, hs256("{\"sub\":\"\",\"exp\":" + exp + "}"));
+        assertReason(Reason.EXP_MISSING, tokens, hs256("{\"sub\":\"42\"}"));
+        assertReason(Reason.EXP_MISSING, tokens, hs256("{\"sub\":\"42\",\"exp\":null}"));
+        assertReason(Reason.MALFORMED, tokens, "not.a-token");
+        assertReason(Reason.MALFORMED, tokens, TokenForge.unsigned("[1]", "{}", "AAAA"));
+        assertReason(Reason.MALFORMED, tokens, hs256("[\"42\"]"));
+    }
+
+    @Test
+    void theLogDetailNamesTheTimesAndTheTypeThatWereWrong() {
+        HandClock clock = new HandClock();
+        TokenService tokens = new TokenService(SECRET, clock);
+        Instant past = clock.instant().minus(Duration.ofMinutes(5));
+
+        String expired = detailOf(tokens.check(hs256("{\"sub\":\"42\",\"exp\":" + past.getEpochSecond() + "}")));
+        assertTrue(expired.contains(past.truncatedTo(ChronoUnit.SECONDS).toString())
+                && expired.contains(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString()), expired);
+        String numeric = detailOf(tokens.check(hs256("{\"sub\":42,\"exp\":" + (past.getEpochSecond() + 3600) + "}")));
+        assertTrue(numeric.contains("number") && numeric.contains("string"), numeric);
+        String rs256 = detailOf(tokens.check(TokenForge.unsigned("{\"alg\":\"RS256\"}", "{}", "AAAA")));
+        assertTrue(rs256.contains("RS256"), rs256);
+        String hostileAlg = detailOf(tokens.check(TokenForge.unsigned("{\"alg\":\"x\\ny=1 \\\"quoted\\\"\"}", "{}", "AAAA")));
+        assertTrue(!hostileAlg.contains("\n") && !hostileAlg.contains("quoted"), "an alg that is no name is not repeated: " + hostileAlg);
+    }
+
+    @Test
+    void aRememberedTokenPastItsExpIsRefusedAsExpired() {
+        HandClock clock = new HandClock();
+        TokenService tokens = new TokenService(SECRET, clock);
+        String token = tokens.issue("42", Duration.ofMinutes(10));
+        assertEquals(Optional.of("42"), tokens.verify(token));
+
+        clock.now = clock.now.plus(Duration.ofMinutes(12));
+        assertEquals(Reason.EXPIRED, ((Refused) tokens.check(token)).reason());
+    }
+
+    private static void assertReason(Reason expected, TokenService tokens, String token) {
+        TokenCheck check = tokens.check(token);
+        assertTrue(check instanceof Refused, token + " was accepted");
+        Refused refused = (Refused) check;
+        assertEquals(expected, refused.reason(), refused.detail());
+        for (String part : token.split("\\.")) {
+            assertTrue(part.length() < 8 || !refused.detail().contains(part), "the token in the detail: " + refused.detail());
+        }
+    }
+
+    private static String detailOf(TokenCheck check) {
+        return ((Refused) check).detail();
+    }
+
+    /** Claims as written, under an HS256 header, signed with this test's secret. */
+    private static String hs256(String claimsJson) {
+        return TokenForge.mac("HmacSHA256", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claimsJson, SECRET);
     }
 
     private static String signatureOf(String token) {

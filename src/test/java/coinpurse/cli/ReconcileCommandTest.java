@@ -77,7 +77,7 @@ class ReconcileCommandTest {
                 "credited " + alice + " user alice 550 coins",
                 "credited " + bob1 + " user bob 550 coins",
                 "credited " + bob2 + " user bob 100 coins"), changeLines(run));
-        assertEquals("checked 5 sessions: 3 credited, 0 expired, 0 rejected, 2 unchanged", lastLine(run));
+        assertEquals("checked 5 sessions: 3 credited, 0 expired, 0 rejected, 0 ignored, 2 unchanged", lastLine(run));
         for (String session : List.of(alice, bob1, bob2, webhooked)) {
             assertEquals("completed", server.storedStatus(session));
             assertEquals(1, server.purchaseRows(session), session);
@@ -101,14 +101,14 @@ class ReconcileCommandTest {
         server.stripe().markPaid(paid);
         server.stripe().markExpired(expired);
         CliRun first = reconcile();
-        assertEquals("checked 3 sessions: 1 credited, 1 expired, 0 rejected, 1 unchanged", lastLine(first));
+        assertEquals("checked 3 sessions: 1 credited, 1 expired, 0 rejected, 0 ignored, 1 unchanged", lastLine(first));
         String afterFirst = snapshot();
 
         CliRun second = reconcile();
 
         assertEquals(0, second.exit(), second.err());
         assertEquals(Set.of(), changeLines(second));
-        assertEquals("checked 3 sessions: 0 credited, 0 expired, 0 rejected, 3 unchanged", lastLine(second));
+        assertEquals("checked 3 sessions: 0 credited, 0 expired, 0 rejected, 0 ignored, 3 unchanged", lastLine(second));
         assertEquals(afterFirst, snapshot(), "no row of any table changed, not even updated_at");
         assertBalance("erin", POPULAR);
     }
@@ -130,7 +130,7 @@ class ReconcileCommandTest {
 
         assertEquals(0, run.exit(), run.err());
         assertEquals(Set.of("expired " + expired), changeLines(run));
-        assertEquals("checked 3 sessions: 0 credited, 1 expired, 0 rejected, 2 unchanged", lastLine(run));
+        assertEquals("checked 3 sessions: 0 credited, 1 expired, 0 rejected, 0 ignored, 2 unchanged", lastLine(run));
         assertEquals("expired", server.storedStatus(expired));
         assertEquals("failed", server.storedStatus(failedHere), "a failed session stays failed");
         assertEquals(null, server.storedStatus(unknownExpired.get("id").asText()),
@@ -152,7 +152,7 @@ class ReconcileCommandTest {
 
         assertEquals(0, run.exit(), run.err());
         assertEquals(Set.of("credited " + unknown + " user grace 550 coins"), changeLines(run));
-        assertEquals("checked 2 sessions: 1 credited, 0 expired, 0 rejected, 1 unchanged", lastLine(run));
+        assertEquals("checked 2 sessions: 1 credited, 0 expired, 0 rejected, 1 ignored, 0 unchanged", lastLine(run));
         assertEquals("completed", server.storedStatus(unknown));
         assertEquals("1999", server.queryString("SELECT amount_cents FROM payment_sessions WHERE session_id = ?",
                 unknown));
@@ -172,7 +172,7 @@ class ReconcileCommandTest {
         assertEquals(0, run.exit(), run.err());
         assertEquals(Set.of("rejected " + session + ": paid 999 usd but the session was for 1999 usd"),
                 changeLines(run));
-        assertEquals("checked 1 sessions: 0 credited, 0 expired, 1 rejected, 0 unchanged", lastLine(run));
+        assertEquals("checked 1 sessions: 0 credited, 0 expired, 1 rejected, 0 ignored, 0 unchanged", lastLine(run));
         assertEquals("pending", server.storedStatus(session));
         assertBalance("heidi", 0);
     }
@@ -190,7 +190,7 @@ class ReconcileCommandTest {
         CliRun run = reconcile();
 
         assertEquals(0, run.exit(), run.err());
-        assertEquals("checked 230 sessions: 230 credited, 0 expired, 0 rejected, 0 unchanged", lastLine(run));
+        assertEquals("checked 230 sessions: 230 credited, 0 expired, 0 rejected, 0 ignored, 0 unchanged", lastLine(run));
         assertEquals(total, changeLines(run).size());
         for (String id : ids) {
             assertEquals(1, server.purchaseRows(id), id);
@@ -208,18 +208,18 @@ class ReconcileCommandTest {
                 .put("created", Instant.now().minus(Duration.ofDays(4)).getEpochSecond()));
 
         CliRun defaultWindow = reconcile();
-        assertEquals("checked 1 sessions: 1 credited, 0 expired, 0 rejected, 0 unchanged", lastLine(defaultWindow));
+        assertEquals("checked 1 sessions: 1 credited, 0 expired, 0 rejected, 0 ignored, 0 unchanged", lastLine(defaultWindow));
         assertEquals(null, server.storedStatus(old), "72 h by default: the 4-day-old session is not looked at");
 
         CliRun hours = reconcile("--since", "30m");
-        assertEquals("checked 1 sessions: 0 credited, 0 expired, 0 rejected, 1 unchanged", lastLine(hours));
+        assertEquals("checked 1 sessions: 0 credited, 0 expired, 0 rejected, 0 ignored, 1 unchanged", lastLine(hours));
 
         CliRun wider = reconcile("--since", "PT100H");
         assertEquals(0, wider.exit(), wider.err());
         assertEquals(Set.of("credited " + old + " user ivan 550 coins"), changeLines(wider));
 
         CliRun days = reconcile("--since", "5d");
-        assertEquals("checked 2 sessions: 0 credited, 0 expired, 0 rejected, 2 unchanged", lastLine(days));
+        assertEquals("checked 2 sessions: 0 credited, 0 expired, 0 rejected, 0 ignored, 2 unchanged", lastLine(days));
         assertBalance("ivan", STARTER + POPULAR);
     }
 
@@ -259,7 +259,7 @@ class ReconcileCommandTest {
                 "would reject " + mismatched + ": paid 499 eur but the session was for 499 usd",
                 "would credit " + unknown + " user lena 100 coins");
         assertEquals(wouldBe, changeLines(dry));
-        assertEquals("dry run: checked 5 sessions: 2 to credit, 1 to expire, 1 to reject, 1 unchanged;"
+        assertEquals("dry run: checked 5 sessions: 2 to credit, 1 to expire, 1 to reject, 0 ignored, 1 unchanged;"
                 + " nothing was written", lastLine(dry));
         assertEquals(before, snapshot(), "a dry run writes nothing");
         assertEquals(null, server.storedStatus(unknown), "not even the unknown session's row");
@@ -271,7 +271,7 @@ class ReconcileCommandTest {
                         .replace("would reject", "rejected"))
                 .collect(Collectors.toSet());
         assertEquals(predicted, changeLines(real));
-        assertEquals("checked 5 sessions: 2 credited, 1 expired, 1 rejected, 1 unchanged", lastLine(real));
+        assertEquals("checked 5 sessions: 2 credited, 1 expired, 1 rejected, 0 ignored, 1 unchanged", lastLine(real));
     }
 
     @Test
@@ -345,7 +345,7 @@ class ReconcileCommandTest {
                 "SELECT COUNT(*) FROM processed_events WHERE outcome = ?", "credited");
         assertEquals(count, creditedByReconcile + creditedByWebhooks, "each session was credited by exactly one");
         assertTrue(lastLine(run).startsWith("checked 40 sessions: " + creditedByReconcile + " credited, 0 expired,"
-                + " 0 rejected, " + (count - creditedByReconcile) + " unchanged"), lastLine(run));
+                + " 0 rejected, 0 ignored, " + (count - creditedByReconcile) + " unchanged"), lastLine(run));
         for (int u = 0; u < 5; u++) {
             assertBalance("racer-" + u, POPULAR * count / 5);
         }
@@ -385,6 +385,35 @@ class ReconcileCommandTest {
                 + " (check db.path and the working directory)"),
                 run.err().lines().filter(line -> !line.isBlank()).toList());
         assertFalse(Files.exists(db.getParent()), "no database was created to credit into");
+    }
+
+    @Test
+    void paidSessionsThatAreNotThisDeploymentsAreCountedIgnoredTheWordTheWebhookRecordsForThem() {
+        // What `stripe trigger checkout.session.completed` makes: paid, with no metadata of ours.
+        ObjectNode triggered = StripeEvents.paidSession("cs_test_triggered_" + System.nanoTime(), "x", "p", 0, 0,
+                3000, "usd");
+        triggered.putObject("metadata");
+        triggered.remove("client_reference_id");
+        ObjectNode elsewhere = StripeEvents.paidSession("cs_test_elsewhere_" + System.nanoTime(), "olga", "popular",
+                500, 50, 1999, "usd");
+        ((ObjectNode) elsewhere.get("metadata")).put("coinpurse_instance", "someone-elses-shop");
+        String ours = checkout("olga", "popular");
+        server.stripe().markPaid(ours);
+        for (ObjectNode notOurs : List.of(triggered, elsewhere)) {
+            server.stripe().putSession(notOurs);
+            String event = StripeEvents.checkoutEvent("checkout.session.completed", notOurs);
+            assertEquals(200, server.deliver(event).statusCode());
+            assertEquals("ignored", server.eventOutcome(StripeEvents.eventIdOf(event)));
+        }
+
+        CliRun run = reconcile();
+
+        assertEquals(0, run.exit(), run.err());
+        assertEquals(Set.of("credited " + ours + " user olga 550 coins"), changeLines(run));
+        assertEquals("checked 3 sessions: 1 credited, 0 expired, 0 rejected, 2 ignored, 0 unchanged", lastLine(run));
+        assertEquals(null, server.storedStatus(triggered.get("id").asText()));
+        assertEquals(null, server.storedStatus(elsewhere.get("id").asText()));
+        assertBalance("olga", POPULAR);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.support.CapturedLog;
 import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,14 +135,66 @@ class ApiBasicsTest {
     }
 
     @Test
-    void aPreflightFromAnotherOriginIsNotAllowed() {
+    void aPreflightFromAnotherOriginIs403NamingTheOriginAndTheSetting() {
         HttpResponse<String> response = preflight("https://evil.example");
 
+        assertEquals(403, response.statusCode(), response.body());
+        JsonNode error = assertJsonError(response);
+        assertEquals("origin_not_allowed", error.get("error").asText());
+        String message = error.get("message").asText();
+        assertTrue(message.contains("https://evil.example") && message.contains("cors.allowed_origins"), message);
         assertTrue(response.headers().firstValue("Access-Control-Allow-Origin").isEmpty(),
                 response.headers().toString());
         assertTrue(response.headers().firstValue("Access-Control-Allow-Credentials").isEmpty(),
                 response.headers().toString());
         assertEquals(0, server.stripe().createRequests().size(), "a preflight creates nothing");
+    }
+
+    /** Vite on another port, or 127.0.0.1 for localhost: other origins, each said once in the log. */
+    @Test
+    void aRefusedPreflightIsLoggedAtWarnOncePerOrigin() {
+        String log = CapturedLog.during(() -> {
+            for (String origin : List.of("http://localhost:5174", "http://localhost:5174", "http://127.0.0.1:5173",
+                    "http://localhost:5174")) {
+                assertEquals(403, preflight(origin).statusCode());
+            }
+        });
+
+        List<String> warnings = log.lines().filter(line -> line.contains(" WARN ") && line.contains("CORS preflight refused"))
+                .toList();
+        assertEquals(2, warnings.size(), log);
+        assertTrue(warnings.get(0).contains("origin=\"http://localhost:5174\"") && warnings.get(0).contains("cors.allowed_origins")
+                && warnings.get(0).contains(WEB_APP), warnings.get(0));
+        assertTrue(warnings.get(1).contains("origin=\"http://127.0.0.1:5173\""), warnings.get(1));
+    }
+
+    @Test
+    void theOriginsRememberedForTheWarningAreBoundedAndTheLogWithThem() {
+        RefusedOrigins refused = new RefusedOrigins();
+        String log = CapturedLog.during(() -> {
+            for (int i = 0; i < 3 * RefusedOrigins.MAX_REMEMBERED; i++) {
+                refused.refused("http://attacker-" + i + ".example", WEB_APP);
+            }
+        });
+
+        assertEquals(RefusedOrigins.MAX_REMEMBERED, refused.remembered());
+        assertEquals(RefusedOrigins.MAX_REMEMBERED + 1, log.lines().filter(line -> line.contains(" WARN ")).count(), log);
+    }
+
+    @Test
+    void aRefusedOriginIsShownPrintableAndBounded() {
+        assertEquals("http://a?b.example", Cors.printable("http://a\nb.example"));
+        assertEquals("http://?x?.example", Cors.printable("http://\"x\\.example"));
+        String shown = Cors.printable("http://" + "a".repeat(5000) + ".example");
+        assertTrue(shown.length() <= 201, shown.length() + "");
+    }
+
+    @Test
+    void aPreflightFromTheServersOwnOriginIsNotRefused() {
+        String ownOrigin = server.url("").replaceAll("/$", "");
+        HttpResponse<String> response = preflight(ownOrigin);
+
+        assertTrue(response.statusCode() != 403, response.statusCode() + " " + response.body());
     }
 
     @Test

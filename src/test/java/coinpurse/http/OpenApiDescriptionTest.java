@@ -110,6 +110,31 @@ class OpenApiDescriptionTest {
         assertTrue(problem("POST", "/api/coins/transfer", 404, "text/html", "<html>").isPresent());
     }
 
+    @Test
+    void aRefusedPreflightMustBeOriginNotAllowedNamingTheSetting() {
+        assertEquals(Optional.empty(), problem("OPTIONS", "/api/coins/balance", 403, "application/json",
+                "{\"error\": \"origin_not_allowed\", \"message\": \"Add http://x.example to cors.allowed_origins.\"}"));
+        assertTrue(problem("OPTIONS", "/api/coins/balance", 403, "application/json",
+                "{\"error\": \"forbidden\", \"message\": \"cors.allowed_origins\"}").isPresent(), "another code");
+        assertTrue(problem("OPTIONS", "/nowhere", 403, "application/json",
+                "{\"error\": \"origin_not_allowed\", \"message\": \"No.\"}").isPresent(), "a message without the setting");
+    }
+
+    /** The checkout body is one of two whole objects, so that generated types are a union and not {@code unknown}. */
+    @Test
+    void theCheckoutBodyIsOneOfTwoClosedObjects() {
+        JsonNode body = OpenApiContract.get().document().at("/components/schemas/CheckoutRequest");
+        assertEquals(2, body.get("oneOf").size(), body.toString());
+        for (JsonNode form : body.get("oneOf")) {
+            JsonNode schema = OpenApiContract.get().document().at(form.get("$ref").asString().substring(1));
+            assertEquals("object", schema.get("type").asString(), schema.toString());
+            assertEquals(false, schema.get("additionalProperties").asBoolean(true), schema.toString());
+            for (JsonNode required : schema.get("required")) {
+                assertTrue(schema.get("properties").has(required.asString()), required + " in " + schema);
+            }
+        }
+    }
+
     private static Optional<String> problem(String method, String path, int status, String contentType, String body) {
         return OpenApiContract.get().problem(method, path, status, contentType, Map.of("Content-Type", List.of(contentType)),
                 body, OpenApiContract.Strictness.DOCUMENTED);

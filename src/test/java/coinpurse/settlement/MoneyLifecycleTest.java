@@ -186,7 +186,7 @@ class MoneyLifecycleTest {
     }
 
     @Test
-    void anotherDeploymentsSessionIsNotRecordedNorCredited() {
+    void anotherDeploymentsSessionIsNotRecordedNorCreditedButIgnored() {
         String user = newUser();
         String sessionId = "cs_test_other_" + user;
         ObjectNode session = StripeEvents.paidSession(sessionId, user, "popular", 500, 50, PRICE, "usd");
@@ -197,7 +197,7 @@ class MoneyLifecycleTest {
 
         assertEquals(null, server.storedStatus(sessionId));
         assertEquals(0, server.storedBalance(user));
-        assertEquals("rejected", outcomeOf(event));
+        assertEquals("ignored", outcomeOf(event), "not ours: nothing for a person to do");
     }
 
     @Test

@@ -47,6 +47,7 @@ public final class OpenApiContract {
      * which writes such requests on purpose, as long as they are the error shape.
      */
     private static final Set<Integer> HTTP_LAYER_STATUSES = Set.of(400, 408, 413, 414, 417, 431);
+    private static final String ORIGIN_NOT_ALLOWED = "/components/responses/OriginNotAllowed";
     /** JSON as the SPEC means it: a duplicate key or anything after the value is not JSON. */
     private static final ObjectMapper STRICT_JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -74,6 +75,8 @@ public final class OpenApiContract {
     private final JsonNode document;
     private final List<Operation> operations;
     private final Schema errorSchema;
+    /** A refused CORS preflight's answer, on any path (the description's "CORS preflights"). */
+    private final Schema originNotAllowedSchema;
 
     private OpenApiContract(JsonNode document) {
         this.document = document;
@@ -81,6 +84,7 @@ public final class OpenApiContract {
                 .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
         this.operations = operations(document, registry);
         this.errorSchema = registry.getSchema(location("/components/schemas/Error"));
+        this.originNotAllowedSchema = registry.getSchema(location(ORIGIN_NOT_ALLOWED + "/content/application~1json/schema"));
     }
 
     /** The description the build packaged (docs/openapi.yaml). */
@@ -110,6 +114,7 @@ public final class OpenApiContract {
      * empty when nothing is. {@code contentType} may be null; {@code body} is the whole body as text.
      * A request the description has no operation for (an unknown path, another method) may only be
      * answered by an error of the one error shape; HEAD answers carry no body and are not checked.
+     * An OPTIONS answered 403 is a refused CORS preflight, on any path.
      */
     public Optional<String> problem(String method, String path, int status, String contentType,
             Map<String, List<String>> headers, String body, Strictness strictness) {
@@ -118,6 +123,10 @@ public final class OpenApiContract {
         }
         String route = method + " " + path;
         Optional<Operation> operation = find(method, path);
+        if (method.equals("OPTIONS") && status == 403) {
+            return jsonProblem(route + " (a refused CORS preflight, #" + ORIGIN_NOT_ALLOWED + ")", status, contentType,
+                    body, originNotAllowedSchema);
+        }
         if (operation.isEmpty()) {
             return status >= 400 && !body.isEmpty()
                     ? jsonProblem(route + " (no such operation: an error of the one shape)", status, contentType, body, errorSchema)
