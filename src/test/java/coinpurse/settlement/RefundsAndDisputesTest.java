@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.db.Timestamps;
+import coinpurse.support.FakeStripe;
 import coinpurse.support.RunningServer;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.Stripe;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code charge.refunded}, {@code charge.dispute.created} and {@code charge.dispute.closed}
@@ -171,6 +174,105 @@ class RefundsAndDisputesTest {
         assertEquals("completed", server.storedStatus(purchase.sessionId()));
         assertEquals(0, coinsReversed(purchase));
         assertEquals(0, amountRefunded(purchase));
+    }
+
+    /**
+     * A full refund, its failure, then a new full refund, where only {@code charge.refunded} arrives
+     * for the new one (the endpoint is not subscribed to {@code refund.*}, or those events are
+     * late): the new refund takes every coin (before, the failed refund was subtracted from the
+     * charge's figure although Stripe's figure already left it out, and the coins stayed).
+     */
+    @Test
+    void aNewFullRefundAfterAFailedOneTakesEveryCoinWhenOnlyChargeRefundedArrives() {
+        Purchase purchase = buy("refund-after-failed");
+        FakeStripe.Refund first = server.stripe().refund(purchase.paymentIntent(), PRICE_CENTS, "succeeded");
+        assertAccepted(server.deliver(first.events().get(0)));
+        assertEquals(0, server.storedBalance(purchase.user()));
+        server.stripe().setRefundStatus(first.id(), "failed").stream()
+                .filter(event -> TestServer.parse(event).get("type").asText().equals("refund.failed"))
+                .forEach(event -> assertAccepted(server.deliver(event)));
+        assertEquals(COINS_TOTAL, server.storedBalance(purchase.user()), "the failed refund gave the coins back");
+
+        FakeStripe.Refund second = server.stripe().refund(purchase.paymentIntent(), PRICE_CENTS, "succeeded");
+        assertAccepted(server.deliver(second.events().get(0)));
+
+        assertEquals(0, server.storedBalance(purchase.user()));
+        assertEquals("refunded", server.storedStatus(purchase.sessionId()));
+        assertBalanceIsTheLedgerSum(purchase);
+    }
+
+    /** The same with partial refunds: 5.00, failed, 5.00 again take 137 coins in the end. */
+    @Test
+    void aNewPartialRefundAfterAFailedOneTakesItsShare() {
+        Purchase purchase = buy("partial-after-failed");
+        FakeStripe.Refund first = server.stripe().refund(purchase.paymentIntent(), QUARTER_CENTS, "succeeded");
+        assertAccepted(server.deliver(first.events().get(0)));
+        server.stripe().setRefundStatus(first.id(), "failed").forEach(event -> assertAccepted(server.deliver(event)));
+        FakeStripe.Refund second = server.stripe().refund(purchase.paymentIntent(), QUARTER_CENTS, "succeeded");
+
+        // Delivered late and out of order: the second refund's charge.refunded before the first's again.
+        assertAccepted(server.deliver(second.events().get(0)));
+        assertAccepted(server.deliver(first.events().get(0)));
+
+        assertEquals(COINS_TOTAL - QUARTER_COINS, server.storedBalance(purchase.user()));
+        assertEquals(QUARTER_CENTS, amountRefunded(purchase));
+        assertBalanceIsTheLedgerSum(purchase);
+    }
+
+    /**
+     * A refund event reads the payment's refunds from Stripe: while Stripe cannot answer, the event
+     * is answered 503 and nothing is written, so Stripe delivers it again, and then it counts.
+     */
+    @Test
+    void aRefundEventWhileStripeCannotAnswerIs503AndCountsWhenDeliveredAgain() {
+        Purchase purchase = buy("refund-stripe-down");
+        String refund = refundEvent(purchase, QUARTER_CENTS);
+        server.stripe().dropConnections(true);
+        try {
+            HttpResponse<String> answer = server.deliver(refund);
+            assertEquals(503, answer.statusCode(), answer.body());
+            assertEquals("stripe_unavailable", TestServer.json(answer).get("error").asText());
+        } finally {
+            server.stripe().dropConnections(false);
+        }
+        assertEquals(0, server.processedEventRows(eventIdOf(refund)));
+        assertEquals(COINS_TOTAL, server.storedBalance(purchase.user()));
+
+        assertAccepted(server.deliver(refund));
+        assertEquals(COINS_TOTAL - QUARTER_COINS, server.storedBalance(purchase.user()));
+    }
+
+    /** Without a Stripe key nothing can read the payment's refunds: 503, so that Stripe delivers again. */
+    @Test
+    void aRefundEventWithoutAStripeKeyIs503(@TempDir Path dir) {
+        try (TestServer keyless = TestServer.startWithWebhookSecretOnly(dir)) {
+            String refund = StripeEvents.event(StripeEvents.newEventId(), "charge.refunded",
+                    StripeEvents.refundedCharge("pi_test_keyless", PRICE_CENTS, PRICE_CENTS, "usd"), Stripe.API_VERSION);
+
+            HttpResponse<String> answer = keyless.deliver(refund);
+
+            assertEquals(503, answer.statusCode(), answer.body());
+            assertEquals(0, keyless.processedEventRows(eventIdOf(refund)));
+        }
+    }
+
+    /**
+     * An event today's rules ignored stays done: delivered again, it is not handled again (only
+     * events that older rules ignored are taken up again, see UpgradeFromV2Test).
+     */
+    @Test
+    void anEventIgnoredByTodaysRulesIsNotHandledAgain() {
+        String ignored = StripeEvents.event(StripeEvents.newEventId(), "charge.refunded",
+                JSON.createObjectNode().put("id", "ch_test_no_intent").put("object", "charge"), Stripe.API_VERSION);
+        assertAccepted(server.deliver(ignored));
+        assertEquals("ignored", outcomeOf(ignored));
+        String processedAt = server.queryString("SELECT processed_at FROM processed_events WHERE event_id = ?",
+                eventIdOf(ignored));
+
+        assertAccepted(server.deliver(ignored));
+
+        assertEquals(processedAt, server.queryString("SELECT processed_at FROM processed_events WHERE event_id = ?",
+                eventIdOf(ignored)));
     }
 
     // ---- disputes ----

@@ -28,6 +28,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -336,6 +337,17 @@ public final class FakeStripe implements AutoCloseable {
         });
         objects.path("early_fraud_warnings").forEach(warning -> warnings.put(warning.get("id").asText(),
                 ((ObjectNode) warning).deepCopy()));
+    }
+
+    /**
+     * Takes events out of the Events API's list, as if they had never been sent to this account's
+     * endpoints: what an endpoint not subscribed to their types, and a {@code reconcile} after them,
+     * never see.
+     */
+    public synchronized void unlist(Collection<String> eventJsons) {
+        Set<String> ids = new HashSet<>();
+        eventJsons.forEach(json -> ids.add(parse(json).get("id").asText()));
+        events.removeIf(event -> ids.contains(event.id()));
     }
 
     /**

@@ -118,7 +118,7 @@ public final class StripeEvents {
                 .put("status", "succeeded");
     }
 
-    static String randomId(String prefix) {
+    public static String randomId(String prefix) {
         return prefix + UUID.randomUUID().toString().replace("-", "");
     }
 }

@@ -80,6 +80,13 @@ public final class TestServer implements AutoCloseable {
         return launch(null, dir, baseEnv(dir), false);
     }
 
+    /** A server with a webhook secret but no Stripe key: webhooks verify, nothing can ask Stripe. */
+    public static TestServer startWithWebhookSecretOnly(Path dir) {
+        Map<String, String> env = new HashMap<>(baseEnv(dir));
+        env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        return launch(null, dir, env, false);
+    }
+
     /**
      * As {@link #start(Path, Map)}, in a new temp folder that {@link #close()} deletes. What
      * {@link RunningServer} fields get; for jqwik classes, which JUnit extensions do not reach.
