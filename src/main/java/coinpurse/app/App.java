@@ -69,7 +69,8 @@ public final class App {
                 services.settlementMetrics());
         WebhookController webhook = new WebhookController(new WebhookVerifier(config.stripeWebhookSecrets()),
                 json, services.events(), services.settlementMetrics());
-        WalletController wallet = new WalletController(auth, deps.db(), services.ledger());
+        WalletController wallet = new WalletController(auth, deps.db(), services.ledger(), services.balances(),
+                services.timestamps());
         InternalAuth internalAuth = new InternalAuth(config.internalApiKey());
         InternalWalletController internalWallet = new InternalWalletController(internalAuth, json, services.wallet());
         // Present only with metrics.enabled, which the config refuses without internal.api_key.

@@ -7,6 +7,7 @@ import coinpurse.db.DatabaseException;
 import coinpurse.http.ErrorRule;
 import coinpurse.purchases.UnknownSessionException;
 import coinpurse.stripe.StripeFailureException;
+import coinpurse.wallet.ExpiryInThePastException;
 import coinpurse.wallet.IdempotencyConflictException;
 import coinpurse.wallet.InsufficientFundsException;
 import java.util.List;
@@ -23,6 +24,7 @@ final class ErrorTable {
         return List.of(
                 ErrorRule.of(InvalidCheckoutException.class, 400, e -> e.reason().code()),
                 ErrorRule.of(UnknownSessionException.class, 404, "not_found"),
+                ErrorRule.of(ExpiryInThePastException.class, 400, "bad_request"),
                 ErrorRule.of(InsufficientFundsException.class, 409, "insufficient_funds"),
                 ErrorRule.of(IdempotencyConflictException.class, 409, "idempotency_conflict"),
                 ErrorRule.of(CheckoutRateLimitedException.class, 429, "too_many_requests")

@@ -23,6 +23,8 @@ import coinpurse.settlement.SettlementMetrics;
 import coinpurse.settlement.StripeCalls;
 import coinpurse.settlement.StripeEventHandler;
 import coinpurse.stripe.StripeGateway;
+import coinpurse.wallet.Balances;
+import coinpurse.wallet.CoinBook;
 import coinpurse.wallet.Ledger;
 import coinpurse.wallet.Wallet;
 import coinpurse.wallet.WalletOperations;
@@ -39,6 +41,9 @@ public record Services(
         PackageCatalog catalog,
         PaymentSessions sessions,
         Ledger ledger,
+        CoinBook coinBook,
+        Balances balances,
+        Timestamps timestamps,
         Fulfilment fulfilment,
         EventProcessor events,
         Optional<Checkout> checkout,
@@ -60,9 +65,11 @@ public record Services(
         PackageCatalog catalog = new PackageCatalog(config.packages());
         PaymentSessions sessions = new PaymentSessions(timestamps, dialect);
         Ledger ledger = new Ledger(timestamps, dialect);
+        CoinBook coinBook = new CoinBook(ledger, timestamps);
+        Balances balances = new Balances();
         ReversalRecords records = new ReversalRecords(timestamps);
-        Reversals reversals = new Reversals(sessions, records, ledger);
-        Fulfilment fulfilment = new Fulfilment(sessions, ledger, catalog, reversals, timestamps, instanceId);
+        Reversals reversals = new Reversals(sessions, records, coinBook);
+        Fulfilment fulfilment = new Fulfilment(sessions, ledger, coinBook, catalog, reversals, timestamps, instanceId);
         FraudWarnings warnings = new FraudWarnings(timestamps);
         StripeCalls stripeCalls = new StripeCalls(stripe, db, sessions, records, warnings,
                 config.refundEarlyFraudWarnings(), instanceId);
@@ -72,8 +79,8 @@ public record Services(
                 new RedirectUrls(config.allowedRedirectOrigins(), config.successUrl(), config.cancelUrl()),
                 new CheckoutRateLimiter(config.checkoutPerMinute(), clock, db), db, sessions, ledger, timestamps,
                 instanceId));
-        Wallet wallet = new Wallet(db, ledger, new WalletOperations(dialect), meters);
-        return new Services(catalog, sessions, ledger, fulfilment, events, checkout, wallet,
-                new Reconciler(db, sessions, fulfilment, events), new SettlementMetrics(meters));
+        Wallet wallet = new Wallet(db, coinBook, balances, new WalletOperations(dialect), timestamps, meters);
+        return new Services(catalog, sessions, ledger, coinBook, balances, timestamps, fulfilment, events, checkout,
+                wallet, new Reconciler(db, sessions, fulfilment, events), new SettlementMetrics(meters));
     }
 }

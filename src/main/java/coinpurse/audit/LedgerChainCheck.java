@@ -1,9 +1,7 @@
 package coinpurse.audit;
 
 import coinpurse.audit.Problem.Kind;
-import coinpurse.settlement.Fulfilment;
-import coinpurse.settlement.Reversals;
-import coinpurse.wallet.WalletOperation;
+import coinpurse.wallet.Reasons;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,9 +15,8 @@ import java.util.Set;
  * nothing in coinpurse writes. A user's broken links are one problem naming the first.
  */
 final class LedgerChainCheck implements Check {
-    static final Set<String> REASONS = Set.of(Fulfilment.PURCHASE, Reversals.REFUND, Reversals.REFUND_REVERSED,
-            Reversals.DISPUTE, Reversals.DISPUTE_WON, WalletOperation.Kind.SPEND.value(),
-            WalletOperation.Kind.GRANT.value());
+    static final Set<String> REASONS = Set.of(Reasons.PURCHASE, Reasons.REFUND, Reasons.REFUND_REVERSED,
+            Reasons.DISPUTE, Reasons.DISPUTE_WON, Reasons.SPEND, Reasons.GRANT, Reasons.CAPTURE, Reasons.EXPIRED);
     private static final String LEDGER = """
             SELECT id, user_id, delta, balance_after, reason FROM coin_ledger ORDER BY user_id, id""";
     private static final int FETCH_SIZE = 1000;

@@ -19,7 +19,7 @@ public final class PaymentSessions {
             FROM payment_sessions s LEFT JOIN users u ON u.id = s.user_id
             WHERE s.session_id = ?""";
     private static final String FIND_BY_PAYMENT_INTENT = "SELECT " + SESSION_COLUMNS + """
-            , s.amount_refunded, s.coins_reversed, s.dispute_status
+            , s.amount_refunded, s.coins_reversed, s.dispute_status, s.paid_reversed
             FROM payment_sessions s WHERE s.payment_intent = ?
             ORDER BY s.created_at, s.session_id LIMIT 1""";
 
@@ -119,7 +119,7 @@ public final class PaymentSessions {
                     return Optional.empty();
                 }
                 return Optional.of(new PurchaseReversal(sessionOf(row), row.getLong(11), row.getLong(12),
-                        DisputeStatus.of(row.getString(13))));
+                        row.getLong(14), DisputeStatus.of(row.getString(13))));
             }
         }
     }
@@ -134,20 +134,42 @@ public final class PaymentSessions {
         }
     }
 
-    /** Stores what {@link Reversals} decided for a purchase: its refunds, reversed coins, dispute and status. */
+    /**
+     * Stores what {@link Reversals} decided for a purchase: its refunds, reversed coins (and the paid
+     * part of them), dispute and status.
+     */
     public void saveReversal(Connection connection, String sessionId, long amountRefunded, long coinsReversed,
-            DisputeStatus dispute, SessionStatus status) throws SQLException {
+            long paidReversed, DisputeStatus dispute, SessionStatus status) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE payment_sessions
-                SET amount_refunded = ?, coins_reversed = ?, dispute_status = ?, status = ?, updated_at = ?
+                SET amount_refunded = ?, coins_reversed = ?, paid_reversed = ?, dispute_status = ?, status = ?,
+                    updated_at = ?
                 WHERE session_id = ?""")) {
             update.setLong(1, amountRefunded);
             update.setLong(2, coinsReversed);
-            update.setString(3, dispute == null ? null : dispute.value());
-            update.setString(4, status.value());
-            update.setString(5, timestamps.now());
-            update.setString(6, sessionId);
+            update.setLong(3, paidReversed);
+            update.setString(4, dispute == null ? null : dispute.value());
+            update.setString(5, status.value());
+            update.setString(6, timestamps.now());
+            update.setString(7, sessionId);
             update.executeUpdate();
+        }
+    }
+
+    /**
+     * Appends what a purchase's money stands at from now on: {@code refundedCents} and whether a
+     * dispute holds it (open or lost), for the money report of any later moment.
+     */
+    public void recordMoney(Connection connection, String sessionId, long refundedCents, boolean disputed)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO purchase_money_history (session_id, refunded_cents, disputed, recorded_at)
+                VALUES (?, ?, ?, ?)""")) {
+            insert.setString(1, sessionId);
+            insert.setLong(2, refundedCents);
+            insert.setInt(3, disputed ? 1 : 0);
+            insert.setString(4, timestamps.now());
+            insert.executeUpdate();
         }
     }
 

@@ -10,6 +10,7 @@ import coinpurse.settlement.FulfilmentResult.Moved;
 import coinpurse.settlement.FulfilmentResult.Outcome;
 import coinpurse.stripe.CheckoutSessionData;
 import coinpurse.stripe.StripeGateway;
+import coinpurse.wallet.CoinBook;
 import coinpurse.wallet.DuplicateLedgerEntryException;
 import coinpurse.wallet.Ledger;
 import java.sql.Connection;
@@ -27,23 +28,24 @@ import org.slf4j.LoggerFactory;
  * whichever delivery tried it.
  */
 public final class Fulfilment {
-    public static final String PURCHASE = "purchase";
     private static final String UNRECORDABLE = "unknown session whose metadata names this deployment but is"
             + " incomplete or does not match a package of the catalog";
     private static final Logger log = LoggerFactory.getLogger(Fulfilment.class);
 
     private final PaymentSessions sessions;
     private final Ledger ledger;
+    private final CoinBook coinBook;
 
     private final PackageCatalog catalog;
     private final Reversals reversals;
     private final Timestamps timestamps;
     private final String instanceId;
 
-    public Fulfilment(PaymentSessions sessions, Ledger ledger, PackageCatalog catalog, Reversals reversals,
-            Timestamps timestamps, String instanceId) {
+    public Fulfilment(PaymentSessions sessions, Ledger ledger, CoinBook coinBook, PackageCatalog catalog,
+            Reversals reversals, Timestamps timestamps, String instanceId) {
         this.sessions = sessions;
         this.ledger = ledger;
+        this.coinBook = coinBook;
         this.catalog = catalog;
         this.reversals = reversals;
         this.timestamps = timestamps;
@@ -74,7 +76,8 @@ public final class Fulfilment {
             return FulfilmentResult.of(Outcome.ALREADY_DONE, "session is " + session.status().value());
         }
         try {
-            ledger.append(connection, session.userId(), session.coinsTotal(), PURCHASE, session.sessionId());
+            coinBook.creditPurchase(connection, session.userId(), session.sessionId(), session.coins(), session.bonus(),
+                    session.amountCents(), session.currency());
         } catch (DuplicateLedgerEntryException alreadyCredited) {
             return FulfilmentResult.of(Outcome.ALREADY_DONE, "purchase already in the ledger");
         }

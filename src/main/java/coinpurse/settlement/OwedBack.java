@@ -14,6 +14,7 @@ import coinpurse.settlement.ReversalRecords.Refund;
  *   refunded = the sum of its refunds (by id) that did not fail or cancel
  *   coins    = some dispute holds the coins (open, or lost) ? coins_total
  *            : refunded ≥ amount ? coins_total : floor(coins_total × refunded / amount)
+ *   paid     = the same for the purchase's paid coins alone (the rest of coins is its bonus)
  *   status   = refunded ≥ amount or a dispute lost ? refunded : completed
  * </pre>
  *
@@ -22,25 +23,31 @@ import coinpurse.settlement.ReversalRecords.Refund;
  * whatever order the events came in. The charge's {@code amount_refunded} is not an input: it is
  * that same sum at the moment of its event, already without any refund that had failed then.
  */
-public record OwedBack(long amountRefunded, long coins, SessionStatus status, DisputeStatus dispute) {
+public record OwedBack(long amountRefunded, long coins, long paidCoins, SessionStatus status, DisputeStatus dispute) {
 
     public static OwedBack of(PaymentSession session, Facts facts) {
         long refunded = facts.refunds().stream().filter(Refund::stands).mapToLong(Refund::amount).sum();
         boolean held = facts.disputes().stream().anyMatch(Dispute::holdsCoins);
         boolean lost = facts.disputes().stream().anyMatch(Dispute::isLost);
-        long coins = held ? session.coinsTotal() : refundShare(session, refunded);
+        long coins = held ? session.coinsTotal() : share(session.coinsTotal(), refunded, session.amountCents());
+        long paidCoins = held ? session.coins() : share(session.coins(), refunded, session.amountCents());
         SessionStatus status = refunded >= session.amountCents() || lost ? SessionStatus.REFUNDED : SessionStatus.COMPLETED;
         DisputeStatus dispute = lost ? DisputeStatus.LOST
                 : held ? DisputeStatus.OPEN
                 : facts.disputes().isEmpty() ? null : DisputeStatus.WON;
-        return new OwedBack(refunded, coins, status, dispute);
+        return new OwedBack(refunded, coins, paidCoins, status, dispute);
     }
 
-    /** The coins that {@code amountRefunded} of the purchase's price pays back, rounded down. */
-    static long refundShare(PaymentSession session, long amountRefunded) {
-        if (amountRefunded >= session.amountCents()) {
-            return session.coinsTotal();
+    /** True when an open or lost dispute holds the purchase's money (and every coin). */
+    public boolean disputed() {
+        return dispute == DisputeStatus.OPEN || dispute == DisputeStatus.LOST;
+    }
+
+    /** The share of {@code coins} that {@code refunded} of {@code amount} cents pays back, rounded down. */
+    static long share(long coins, long refunded, long amount) {
+        if (refunded >= amount) {
+            return coins;
         }
-        return Math.multiplyExact(session.coinsTotal(), amountRefunded) / session.amountCents();
+        return Math.multiplyExact(coins, refunded) / amount;
     }
 }

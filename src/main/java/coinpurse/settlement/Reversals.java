@@ -8,8 +8,9 @@ import coinpurse.settlement.FulfilmentResult.Outcome;
 import coinpurse.stripe.ChargeData;
 import coinpurse.stripe.DisputeData;
 import coinpurse.stripe.RefundData;
-import coinpurse.wallet.Ledger;
+import coinpurse.wallet.CoinBook;
 import coinpurse.wallet.LedgerEntry;
+import coinpurse.wallet.Reasons;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -30,10 +31,6 @@ import org.slf4j.LoggerFactory;
  * twice, events in any order or at once end at the same balance. The balance may go below zero.
  */
 public final class Reversals {
-    public static final String REFUND = "refund";
-    public static final String REFUND_REVERSED = "refund_reversed";
-    public static final String DISPUTE = "dispute";
-    public static final String DISPUTE_WON = "dispute_won";
     private static final Logger log = LoggerFactory.getLogger(Reversals.class);
 
     /** What kind of news led to a settlement: it names the ledger row when coins come back. */
@@ -41,12 +38,12 @@ public final class Reversals {
 
     private final PaymentSessions sessions;
     private final ReversalRecords records;
-    private final Ledger ledger;
+    private final CoinBook coinBook;
 
-    public Reversals(PaymentSessions sessions, ReversalRecords records, Ledger ledger) {
+    public Reversals(PaymentSessions sessions, ReversalRecords records, CoinBook coinBook) {
         this.sessions = sessions;
         this.records = records;
-        this.ledger = ledger;
+        this.coinBook = coinBook;
     }
 
     /**
@@ -150,16 +147,30 @@ public final class Reversals {
                 && owed.status() == session.status()) {
             return FulfilmentResult.of(Outcome.ALREADY_DONE, "nothing new: " + state);
         }
-        sessions.saveReversal(connection, session.sessionId(), owed.amountRefunded(), owed.coins(), owed.dispute(),
-                owed.status());
+        boolean disputedBefore = before.dispute() == DisputeStatus.OPEN || before.dispute() == DisputeStatus.LOST;
+        if (owed.amountRefunded() != before.amountRefunded() || owed.disputed() != disputedBefore) {
+            sessions.recordMoney(connection, session.sessionId(), owed.amountRefunded(), owed.disputed());
+        }
         if (delta == 0) {
+            sessions.saveReversal(connection, session.sessionId(), owed.amountRefunded(), owed.coins(),
+                    before.paidReversed(), owed.dispute(), owed.status());
             return FulfilmentResult.of(Outcome.UPDATED, "amount_refunded " + owed.amountRefunded()
                     + (owed.dispute() == null ? "" : ", dispute " + owed.dispute().value()) + "; " + state);
         }
+        // The paid part follows the purchase's paid share in all; when rounding moves the two parts
+        // apart by a coin, a row's part is kept within what the row moves.
+        long coins = Math.abs(delta);
+        long paidPart = Math.max(0, Math.min(coins, Math.abs(owed.paidCoins() - before.paidReversed())));
+        long paidReversed = before.paidReversed() + (delta < 0 ? paidPart : -paidPart);
+        sessions.saveReversal(connection, session.sessionId(), owed.amountRefunded(), owed.coins(), paidReversed,
+                owed.dispute(), owed.status());
         String reason = delta < 0
-                ? (owed.dispute() == DisputeStatus.OPEN || owed.dispute() == DisputeStatus.LOST ? DISPUTE : REFUND)
-                : (cause == Cause.DISPUTE ? DISPUTE_WON : REFUND_REVERSED);
-        LedgerEntry entry = ledger.append(connection, session.userId(), delta, reason, session.sessionId());
+                ? (owed.disputed() ? Reasons.DISPUTE : Reasons.REFUND)
+                : (cause == Cause.DISPUTE ? Reasons.DISPUTE_WON : Reasons.REFUND_REVERSED);
+        LedgerEntry entry = delta < 0
+                ? coinBook.takeBack(connection, session.userId(), session.sessionId(), paidPart, coins - paidPart, reason)
+                : coinBook.giveBack(connection, session.userId(), session.sessionId(), paidPart, coins - paidPart,
+                        reason).get(0);
         if (entry.balanceAfter() < 0) {
             log.warn("user {} owes coins after a {}: balance {}", session.userId(), reason, entry.balanceAfter());
         }

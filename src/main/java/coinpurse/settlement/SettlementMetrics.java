@@ -2,6 +2,7 @@ package coinpurse.settlement;
 
 import coinpurse.settlement.FulfilmentResult.Moved;
 import coinpurse.settlement.FulfilmentResult.Outcome;
+import coinpurse.wallet.Reasons;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
@@ -44,10 +45,10 @@ public final class SettlementMetrics {
                 .description("Purchases fulfilled: coins credited for a paid Checkout Session").register(registry);
         coinsCredited = Counter.builder("coinpurse.coins.credited")
                 .description("Coins credited by purchases").register(registry);
-        takenBackByRefund = takenBack(Reversals.REFUND);
-        takenBackByDispute = takenBack(Reversals.DISPUTE);
-        givenBackByRefund = givenBack(Reversals.REFUND_REVERSED);
-        givenBackByDispute = givenBack(Reversals.DISPUTE_WON);
+        takenBackByRefund = takenBack(Reasons.REFUND);
+        takenBackByDispute = takenBack(Reasons.DISPUTE);
+        givenBackByRefund = givenBack(Reasons.REFUND_REVERSED);
+        givenBackByDispute = givenBack(Reasons.DISPUTE_WON);
         types = new String[StripeEventHandler.HANDLED_TYPES.size() + 2];
         for (int i = 0; i < StripeEventHandler.HANDLED_TYPES.size(); i++) {
             types[i] = StripeEventHandler.HANDLED_TYPES.get(i);
@@ -127,10 +128,10 @@ public final class SettlementMetrics {
             return;
         }
         switch (moved.reversalReason()) {
-            case Reversals.REFUND -> takenBackByRefund.increment(-moved.reversalDelta());
-            case Reversals.DISPUTE -> takenBackByDispute.increment(-moved.reversalDelta());
-            case Reversals.REFUND_REVERSED -> givenBackByRefund.increment(moved.reversalDelta());
-            case Reversals.DISPUTE_WON -> givenBackByDispute.increment(moved.reversalDelta());
+            case Reasons.REFUND -> takenBackByRefund.increment(-moved.reversalDelta());
+            case Reasons.DISPUTE -> takenBackByDispute.increment(-moved.reversalDelta());
+            case Reasons.REFUND_REVERSED -> givenBackByRefund.increment(moved.reversalDelta());
+            case Reasons.DISPUTE_WON -> givenBackByDispute.increment(moved.reversalDelta());
             default -> { } // every reason a ledger row of Reversals can have is above
         }
     }

@@ -9,33 +9,25 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Users' balances and the ledger that explains them. Every balance change goes through
- * {@link #append}, which writes the ledger row and the new balance on the caller's
- * connection, so both land in the caller's transaction or neither does.
+ * Users' balances and the ledger that explains them: one row per change, written with the new
+ * balance and debt on the caller's connection, so both land in the caller's transaction or neither
+ * does. Which lots a row moved is {@link CoinBook}'s part; every change goes through it.
  */
 public final class Ledger {
     private final Timestamps timestamps;
     private final Dialect dialect;
-
-    /** A ledger on SQLite. */
-    public Ledger(Timestamps timestamps) {
-        this(timestamps, Dialect.SQLITE);
-    }
 
     public Ledger(Timestamps timestamps, Dialect dialect) {
         this.timestamps = timestamps;
         this.dialect = dialect;
     }
 
-
     /** Creates the user with a balance of 0 if this is the first time we see them. */
     public void ensureUser(Connection connection, String userId) throws SQLException {
-        if (balanceOf(connection, userId).isPresent()) {
-            return;
-        }
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO users (id, balance, created_at) VALUES (?, 0, ?) ON CONFLICT (id) DO NOTHING")) {
             insert.setString(1, userId);
@@ -44,22 +36,9 @@ public final class Ledger {
         }
     }
 
-    /** The user's balance, or empty for a user never seen. */
+    /** The user's stored balance, or empty for a user never seen. */
     public OptionalLong balanceOf(Connection connection, String userId) throws SQLException {
-        return balance(connection, userId, "");
-    }
-
-    /**
-     * The user's balance, locked until the transaction ends: for a read that decides a write
-     * (another transaction spending from the same balance waits).
-     */
-    public OptionalLong lockedBalanceOf(Connection connection, String userId) throws SQLException {
-        return balance(connection, userId, dialect.forUpdate());
-    }
-
-    private static OptionalLong balance(Connection connection, String userId, String lock) throws SQLException {
-        try (PreparedStatement query =
-                connection.prepareStatement("SELECT balance FROM users WHERE id = ?" + lock)) {
+        try (PreparedStatement query = connection.prepareStatement("SELECT balance FROM users WHERE id = ?")) {
             query.setString(1, userId);
             try (ResultSet row = query.executeQuery()) {
                 return row.next() ? OptionalLong.of(row.getLong(1)) : OptionalLong.empty();
@@ -68,29 +47,60 @@ public final class Ledger {
     }
 
     /**
-     * Adds {@code delta} (negative to take coins back) to the user's balance and records
-     * why. Must run inside a write transaction. Throws {@link DuplicateLedgerEntryException}
-     * when a unique constraint says this entry exists already.
+     * The user's balance and debt, the user created first if new, and locked until the transaction
+     * ends: every change of a user's coins takes this lock first, so changes of one user run one at
+     * a time (on SQLite every write does anyway).
      */
-    public LedgerEntry append(Connection connection, String userId, long delta, String reason,
-            String reference) throws SQLException {
-        OptionalLong current = lockedBalanceOf(connection, userId);
-        if (current.isEmpty()) {
-            // Another transaction may create the user meanwhile: read what it committed, locked.
-            ensureUser(connection, userId);
-            current = lockedBalanceOf(connection, userId);
+    public Account lock(Connection connection, String userId) throws SQLException {
+        Optional<Account> found = locked(connection, userId);
+        if (found.isPresent()) {
+            return found.get();
         }
-        long balanceAfter = Math.addExact(current.orElseThrow(), delta);
+        ensureUser(connection, userId);
+        return locked(connection, userId).orElseThrow();
+    }
+
+    private Optional<Account> locked(Connection connection, String userId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT balance, debt FROM users WHERE id = ?" + dialect.forUpdate())) {
+            query.setString(1, userId);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? Optional.of(new Account(userId, row.getLong(1), row.getLong(2))) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Writes one row: {@code delta} to the balance, {@code paid} and {@code bonus} to the unspent
+     * coins of each kind, the rest to the debt, on {@code before} (read by {@link #lock}). Throws
+     * {@link DuplicateLedgerEntryException} when a unique constraint says the row exists already
+     * (a purchase credited once per session), before anything is written.
+     */
+    LedgerEntry append(Connection connection, Account before, long delta, long paid, long bonus, String reason,
+            String reference) throws SQLException {
+        long balanceAfter = Math.addExact(before.balance(), delta);
+        long debtAfter = before.debt() - (delta - paid - bonus);
+        if (debtAfter < 0) {
+            throw new IllegalStateException("a ledger row would leave user " + before.userId() + " a debt of "
+                    + debtAfter);
+        }
         String now = timestamps.now();
-        long id = insertEntry(connection, userId, delta, balanceAfter, reason, reference, now)
+        long id = insertEntry(connection, before.userId(), delta, balanceAfter, paid, bonus, reason, reference, now)
                 .orElseThrow(() -> new DuplicateLedgerEntryException(reference));
         try (PreparedStatement update =
-                connection.prepareStatement("UPDATE users SET balance = ? WHERE id = ?")) {
+                connection.prepareStatement("UPDATE users SET balance = ?, debt = ? WHERE id = ?")) {
             update.setLong(1, balanceAfter);
-            update.setString(2, userId);
+            update.setLong(2, debtAfter);
+            update.setString(3, before.userId());
             update.executeUpdate();
         }
-        return new LedgerEntry(id, userId, delta, balanceAfter, reason, reference, now);
+        return new LedgerEntry(id, before.userId(), delta, balanceAfter, paid, bonus, reason, reference, now);
+    }
+
+    /** The account once {@code entry}, written on {@code before}, committed. */
+    static Account after(Account before, LedgerEntry entry) {
+        return new Account(before.userId(), entry.balanceAfter(),
+                before.debt() - (entry.delta() - entry.paid() - entry.bonus()));
     }
 
     /**
@@ -99,17 +109,19 @@ public final class Ledger {
      * whole transaction.
      */
     private static OptionalLong insertEntry(Connection connection, String userId, long delta, long balanceAfter,
-            String reason, String reference, String now) throws SQLException {
+            long paid, long bonus, String reason, String reference, String now) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO coin_ledger (user_id, delta, balance_after, reason, reference, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO coin_ledger (user_id, delta, balance_after, paid, bonus, reason, reference, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING""", Statement.RETURN_GENERATED_KEYS)) {
             insert.setString(1, userId);
             insert.setLong(2, delta);
             insert.setLong(3, balanceAfter);
-            insert.setString(4, reason);
-            insert.setString(5, reference);
-            insert.setString(6, now);
+            insert.setLong(4, paid);
+            insert.setLong(5, bonus);
+            insert.setString(6, reason);
+            insert.setString(7, reference);
+            insert.setString(8, now);
             if (insert.executeUpdate() == 0) {
                 return OptionalLong.empty();
             }
@@ -127,7 +139,7 @@ public final class Ledger {
     public List<LedgerEntry> history(Connection connection, String userId, int limit, OptionalLong beforeId)
             throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("""
-                SELECT id, user_id, delta, balance_after, reason, reference, created_at
+                SELECT id, user_id, delta, balance_after, paid, bonus, reason, reference, created_at
                 FROM coin_ledger WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?""")) {
             query.setString(1, userId);
             query.setLong(2, beforeId.orElse(Long.MAX_VALUE));
@@ -135,8 +147,9 @@ public final class Ledger {
             try (ResultSet rows = query.executeQuery()) {
                 List<LedgerEntry> entries = new ArrayList<>();
                 while (rows.next()) {
-                    entries.add(new LedgerEntry(rows.getLong(1), rows.getString(2), rows.getLong(3),
-                            rows.getLong(4), rows.getString(5), rows.getString(6), rows.getString(7)));
+                    entries.add(new LedgerEntry(rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getLong(4),
+                            rows.getLong(5), rows.getLong(6), rows.getString(7), rows.getString(8),
+                            rows.getString(9)));
                 }
                 return entries;
             }

@@ -1,6 +1,7 @@
 package coinpurse.wallet;
 
 import coinpurse.db.Database;
+import coinpurse.db.Timestamps;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -11,25 +12,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Spends and grants coins for the web app's server, each once per idempotency key: one
- * write transaction looks the key up, checks the balance, appends the ledger row and
- * records the operation, or does none of it.
+ * write transaction looks the key up, checks what is available (the balance less what open holds
+ * reserve), moves the coins through {@link CoinBook} and records the operation, or does none of it.
  */
 public final class Wallet {
     private static final Logger log = LoggerFactory.getLogger(Wallet.class);
 
     private final Database db;
-    private final Ledger ledger;
+    private final CoinBook coins;
+    private final Balances balances;
     private final WalletOperations operations;
+    private final Timestamps timestamps;
     private final Counter spends;
     private final Counter coinsSpent;
     private final Counter grants;
     private final Counter coinsGranted;
 
     /** {@code meters}: where spends and grants are counted once committed (a replayed key is not counted again). */
-    public Wallet(Database db, Ledger ledger, WalletOperations operations, MeterRegistry meters) {
+    public Wallet(Database db, CoinBook coins, Balances balances, WalletOperations operations, Timestamps timestamps,
+            MeterRegistry meters) {
         this.db = db;
-        this.ledger = ledger;
+        this.coins = coins;
+        this.balances = balances;
         this.operations = operations;
+        this.timestamps = timestamps;
         spends = Counter.builder("coinpurse.spends").description("Spends by the web app's server")
                 .register(meters);
         coinsSpent = Counter.builder("coinpurse.coins.spent").description("Coins spent").register(meters);
@@ -41,8 +47,9 @@ public final class Wallet {
     /**
      * Applies {@code operation}, or answers what it got the first time if its key was seen.
      *
-     * @throws InsufficientFundsException a spend larger than the balance; nothing is written
+     * @throws InsufficientFundsException a spend larger than what is available; nothing is written
      * @throws IdempotencyConflictException the key was used for a different operation
+     * @throws ExpiryInThePastException a new grant whose {@code expires_at} has come already
      */
     public WalletReceipt apply(WalletOperation operation) {
         try {
@@ -86,16 +93,29 @@ public final class Wallet {
         if (recorded.isPresent()) {
             return new Outcome(replay(recorded.get(), operation), false);
         }
+        LedgerEntry entry;
         if (operation.kind() == WalletOperation.Kind.SPEND) {
-            long balance = ledger.lockedBalanceOf(connection, operation.userId()).orElse(0);
-            if (balance < operation.amount()) {
-                throw new InsufficientFundsException(operation.userId(), balance, operation.amount());
+            coins.open(connection, operation.userId());
+            long available = balances.of(connection, operation.userId(), timestamps.now()).available();
+            if (available < operation.amount()) {
+                throw new InsufficientFundsException(operation.userId(), available, operation.amount());
             }
+            entry = coins.spend(connection, operation.userId(), operation.amount(), Reasons.SPEND,
+                    operation.idempotencyKey(), false);
+        } else {
+            String expiresAt = null;
+            if (operation.expiresAt() != null) {
+                expiresAt = Timestamps.format(operation.expiresAt());
+                if (expiresAt.compareTo(timestamps.now()) <= 0) {
+                    throw new ExpiryInThePastException(expiresAt);
+                }
+            }
+            entry = coins.grant(connection, operation.userId(), operation.amount(), expiresAt,
+                    operation.idempotencyKey());
         }
-        LedgerEntry entry = ledger.append(connection, operation.userId(), operation.delta(),
-                operation.kind().value(), operation.idempotencyKey());
         operations.record(connection, operation, entry);
-        return new Outcome(new WalletReceipt(operation.userId(), entry.balanceAfter(), entry.id()), true);
+        return new Outcome(new WalletReceipt(operation.userId(), entry.balanceAfter(), entry.id(), entry.paid(),
+                entry.bonus()), true);
     }
 
     private static WalletReceipt replay(WalletOperations.Recorded recorded, WalletOperation operation) {

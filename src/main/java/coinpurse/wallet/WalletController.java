@@ -2,6 +2,7 @@ package coinpurse.wallet;
 
 import coinpurse.auth.UserAuth;
 import coinpurse.db.Database;
+import coinpurse.db.Timestamps;
 import coinpurse.http.ApiException;
 import io.javalin.http.Context;
 import java.util.List;
@@ -12,30 +13,31 @@ public final class WalletController {
     private static final int DEFAULT_HISTORY = 50;
     private static final int MAX_HISTORY = 200;
 
-    public record Balance(String userId, long balance) {}
-
-    public record HistoryEntry(long id, long delta, long balanceAfter, String reason, String reference,
-            String createdAt) {
+    public record HistoryEntry(long id, long delta, long balanceAfter, long paid, long bonus, String reason,
+            String reference, String createdAt) {
         static HistoryEntry of(LedgerEntry entry) {
-            return new HistoryEntry(entry.id(), entry.delta(), entry.balanceAfter(), entry.reason(),
-                    entry.reference(), entry.createdAt());
+            return new HistoryEntry(entry.id(), entry.delta(), entry.balanceAfter(), entry.paid(), entry.bonus(),
+                    entry.reason(), entry.reference(), entry.createdAt());
         }
     }
 
     private final UserAuth auth;
     private final Database db;
     private final Ledger ledger;
+    private final Balances balances;
+    private final Timestamps timestamps;
 
-    public WalletController(UserAuth auth, Database db, Ledger ledger) {
+    public WalletController(UserAuth auth, Database db, Ledger ledger, Balances balances, Timestamps timestamps) {
         this.auth = auth;
         this.db = db;
         this.ledger = ledger;
+        this.balances = balances;
+        this.timestamps = timestamps;
     }
 
     public void balance(Context ctx) {
         String userId = auth.requireUser(ctx);
-        long balance = db.read(connection -> ledger.balanceOf(connection, userId)).orElse(0);
-        ctx.json(new Balance(userId, balance));
+        ctx.json(db.read(connection -> balances.of(connection, userId, timestamps.now())));
     }
 
     /** A page of history; {@code next_before} is the cursor of the next page, null on the last. */
@@ -45,9 +47,11 @@ public final class WalletController {
         String userId = auth.requireUser(ctx);
         int limit = limitOf(ctx.queryParam("limit"));
         OptionalLong before = beforeOf(ctx.queryParam("before"));
-        List<HistoryEntry> entries = db.read(connection -> ledger.history(connection, userId, limit, before))
+        // One row more than asked tells whether an older entry exists: next_before is null on the last page.
+        List<HistoryEntry> rows = db.read(connection -> ledger.history(connection, userId, limit + 1, before))
                 .stream().map(HistoryEntry::of).toList();
-        Long nextBefore = entries.size() == limit ? entries.get(entries.size() - 1).id() : null;
+        List<HistoryEntry> entries = rows.subList(0, Math.min(limit, rows.size()));
+        Long nextBefore = rows.size() > limit ? entries.get(entries.size() - 1).id() : null;
         ctx.json(new HistoryPage(entries, nextBefore));
     }
 

@@ -1,10 +1,14 @@
 package coinpurse.wallet;
 
+import java.time.Instant;
+
 /**
- * One spend or grant the web app's server asks for, as read from its request. The
- * idempotency key names it: the same key always means this same operation.
+ * One spend or grant the web app's server asks for, as read from its request; a grant's coins may
+ * expire at {@code expiresAt} (null: never). The idempotency key names it: the same key always
+ * means this same operation.
  */
-public record WalletOperation(Kind kind, String userId, long amount, String idempotencyKey, String reason) {
+public record WalletOperation(Kind kind, String userId, long amount, String idempotencyKey, String reason,
+        Instant expiresAt) {
     /** The most one operation may move; anything larger is a caller's bug, not a purchase. */
     public static final long MAX_AMOUNT = 1_000_000_000L;
 
@@ -36,10 +40,8 @@ public record WalletOperation(Kind kind, String userId, long amount, String idem
         if (amount < 1) {
             throw new IllegalArgumentException("amount must be positive: " + amount);
         }
-    }
-
-    /** The ledger delta: negative for a spend. */
-    long delta() {
-        return kind == Kind.SPEND ? -amount : amount;
+        if (expiresAt != null && kind != Kind.GRANT) {
+            throw new IllegalArgumentException("only a grant expires");
+        }
     }
 }

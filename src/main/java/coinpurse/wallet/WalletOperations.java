@@ -2,10 +2,12 @@ package coinpurse.wallet;
 
 import coinpurse.db.Dialect;
 import coinpurse.db.SqlErrors;
+import coinpurse.db.Timestamps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -33,7 +35,7 @@ public final class WalletOperations {
 
     public Optional<Recorded> find(Connection connection, String idempotencyKey) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("""
-                SELECT kind, user_id, amount, reason, ledger_entry_id, balance_after
+                SELECT kind, user_id, amount, reason, ledger_entry_id, balance_after, expires_at, paid, bonus
                 FROM wallet_operations WHERE idempotency_key = ?""")) {
             query.setString(1, idempotencyKey);
             try (ResultSet row = query.executeQuery()) {
@@ -41,9 +43,12 @@ public final class WalletOperations {
                     return Optional.empty();
                 }
                 String userId = row.getString(2);
+                String expiresAt = row.getString(7);
                 WalletOperation operation = new WalletOperation(WalletOperation.Kind.of(row.getString(1)), userId,
-                        row.getLong(3), idempotencyKey, row.getString(4));
-                return Optional.of(new Recorded(operation, new WalletReceipt(userId, row.getLong(6), row.getLong(5))));
+                        row.getLong(3), idempotencyKey, row.getString(4),
+                        expiresAt == null ? null : Instant.parse(expiresAt));
+                return Optional.of(new Recorded(operation, new WalletReceipt(userId, row.getLong(6), row.getLong(5),
+                        row.getLong(8), row.getLong(9))));
             }
         }
     }
@@ -54,9 +59,9 @@ public final class WalletOperations {
      */
     public void record(Connection connection, WalletOperation operation, LedgerEntry entry) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO wallet_operations
-                    (idempotency_key, kind, user_id, amount, reason, ledger_entry_id, balance_after, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                INSERT INTO wallet_operations (idempotency_key, kind, user_id, amount, reason, ledger_entry_id,
+                    balance_after, created_at, expires_at, paid, bonus)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             insert.setString(1, operation.idempotencyKey());
             insert.setString(2, operation.kind().value());
             insert.setString(3, operation.userId());
@@ -65,6 +70,9 @@ public final class WalletOperations {
             insert.setLong(6, entry.id());
             insert.setLong(7, entry.balanceAfter());
             insert.setString(8, entry.createdAt());
+            insert.setString(9, operation.expiresAt() == null ? null : Timestamps.format(operation.expiresAt()));
+            insert.setLong(10, entry.paid());
+            insert.setLong(11, entry.bonus());
             insert.executeUpdate();
         } catch (SQLException e) {
             if (SqlErrors.isUniqueViolation(e)) {

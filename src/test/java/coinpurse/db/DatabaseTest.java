@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.db.Timestamps;
 import coinpurse.support.Concurrently;
+import coinpurse.purchases.PaymentSession;
+import coinpurse.purchases.PaymentSessions;
+import coinpurse.purchases.SessionStatus;
+import coinpurse.wallet.CoinBook;
 import coinpurse.wallet.DuplicateLedgerEntryException;
 import coinpurse.wallet.Ledger;
 import java.nio.file.Files;
@@ -73,11 +77,18 @@ class DatabaseTest {
 
     @Test
     void aSecondPurchaseRowForOneSessionIsRefusedByTheDatabase() {
-        Ledger ledger = new Ledger(new Timestamps(Clock.systemUTC()));
+        Timestamps timestamps = new Timestamps(Clock.systemUTC());
+        Ledger ledger = new Ledger(timestamps, Dialect.SQLITE);
+        CoinBook book = new CoinBook(ledger, timestamps);
         try (Database db = Database.open(dir.resolve("coinpurse.db"))) {
-            db.inTransaction(connection -> ledger.append(connection, "u1", 550, "purchase", "cs_1"));
+            db.inTransaction(connection -> {
+                ledger.ensureUser(connection, "u1");
+                return new PaymentSessions(timestamps).insert(connection, new PaymentSession("cs_1", "u1", "popular",
+                        1999, "usd", 500, 50, SessionStatus.PENDING, null, timestamps.now()));
+            });
+            db.inTransaction(connection -> book.creditPurchase(connection, "u1", "cs_1", 500, 50, 1999, "usd"));
             assertThrows(DuplicateLedgerEntryException.class, () -> db.inTransaction(connection ->
-                    ledger.append(connection, "u1", 550, "purchase", "cs_1")));
+                    book.creditPurchase(connection, "u1", "cs_1", 500, 50, 1999, "usd")));
             long balance = db.read(connection -> ledger.balanceOf(connection, "u1")).orElseThrow();
             assertEquals(550, balance, "the refused credit rolled back with its transaction");
         }
@@ -94,13 +105,15 @@ class DatabaseTest {
     void concurrentReadThenWriteTransactionsNeitherFailNorLoseUpdates() throws Exception {
         int threads = 8;
         int perThread = 25;
-        Ledger ledger = new Ledger(new Timestamps(Clock.systemUTC()));
+        Timestamps timestamps = new Timestamps(Clock.systemUTC());
+        Ledger ledger = new Ledger(timestamps, Dialect.SQLITE);
+        CoinBook book = new CoinBook(ledger, timestamps);
         try (Database db = Database.open(dir.resolve("coinpurse.db"));
                 Database other = Database.open(dir.resolve("coinpurse.db"))) {
             Concurrently.allAtOnce(threads, t -> () -> {
                 Database mine = t % 2 == 0 ? db : other;
                 for (int i = 0; i < perThread; i++) {
-                    mine.inTransaction(connection -> ledger.append(connection, "busy", 1, "grant", null));
+                    mine.inTransaction(connection -> book.grant(connection, "busy", 1, null, null));
                 }
                 return null;
             });
@@ -123,12 +136,13 @@ class DatabaseTest {
      */
     @Test
     void concurrentTransactionsThatFailUndoOnlyTheirOwnWrites() throws Exception {
-        Ledger ledger = new Ledger(new Timestamps(Clock.systemUTC()));
+        Timestamps timestamps = new Timestamps(Clock.systemUTC());
+        CoinBook book = new CoinBook(new Ledger(timestamps, Dialect.SQLITE), timestamps);
         try (Database db = Database.open(dir.resolve("coinpurse.db"))) {
             List<String> outcomes = Concurrently.allAtOnce(40, i -> () -> {
                 try {
                     return db.inTransaction(connection -> {
-                        ledger.append(connection, "user-" + i, 10, "grant", "key-" + i);
+                        book.grant(connection, "user-" + i, 10, null, "key-" + i);
                         if (i % 3 == 0) {
                             throw new IllegalArgumentException("refused " + i);
                         }

@@ -7,13 +7,11 @@ import static coinpurse.support.WebhookAssertions.assertAccepted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import coinpurse.db.Timestamps;
 import coinpurse.support.FakeStripe;
 import coinpurse.support.RunningServer;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
 import coinpurse.support.WebhookAssertions;
-import coinpurse.wallet.Ledger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,7 +22,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,7 +138,7 @@ class RefundsAndDisputesTest {
     void aRefundAfterTheUserSpentTheCoinsLeavesTheBalanceNegative() {
         Purchase purchase = buy("spent-then-refunded");
         server.deps().db().inTransaction(
-                c -> new Ledger(new Timestamps(Clock.systemUTC())).append(c, purchase.user(), -500, "spend", "k-" + purchase.sessionId()));
+                c -> server.coinBook().spend(c, purchase.user(), 500, "spend", "k-" + purchase.sessionId(), false));
         assertEquals(COINS_TOTAL - 500, server.storedBalance(purchase.user()));
 
         assertAccepted(server.deliver(refundEvent(purchase, PRICE_CENTS)));

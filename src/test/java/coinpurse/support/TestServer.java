@@ -5,6 +5,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import coinpurse.app.App;
 import coinpurse.app.AppDeps;
 import coinpurse.config.Config;
+import coinpurse.db.Timestamps;
+import coinpurse.wallet.CoinBook;
+import coinpurse.wallet.Ledger;
 import coinpurse.config.ConfigLoader;
 import coinpurse.http.MethodOverrideGuard;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -166,6 +169,12 @@ public final class TestServer implements AutoCloseable {
             stripe.hostCheckout(URI.create(server.url("/api/payment/webhook")), config.stripeWebhookSecrets().get(0));
         }
         return server;
+    }
+
+    /** The lot-keeping book of this server's database, to write coin changes the way the app does. */
+    public CoinBook coinBook() {
+        Timestamps timestamps = new Timestamps(deps.clock());
+        return new CoinBook(new Ledger(timestamps, deps.db().dialect()), timestamps);
     }
 
     public FakeStripe stripe() {

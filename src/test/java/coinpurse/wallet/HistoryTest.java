@@ -3,12 +3,10 @@ package coinpurse.wallet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import coinpurse.db.Timestamps;
 import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,12 +26,12 @@ class HistoryTest {
     @BeforeAll
     static void seed() {
         token = server.token(USER);
-        Ledger ledger = new Ledger(new Timestamps(Clock.systemUTC()));
+        CoinBook book = server.coinBook();
         server.deps().db().inTransaction(connection -> {
             for (int i = 1; i <= ENTRIES; i++) {
-                ledger.append(connection, USER, i, "grant", "key-" + i);
+                book.grant(connection, USER, i, null, "key-" + i);
             }
-            ledger.append(connection, "someone-else", 7, "grant", "other");
+            book.grant(connection, "someone-else", 7, null, "other");
             return null;
         });
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import coinpurse.db.Timestamps;
 import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +31,7 @@ class InternalWalletTest {
     private static final String SPEND = "/api/internal/coins/spend";
     private static final String GRANT = "/api/internal/coins/grant";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> RECEIPT_FIELDS = List.of("user_id", "balance", "entry_id");
+    private static final List<String> RECEIPT_FIELDS = List.of("user_id", "balance", "entry_id", "paid", "bonus");
 
     @RunningServer(env = {"INTERNAL_API_KEY=" + API_KEY})
     static TestServer server;
@@ -111,7 +109,7 @@ class InternalWalletTest {
         ok(server.post(GRANT, body(user, 10, "below-zero-grant", null), API_KEY));
         // A refund taking back more than is left, as the refund path may.
         server.deps().db().inTransaction(connection ->
-                new Ledger(new Timestamps(Clock.systemUTC())).append(connection, user, -40, "refund", "ch_below_zero"));
+                server.coinBook().spend(connection, user, 40, "refund", "ch_below_zero", true));
         assertEquals(-30, server.storedBalance(user));
 
         assertError(server.post(SPEND, body(user, 1, "below-zero-spend", null), API_KEY), 409, "insufficient_funds");

@@ -1,0 +1,44 @@
+package coinpurse.wallet;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Reads a user's {@link Balance} as of a moment, in one statement (so from one snapshot): lots
+ * whose {@code expires_at} has come and holds whose deadline has come no longer count, whether or
+ * not the sweep has written their rows yet.
+ */
+public final class Balances {
+    private static final String BALANCE = """
+            SELECT u.debt,
+                COALESCE((SELECT SUM(l.remaining) FROM coin_lots l
+                          WHERE l.user_id = u.id AND l.kind = 'paid' AND l.remaining > 0), 0),
+                COALESCE((SELECT SUM(l.remaining) FROM coin_lots l
+                          WHERE l.user_id = u.id AND l.kind = 'bonus' AND l.remaining > 0
+                            AND (l.expires_at IS NULL OR l.expires_at > ?)), 0),
+                COALESCE((SELECT SUM(h.amount) FROM holds h
+                          WHERE h.user_id = u.id AND h.status = 'open' AND h.expires_at > ?), 0)
+            FROM users u WHERE u.id = ?""";
+
+    /** The user's balance at {@code now} (ISO text); a user never seen has nothing. */
+    public Balance of(Connection connection, String userId, String now) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(BALANCE)) {
+            query.setString(1, now);
+            query.setString(2, now);
+            query.setString(3, userId);
+            try (ResultSet row = query.executeQuery()) {
+                if (!row.next()) {
+                    return new Balance(userId, 0, 0, 0, 0, 0);
+                }
+                long debt = row.getLong(1);
+                long paid = row.getLong(2);
+                long bonus = row.getLong(3);
+                long held = row.getLong(4);
+                long balance = paid + bonus - debt;
+                return new Balance(userId, balance, paid, bonus, held, balance - held);
+            }
+        }
+    }
+}
