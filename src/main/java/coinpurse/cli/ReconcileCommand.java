@@ -46,7 +46,7 @@ public final class ReconcileCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--since", paramLabel = "DURATION", defaultValue = "72h", converter = DurationConverter.class,
-            description = "Check events and sessions created this long ago or later: 72h, 30m, 7d or PT72H"
+            description = "Check events and sessions created this long ago or later: " + DurationConverter.FORMS
                     + " (default 72h; Stripe keeps events for 30 days).")
     Duration since;
 
