@@ -35,8 +35,8 @@ final class PortCheck {
             return new CannotStartException("port " + port + " on " + host + " is in use", e, "server.port");
         }
         if (e instanceof BindException && reason.contains("permission denied")) {
-            return new CannotStartException("port " + port + " on " + host + " needs privileges this user lacks"
-                    + " (below 1024: root or CAP_NET_BIND_SERVICE)", e, "server.port");
+            return new CannotStartException("port " + port + " on " + host + " is a privileged port, which this"
+                    + " user may not listen on", e, "server.port");
         }
         if (reason.contains("assign requested address")) {
             return new CannotStartException(host + " is not an address of this machine", e, "server.host");
