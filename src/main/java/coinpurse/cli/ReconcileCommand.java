@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         description = "Replay Stripe events that never arrived, fulfil paid Checkout Sessions whose webhook never"
                 + " came, and mark expired ones.")
 public final class ReconcileCommand implements Callable<Integer> {
-    private static final String AGAIN = " (what was done before stays done; running it again is safe)";
+    private static final String AGAIN = "; what was done before stays done, and running it again is safe";
 
     @Mixin
     ConfigOption configOption = new ConfigOption();
@@ -98,7 +98,8 @@ public final class ReconcileCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (StripeFailureException e) {
-            return fail("Stripe failed: " + e.getMessage() + ": " + RootCause.firstLine(e) + AGAIN);
+            // The message names what failed and why: "cannot reach Stripe at <api base> (…)", or Stripe's answer.
+            return fail(e.getMessage() + AGAIN);
         } catch (DatabaseException e) {
             return fail("database failed: " + e.getMessage() + ": " + RootCause.firstLine(e) + AGAIN);
         }

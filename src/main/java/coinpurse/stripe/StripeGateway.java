@@ -4,6 +4,7 @@ import coinpurse.catalog.CoinPackage;
 import coinpurse.metrics.Meters;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.stripe.Stripe;
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Event;
@@ -36,10 +37,18 @@ public final class StripeGateway {
 
     private final StripeClient client;
     private final StripeCallMetrics metrics;
+    /** Where the client sends its requests, for the message when it gets no answer. */
+    private final String apiBase;
 
-    /** A gateway that times each call to Stripe on {@code meters}. */
+    /** A gateway to Stripe's own API that times each call on {@code meters}. */
     public StripeGateway(StripeClient client, MeterRegistry meters) {
+        this(client, Stripe.LIVE_API_BASE, meters);
+    }
+
+    /** A gateway whose {@code client} sends its requests to {@code apiBase}. */
+    public StripeGateway(StripeClient client, String apiBase, MeterRegistry meters) {
         this.client = client;
+        this.apiBase = apiBase;
         this.metrics = new StripeCallMetrics(meters);
     }
 
@@ -62,7 +71,7 @@ public final class StripeGateway {
                 .setReadTimeout(millis)
                 .setMaxNetworkRetries(1);
         apiBase.ifPresent(builder::setApiBase);
-        return new StripeGateway(builder.build(), meters);
+        return new StripeGateway(builder.build(), apiBase.orElse(Stripe.LIVE_API_BASE), meters);
     }
 
     public CheckoutSessionData createCheckoutSession(NewCheckoutSession request) {
@@ -88,7 +97,7 @@ public final class StripeGateway {
         try {
             return toData(timed("create_checkout_session", () -> client.v1().checkout().sessions().create(params)));
         } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("creating a Checkout Session failed", e);
+            throw failure("creating a Checkout Session", e);
         }
     }
 
@@ -97,7 +106,7 @@ public final class StripeGateway {
         try {
             return toData(timed("expire_checkout_session", () -> client.v1().checkout().sessions().expire(sessionId)));
         } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("expiring Checkout Session " + sessionId + " failed", e);
+            throw failure("expiring Checkout Session " + sessionId, e);
         }
     }
 
@@ -106,7 +115,7 @@ public final class StripeGateway {
             Price price = timed("retrieve_price", () -> client.v1().prices().retrieve(priceId));
             return new StripePrice(price.getId(), price.getUnitAmount(), price.getCurrency());
         } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("retrieving Price " + priceId + " failed", e);
+            throw failure("retrieving Price " + priceId, e);
         }
     }
 
@@ -115,7 +124,7 @@ public final class StripeGateway {
             return toData(timed("retrieve_checkout_session",
                     () -> client.v1().checkout().sessions().retrieve(sessionId)));
         } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("retrieving Checkout Session " + sessionId + " failed", e);
+            throw failure("retrieving Checkout Session " + sessionId, e);
         }
     }
 
@@ -169,12 +178,16 @@ public final class StripeGateway {
         Iterable<T> fetch() throws StripeException;
     }
 
-    private static <T, R> Iterable<R> paged(String what, FirstPage<T> firstPage, Function<T, R> convert) {
+    private StripeFailureException failure(String what, Throwable e) {
+        return StripeFailureException.of(what, e, apiBase);
+    }
+
+    private <T, R> Iterable<R> paged(String what, FirstPage<T> firstPage, Function<T, R> convert) {
         Iterable<T> pages;
         try {
             pages = firstPage.fetch();
         } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("listing " + what + " failed", e);
+            throw failure("listing " + what, e);
         }
         return () -> {
             Iterator<T> items = pages.iterator();
@@ -201,12 +214,11 @@ public final class StripeGateway {
     }
 
     /** stripe-java wraps a failed next page in a bare RuntimeException. */
-    private static StripeFailureException laterPageFailed(String what, RuntimeException e) {
+    private StripeFailureException laterPageFailed(String what, RuntimeException e) {
         if (e instanceof StripeFailureException already) {
             return already;
         }
-        return new StripeFailureException("listing " + what + " failed on a later page",
-                e.getCause() instanceof StripeException stripe ? stripe : e);
+        return failure("listing " + what + " (a later page)", e.getCause() instanceof StripeException stripe ? stripe : e);
     }
 
     private static StripeEvent toEvent(Event event) {
