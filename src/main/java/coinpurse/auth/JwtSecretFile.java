@@ -48,7 +48,8 @@ public final class JwtSecretFile {
         if (configured.isPresent() || !Files.exists(file) || Files.isRegularFile(file) && Files.isReadable(file)) {
             return Optional.empty();
         }
-        return Optional.of("the token secret file " + file + " cannot be read by user " + System.getProperty("user.name"));
+        return Optional.of("the token secret file " + file + " cannot be read by user "
+                + System.getProperty("user.name"));
     }
 
     private static Path fileBeside(Path dbPath) {

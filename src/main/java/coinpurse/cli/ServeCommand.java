@@ -44,7 +44,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             deps = AppDeps.open(config);
         } catch (RuntimeException e) {
-            throw StartChecks.explain(e, config);
+            throw StartChecks.whileOpening(e, config);
         }
         Services services;
         Javalin app = null;
@@ -54,7 +54,7 @@ public final class ServeCommand implements Callable<Integer> {
             app.start();
         } catch (RuntimeException e) {
             closeQuietly(app, deps, e);
-            throw StartChecks.explain(e, config);
+            throw StartChecks.whileStarting(e, config);
         }
         Javalin started = app;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -34,30 +34,43 @@ final class StartChecks {
         });
     }
 
-    /** A failure of the start itself as its one line, or {@code e} as it is when it is none of these. */
-    static RuntimeException explain(RuntimeException e, Config config) {
-        if (e instanceof CannotStartException) {
-            return e;
+    /**
+     * A failure while opening the database and the token secret (after the checks) as its one line:
+     * a file that is no database, a migration refused, PostgreSQL out of reach or refusing the
+     * login, a folder or secret file that could not be made after all; else {@code e} as it is.
+     */
+    static RuntimeException whileOpening(RuntimeException e, Config config) {
+        if (e instanceof JwtSecretFile.UnusableFileException secret) {
+            return new CannotStartException(secret.getMessage() + ": " + describe(secret.getCause()), e,
+                    "auth.jwt_secret");
         }
+        if (e instanceof DatabaseException db) {
+            return database(db, config);
+        }
+        if (e instanceof UncheckedIOException io && !config.usesPostgres()) {
+            // Database.open could not create the database's folder after all (the check saw that it could).
+            return new CannotStartException(io.getMessage() + ": " + describe(io.getCause()), e, "db.path");
+        }
+        return e;
+    }
+
+    /**
+     * A failure while starting to serve, the database open, as its one line: the real bind losing
+     * the port to someone faster than the check, the database failing its first writes; else
+     * {@code e} as it is.
+     */
+    static RuntimeException whileStarting(RuntimeException e, Config config) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof BindException bind) {
                 return PortCheck.failure(config.serverHost(), config.serverPort(), bind);
             }
         }
-        if (e instanceof JwtSecretFile.UnusableFileException secret) {
-            return new CannotStartException(secret.getMessage() + ": " + secret.getCause().getMessage(), e,
-                    "auth.jwt_secret");
-        }
-        if (e instanceof DatabaseException db) {
-            return config.usesPostgres() ? postgres(db, config) : new CannotStartException(
-                    "cannot open the database " + config.dbPath().toAbsolutePath() + ": " + RootCause.firstLine(db), e,
-                    "db.path");
-        }
-        if (e instanceof UncheckedIOException io && !config.usesPostgres()) {
-            // The database's folder could not be created after all (the check saw it could be).
-            return new CannotStartException(io.getMessage() + ": " + describe(io.getCause()), e, "db.path");
-        }
-        return e;
+        return e instanceof DatabaseException db ? database(db, config) : e;
+    }
+
+    private static CannotStartException database(DatabaseException e, Config config) {
+        return config.usesPostgres() ? postgres(e, config) : new CannotStartException("cannot open the database "
+                + config.dbPath().toAbsolutePath() + ": " + RootCause.firstLine(e), e, "db.path");
     }
 
     /** Wrong credentials name the login's keys; anything else (host, port, database name) names db.url. */

@@ -169,8 +169,8 @@ class StartFailureTest {
                         () -> StartChecks.beforeAnythingIsCreated(config));
 
                 assertEquals("port " + port + " on 0.0.0.0 is in use (server.port / SERVER_PORT)",
-                        StartChecks.explain(lost, config).getMessage());
-                assertEquals(checked.getMessage(), StartChecks.explain(lost, config).getMessage());
+                        StartChecks.whileStarting(lost, config).getMessage());
+                assertEquals(checked.getMessage(), StartChecks.whileStarting(lost, config).getMessage());
             } finally {
                 app.stop();
             }
