@@ -23,11 +23,18 @@ public record AppDeps(Config config, Database db, Optional<StripeGateway> stripe
 
     /** As {@link #open(Config)}, with every reader of time (tokens, throttles, timestamps) on {@code clock}. */
     public static AppDeps open(Config config, Clock clock) {
-        TokenService tokens = new TokenService(JwtSecretFile.resolve(config.jwtSecret(), config.dbPath()), clock);
         Meters meters = config.metricsEnabled() ? Meters.prometheus() : Meters.off();
+        // The database first: if it cannot be opened, no secret file is left behind for nothing.
+        Database db = openDatabase(config, meters);
+        TokenService tokens;
+        try {
+            tokens = new TokenService(JwtSecretFile.resolve(config.jwtSecret(), config.dbPath()), clock);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
         Optional<StripeGateway> stripe = config.stripeSecretKey()
                 .map(key -> StripeGateway.create(key, config.stripeApiBase(), config.stripeTimeout(), meters.registry()));
-        Database db = openDatabase(config, meters);
         return new AppDeps(config, db, stripe, tokens, clock, meters);
     }
 

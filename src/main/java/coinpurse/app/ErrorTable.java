@@ -29,7 +29,7 @@ final class ErrorTable {
                         .decoratedBy((e, ctx) -> ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()))),
                 ErrorRule.of(PackageMisconfiguredException.class, 502, "package_misconfigured"),
                 ErrorRule.of(StripeFailureException.class, 502, "stripe_unavailable")
-                        .withFixedMessageAndLogged("The payment provider did not answer. Please try again in a moment."),
+                        .withFixedMessageAndWarned("The payment provider did not answer. Please try again in a moment."),
                 ErrorRule.of(DatabaseException.class, 503, "database_unavailable")
                         .withFixedMessageAndLogged("The database is unavailable right now. Please try again shortly."));
     }

@@ -31,25 +31,56 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Opens the database, starts listening and returns; the server runs until the process is stopped. */
+    /**
+     * Checks that it can serve, then opens the database, starts listening and returns; the server
+     * runs until the process is stopped.
+     *
+     * @throws CannotStartException it cannot serve with these settings; nothing was created when a
+     *     check found it out before the start
+     */
     public static void serve(Config config) {
-        AppDeps deps = AppDeps.open(config);
-        Services services = Services.create(config, deps.db(), deps.stripe(), deps.clock(), deps.meters().registry());
-        Javalin app = App.create(deps, services);
+        StartChecks.beforeAnythingIsCreated(config);
+        AppDeps deps;
+        try {
+            deps = AppDeps.open(config);
+        } catch (RuntimeException e) {
+            throw StartChecks.whileOpening(e, config);
+        }
+        Services services;
+        Javalin app = null;
+        try {
+            services = Services.create(config, deps.db(), deps.stripe(), deps.clock(), deps.meters().registry());
+            app = App.create(deps, services);
+            app.start();
+        } catch (RuntimeException e) {
+            closeQuietly(app, deps, e);
+            throw StartChecks.whileStarting(e, config);
+        }
+        Javalin started = app;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: finishing requests in flight, then closing the database");
-            app.stop();
+            started.stop();
             deps.db().close();
             log.info("database closed");
         }, "coinpurse-shutdown"));
-        app.start();
         deps.stripe().ifPresent(stripe -> checkPricesInBackground(new PriceCheck(stripe, services.catalog())));
         log.info("coinpurse serving on http://{}:{} (database {}, Stripe {}, {} webhook secret(s))",
-                config.serverHost(), app.port(), config.usesPostgres()
+                config.serverHost(), started.port(), config.usesPostgres()
                         ? "PostgreSQL at " + JdbcUrls.hostAndPort(config.dbAccess().postgresUrl().orElseThrow())
                         : config.dbPath().toAbsolutePath(),
                 deps.stripe().isPresent() ? "configured" : "NOT configured: payment routes answer 503",
                 config.stripeWebhookSecrets().size());
+    }
+
+    private static void closeQuietly(Javalin app, AppDeps deps, RuntimeException cause) {
+        try {
+            if (app != null) {
+                app.stop();
+            }
+            deps.db().close();
+        } catch (RuntimeException closeFailure) {
+            cause.addSuppressed(closeFailure);
+        }
     }
 
     /** Asks Stripe after the server listens, so that a slow Stripe never delays the start. */
