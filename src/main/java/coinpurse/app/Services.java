@@ -62,7 +62,8 @@ public record Services(
         StripeEventHandler events = new StripeEventHandler(new ProcessedEvents(timestamps), fulfilment, reversals,
                 config.stripeLivemode());
         Optional<Checkout> checkout = stripe.map(gateway -> new Checkout(gateway,
-                new RedirectUrls(config.allowedRedirectOrigins(), config.successUrl(), config.cancelUrl()),
+                new RedirectUrls(config.allowedRedirectOrigins(), config.stripeSandbox(), config.successUrl(),
+                        config.cancelUrl()),
                 new CheckoutRateLimiter(config.checkoutPerMinute(), clock, db), db, sessions, ledger, timestamps,
                 instanceId));
         Wallet wallet = new Wallet(db, ledger, new WalletOperations(dialect), meters);
