@@ -67,7 +67,8 @@
   function render(view) {
     show('loading', false);
     const pack = view.package;
-    $('title').textContent = view.status === 'open' ? 'Checkout' : 'Payment ' + view.session_id;
+    $('title').textContent = view.status === 'open' ? 'Checkout' : 'Payment';
+    $('session').textContent = 'Checkout Session ' + view.session_id;
     $('package-name').textContent = pack.name;
     $('coins').textContent = pack.coins + ' coins' + (pack.bonus > 0 ? ' + ' + pack.bonus + ' bonus' : '');
     $('amount').textContent = money(view.amount, view.currency);
