@@ -59,6 +59,7 @@ class SandboxBrowserTest {
         WebElement name = wait.until(visibilityOfElementLocated(By.id("sandbox-user")));
         name.clear();
         name.sendKeys("sandbox-shopper");
+        shot("sandbox-0-sign-in.png");
         browser.findElement(By.id("sandbox-sign-in-button")).click();
         wait.until(textToBe(By.id("user"), "sandbox-shopper"));
         wait.until(textToBe(By.id("balance"), "0"));
