@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code stripe.sandbox}: off unless set; never with a live key; loopback only, listening on
- * 127.0.0.1 unless told another loopback address.
+ * 127.0.0.1 unless told another loopback address; and what {@code serve} and {@code reconcile} make of it.
  */
 class SandboxSettingTest {
     @TempDir
@@ -87,6 +87,21 @@ class SandboxSettingTest {
         assertTrue(err.startsWith("coinpurse: configuration error: stripe.sandbox: "), err);
         assertFalse(err.contains("do_not_print_me"), err);
         assertFalse(Files.exists(dir.resolve("db")), "nothing written before the checks pass");
+    }
+
+    @Test
+    void reconcileWithTheSandboxSaysThereIsNothingToAskRatherThanCallingStripe() throws IOException {
+        Path config = Files.writeString(dir.resolve("sandbox.properties"), String.join("\n",
+                "stripe.sandbox=true",
+                "stripe.secret_key=sk_test_would_reach_stripe",
+                "db.path=" + dir.resolve("db/coinpurse.db"), ""));
+
+        CliRun run = CliRun.run("reconcile", "--config", config.toString());
+
+        assertEquals(0, run.exit(), run.out() + run.err());
+        assertEquals("stripe.sandbox=true: the sandbox's Stripe lives in the serving process's memory and its events"
+                + " reach the webhook at once; nothing to reconcile", run.out().strip());
+        assertFalse(Files.exists(dir.resolve("db")));
     }
 
     @ParameterizedTest
