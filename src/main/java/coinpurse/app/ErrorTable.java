@@ -6,6 +6,8 @@ import coinpurse.checkout.PackageMisconfiguredException;
 import coinpurse.db.DatabaseException;
 import coinpurse.http.ErrorRule;
 import coinpurse.purchases.UnknownSessionException;
+import coinpurse.sandbox.CardRefusedException;
+import coinpurse.sandbox.SandboxConflictException;
 import coinpurse.stripe.StripeFailureException;
 import coinpurse.wallet.IdempotencyConflictException;
 import coinpurse.wallet.InsufficientFundsException;
@@ -28,6 +30,8 @@ final class ErrorTable {
                 ErrorRule.of(CheckoutRateLimitedException.class, 429, "too_many_requests")
                         .decoratedBy((e, ctx) -> ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()))),
                 ErrorRule.of(PackageMisconfiguredException.class, 502, "package_misconfigured"),
+                ErrorRule.of(CardRefusedException.class, 402, CardRefusedException::code),
+                ErrorRule.of(SandboxConflictException.class, 409, SandboxConflictException::code),
                 ErrorRule.of(StripeFailureException.class, 502, "stripe_unavailable")
                         .withFixedMessageAndWarned("The payment provider did not answer. Please try again in a moment."),
                 ErrorRule.of(DatabaseException.class, 503, "database_unavailable")

@@ -56,6 +56,12 @@ public final class ReconcileCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Config config = configOption.load();
+        if (config.stripeSandbox()) {
+            // Not an error: the sandbox sends every event to the webhook at once, and only its server knows them.
+            spec.commandLine().getOut().println("stripe.sandbox=true: the sandbox's Stripe lives in the serving"
+                    + " process's memory and its events reach the webhook at once; nothing to reconcile");
+            return 0;
+        }
         String key = config.stripeSecretKey().orElseThrow(() -> new ConfigException(
                 "stripe.secret_key (STRIPE_SECRET_KEY) is not set; reconcile needs it to ask Stripe for sessions"));
         if (!config.usesPostgres() && !Files.isRegularFile(config.dbPath())) {

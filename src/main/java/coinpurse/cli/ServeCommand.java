@@ -6,6 +6,8 @@ import coinpurse.app.Services;
 import coinpurse.checkout.PriceCheck;
 import coinpurse.config.Config;
 import coinpurse.config.JdbcUrls;
+import coinpurse.demo.DemoStartWarnings;
+import coinpurse.sandbox.Sandbox;
 import coinpurse.stripe.StripeFailureException;
 import io.javalin.Javalin;
 import java.util.concurrent.Callable;
@@ -64,12 +66,16 @@ public final class ServeCommand implements Callable<Integer> {
             log.info("database closed");
         }, "coinpurse-shutdown"));
         deps.stripe().ifPresent(stripe -> checkPricesInBackground(new PriceCheck(stripe, services.catalog())));
+        deps.sandbox().ifPresent(sandbox -> sandbox.startWarnings(config).forEach(log::warn));
+        DemoStartWarnings.of(config, app.port()).forEach(log::warn);
         log.info("coinpurse serving on http://{}:{} (database {}, Stripe {}, {} webhook secret(s))",
                 config.serverHost(), started.port(), config.usesPostgres()
                         ? "PostgreSQL at " + JdbcUrls.hostAndPort(config.dbAccess().postgresUrl().orElseThrow())
                         : config.dbPath().toAbsolutePath(),
-                deps.stripe().isPresent() ? "configured" : "NOT configured: payment routes answer 503",
-                config.stripeWebhookSecrets().size());
+                deps.sandbox().map(Sandbox::describe).orElse(deps.stripe().isPresent() ? "configured"
+                        : "NOT configured: payment routes answer 503"),
+                deps.sandbox().map(sandbox -> sandbox.webhookSecrets().size())
+                        .orElse(config.stripeWebhookSecrets().size()));
     }
 
     private static void closeQuietly(Javalin app, AppDeps deps, RuntimeException cause) {

@@ -72,13 +72,7 @@ public final class StripeClientGateway implements StripeGateway {
     @Override
     public CheckoutSessionData createCheckoutSession(NewCheckoutSession request) {
         CoinPackage pack = request.coinPackage();
-        // The same metadata on the session and on its payment intent (so on what the Dashboard shows).
-        Map<String, String> metadata = Map.of(
-                "user_id", request.userId(),
-                "package_id", pack.id(),
-                "coins", Long.toString(pack.coins()),
-                "bonus", Long.toString(pack.bonus()),
-                INSTANCE_METADATA_KEY, request.instanceId());
+        Map<String, String> metadata = request.metadata();
         SessionCreateParams params = SessionCreateParams.builder()
                 .setMode(SessionCreateParams.Mode.PAYMENT)
                 .setSuccessUrl(request.successUrl())
