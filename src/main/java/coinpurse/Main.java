@@ -1,5 +1,6 @@
 package coinpurse;
 
+import coinpurse.cli.CannotStartException;
 import coinpurse.cli.CoinpurseCommand;
 import coinpurse.cli.ConfigOption;
 import coinpurse.cli.ServeCommand;
@@ -8,6 +9,8 @@ import coinpurse.config.ConfigException;
 import coinpurse.db.DatabaseException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -16,6 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * only serve ({@link ServeLine}) start the server without picocli, to start sooner.
  */
 public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
     private Main() {}
 
     public static void main(String[] args) {
@@ -46,6 +51,12 @@ public final class Main {
     private static CommandLine commandLine(Object command) {
         CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof CannotStartException) {
+                commandLine.getErr().println("coinpurse: cannot start: " + e.getMessage());
+                // Its stack only at debug level: -Dorg.slf4j.simpleLogger.log.coinpurse=debug
+                log.debug("the start failed", e);
+                return 2;
+            }
             if (e instanceof ConfigException) {
                 commandLine.getErr().println("coinpurse: configuration error: " + e.getMessage());
                 return 2;

@@ -20,7 +20,7 @@ class ArchitectureTest {
         "coinpurse.stripe..", "coinpurse.metrics.."};
     private static final String[] FEATURES = {"coinpurse.auth..", "coinpurse.checkout..", "coinpurse.purchases..",
         "coinpurse.settlement..", "coinpurse.wallet..", "coinpurse.http..", "coinpurse.app..", "coinpurse.cli..",
-        "coinpurse.audit..", "coinpurse.demo.."};
+        "coinpurse.audit..", "coinpurse.demo..", "coinpurse.sandbox.."};
 
     private static JavaClasses classes;
 
@@ -54,7 +54,7 @@ class ArchitectureTest {
     void domainCodeKnowsNothingOfHttp() {
         noClasses().that().resideInAnyPackage("coinpurse.checkout..", "coinpurse.purchases..",
                         "coinpurse.settlement..", "coinpurse.wallet..", "coinpurse.catalog..", "coinpurse.stripe..",
-                        "coinpurse.db..", "coinpurse.config..", "coinpurse.audit..")
+                        "coinpurse.db..", "coinpurse.config..", "coinpurse.audit..", "coinpurse.sandbox..")
                 .and().haveSimpleNameNotEndingWith("Controller")
                 .and().doNotHaveSimpleName("InternalAuth")
                 .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "coinpurse.http..",

@@ -13,6 +13,9 @@ import coinpurse.http.JsonMappers;
 import coinpurse.http.MethodOverrideGuard;
 import coinpurse.http.MetricsController;
 import coinpurse.http.OpenApiController;
+import coinpurse.sandbox.Sandbox;
+import coinpurse.sandbox.SandboxController;
+import coinpurse.sandbox.SandboxSignInController;
 import coinpurse.settlement.StatusController;
 import coinpurse.settlement.StripePollThrottle;
 import coinpurse.settlement.WebhookController;
@@ -25,7 +28,9 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -62,12 +67,14 @@ public final class App {
         JsonBodies json = new JsonBodies(mapper);
         UserAuth auth = new UserAuth(deps.tokens(), config.cookieName());
 
-        HealthController health = new HealthController(deps.db(), deps.stripe().isPresent());
+        HealthController health = new HealthController(deps.db(), deps.sandbox().isPresent() ? "sandbox"
+                : deps.stripe().isPresent() ? "configured" : "not_configured");
         CheckoutController checkout = new CheckoutController(services.checkout(), auth, services.catalog(), json);
         StatusController status = new StatusController(auth, deps.db(), services.sessions(), services.fulfilment(),
                 deps.stripe(), new StripePollThrottle(STRIPE_POLL_INTERVAL, deps.clock(), deps.db()),
                 services.settlementMetrics());
-        WebhookController webhook = new WebhookController(new WebhookVerifier(config.stripeWebhookSecrets()),
+        List<String> webhookSecrets = deps.sandbox().map(Sandbox::webhookSecrets).orElse(config.stripeWebhookSecrets());
+        WebhookController webhook = new WebhookController(new WebhookVerifier(webhookSecrets),
                 json, services.events(), services.settlementMetrics());
         WalletController wallet = new WalletController(auth, deps.db(), services.ledger(), services.balances(),
                 services.timestamps());
@@ -78,8 +85,12 @@ public final class App {
                 .map(registry -> new MetricsController(internalAuth::require, registry));
         OpenApiController openApi = new OpenApiController();
         Cors cors = new Cors(config.corsAllowedOrigins());
+        Optional<SandboxController> sandbox = deps.sandbox().map(s -> new SandboxController(s, json));
+        Optional<SandboxSignInController> sandboxSignIn = sandbox.filter(s -> config.demo())
+                .map(s -> new SandboxSignInController(deps.tokens(), json));
+        AtomicReference<Javalin> created = new AtomicReference<>();
 
-        return Javalin.create(cfg -> {
+        Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.jetty.threadPool = threadPool();
@@ -127,7 +138,25 @@ public final class App {
                 cfg.routes.get("/", demo::page);
                 cfg.routes.get("/demo/{file}", demo::file);
             }
+            sandbox.ifPresent(s -> {
+                cfg.routes.before("/sandbox/*", s::guard);
+                cfg.routes.get("/sandbox/checkout/{session_id}", s::checkoutPage);
+                cfg.routes.get("/sandbox/files/{file}", s::file);
+                cfg.routes.get("/sandbox/sessions/{session_id}", s::session);
+                cfg.routes.post("/sandbox/sessions/{session_id}/pay", s::pay);
+                cfg.routes.post("/sandbox/sessions/{session_id}/refunds", s::refund);
+                cfg.routes.post("/sandbox/sessions/{session_id}/disputes", s::openDispute);
+                cfg.routes.post("/sandbox/sessions/{session_id}/disputes/close", s::closeDispute);
+            });
+            sandboxSignIn.ifPresent(s -> cfg.routes.post("/sandbox/sign-in", s::signIn));
+            // The sandbox's pages and events go to the port the server listens on, known only now.
+            deps.sandbox().ifPresent(s -> {
+                cfg.events.serverStarted(() -> s.listeningOn(created.get().port()));
+                cfg.events.serverStopped(s::close);
+            });
             cfg.routes.get("/openapi.yaml", openApi::description);
         });
+        created.set(app);
+        return app;
     }
 }

@@ -5,6 +5,7 @@ import coinpurse.auth.TokenService;
 import coinpurse.config.Config;
 import coinpurse.db.Database;
 import coinpurse.metrics.Meters;
+import coinpurse.sandbox.Sandbox;
 import coinpurse.stripe.StripeGateway;
 import java.time.Clock;
 import java.util.Optional;
@@ -12,9 +13,10 @@ import java.util.Optional;
 /**
  * What the app runs on: its settings, the outside things it talks to, its one clock, and its
  * meters (Prometheus' registry when {@code metrics.enabled}, else meters that record nothing).
+ * With {@code stripe.sandbox=true}, {@code stripe} is the sandbox's gateway and {@code sandbox} is present.
  */
 public record AppDeps(Config config, Database db, Optional<StripeGateway> stripe, TokenService tokens, Clock clock,
-        Meters meters) {
+        Meters meters, Optional<Sandbox> sandbox) {
 
     /** Opens the database and builds the Stripe client that {@code config} describes, on the system clock. */
     public static AppDeps open(Config config) {
@@ -23,12 +25,20 @@ public record AppDeps(Config config, Database db, Optional<StripeGateway> stripe
 
     /** As {@link #open(Config)}, with every reader of time (tokens, throttles, timestamps) on {@code clock}. */
     public static AppDeps open(Config config, Clock clock) {
-        TokenService tokens = new TokenService(JwtSecretFile.resolve(config.jwtSecret(), config.dbPath()), clock);
         Meters meters = config.metricsEnabled() ? Meters.prometheus() : Meters.off();
-        Optional<StripeGateway> stripe = config.stripeSecretKey()
-                .map(key -> StripeGateway.create(key, config.stripeApiBase(), config.stripeTimeout(), meters.registry()));
+        Optional<Sandbox> sandbox = config.stripeSandbox() ? Optional.of(Sandbox.create(config, clock)) : Optional.empty();
+        Optional<StripeGateway> stripe = sandbox.map(Sandbox::gateway).or(() -> config.stripeSecretKey()
+                .map(key -> StripeGateway.create(key, config.stripeApiBase(), config.stripeTimeout(), meters.registry())));
+        // The database first: if it cannot be opened, no secret file is left behind for nothing.
         Database db = openDatabase(config, meters);
-        return new AppDeps(config, db, stripe, tokens, clock, meters);
+        TokenService tokens;
+        try {
+            tokens = new TokenService(JwtSecretFile.resolve(config.jwtSecret(), config.dbPath()), clock);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return new AppDeps(config, db, stripe, tokens, clock, meters, sandbox);
     }
 
     /** The database {@code config} names: PostgreSQL at {@code db.url}, else the SQLite file at {@code db.path}. */

@@ -6,6 +6,8 @@ import coinpurse.checkout.PackageMisconfiguredException;
 import coinpurse.db.DatabaseException;
 import coinpurse.http.ErrorRule;
 import coinpurse.purchases.UnknownSessionException;
+import coinpurse.sandbox.CardRefusedException;
+import coinpurse.sandbox.SandboxConflictException;
 import coinpurse.stripe.StripeFailureException;
 import coinpurse.wallet.ExpiryInThePastException;
 import coinpurse.wallet.IdempotencyConflictException;
@@ -30,8 +32,10 @@ final class ErrorTable {
                 ErrorRule.of(CheckoutRateLimitedException.class, 429, "too_many_requests")
                         .decoratedBy((e, ctx) -> ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()))),
                 ErrorRule.of(PackageMisconfiguredException.class, 502, "package_misconfigured"),
+                ErrorRule.of(CardRefusedException.class, 402, CardRefusedException::code),
+                ErrorRule.of(SandboxConflictException.class, 409, SandboxConflictException::code),
                 ErrorRule.of(StripeFailureException.class, 502, "stripe_unavailable")
-                        .withFixedMessageAndLogged("The payment provider did not answer. Please try again in a moment."),
+                        .withFixedMessageAndWarned("The payment provider did not answer. Please try again in a moment."),
                 ErrorRule.of(DatabaseException.class, 503, "database_unavailable")
                         .withFixedMessageAndLogged("The database is unavailable right now. Please try again shortly."));
     }

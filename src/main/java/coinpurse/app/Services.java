@@ -76,7 +76,8 @@ public record Services(
         EventProcessor events = new EventProcessor(db, new StripeEventHandler(new ProcessedEvents(timestamps),
                 fulfilment, reversals, warnings, stripeCalls, config.stripeLivemode()));
         Optional<Checkout> checkout = stripe.map(gateway -> new Checkout(gateway,
-                new RedirectUrls(config.allowedRedirectOrigins(), config.successUrl(), config.cancelUrl()),
+                new RedirectUrls(config.allowedRedirectOrigins(), config.stripeSandbox(), config.successUrl(),
+                        config.cancelUrl()),
                 new CheckoutRateLimiter(config.checkoutPerMinute(), clock, db), db, sessions, ledger, timestamps,
                 instanceId));
         Wallet wallet = new Wallet(db, coinBook, balances, new WalletOperations(dialect), timestamps, meters);

@@ -28,13 +28,38 @@ public final class JwtSecretFile {
         if (configured.isPresent()) {
             return configured.get();
         }
-        Path file = dbPath.toAbsolutePath().getParent().resolve(FILE_NAME);
+        Path file = fileBeside(dbPath);
         log.warn("auth.jwt_secret is not set: using the generated secret in {}. "
                 + "Set auth.jwt_secret to the secret your web app signs its tokens with.", file);
         try {
             return Files.exists(file) ? read(file) : create(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the token secret file " + file, e);
+            throw new UnusableFileException("cannot read or create the token secret file " + file, e);
+        }
+    }
+
+    /**
+     * Why the secret file that {@link #resolve} would read cannot be read, found out without
+     * writing; empty when a secret is configured, or the file can be read or created (creating it
+     * needs the database's folder, which the database's own start check covers).
+     */
+    public static Optional<String> problem(Optional<String> configured, Path dbPath) {
+        Path file = fileBeside(dbPath);
+        if (configured.isPresent() || !Files.exists(file) || Files.isRegularFile(file) && Files.isReadable(file)) {
+            return Optional.empty();
+        }
+        return Optional.of("the token secret file " + file + " cannot be read by user "
+                + System.getProperty("user.name"));
+    }
+
+    private static Path fileBeside(Path dbPath) {
+        return dbPath.toAbsolutePath().getParent().resolve(FILE_NAME);
+    }
+
+    /** The secret file could not be read or created. */
+    public static final class UnusableFileException extends UncheckedIOException {
+        UnusableFileException(String message, IOException cause) {
+            super(message, cause);
         }
     }
 

@@ -90,7 +90,8 @@ public final class Checkout {
         try {
             stripe.expireCheckoutSession(created.id());
         } catch (StripeFailureException e) {
-            log.error("could not expire session {}; it expires by itself within 24 hours", created.id(), e);
+            log.error("could not expire session {}; it expires by itself within 24 hours: {}", created.id(),
+                    e.getMessage());
         }
         throw new PackageMisconfiguredException("Package '" + pack.id() + "' is misconfigured: its Stripe Price"
                 + " does not charge the catalog's " + Money.fromCents(pack.priceCents()).toPlainString() + " "

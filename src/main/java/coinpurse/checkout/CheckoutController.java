@@ -42,7 +42,8 @@ public final class CheckoutController {
 
     public void create(Context ctx) {
         Checkout payments = checkout.orElseThrow(() -> ApiException.notConfigured(
-                "Payments are not configured: set stripe.secret_key (STRIPE_SECRET_KEY)."));
+                "Payments are not configured: set stripe.secret_key (STRIPE_SECRET_KEY), or"
+                        + " stripe.sandbox=true (STRIPE_SANDBOX) to try them with no Stripe account."));
         String userId = auth.requireUser(ctx);
         CheckoutSessionData created = payments.start(userId, CheckoutRequest.parse(json.read(ctx), catalog));
         ctx.json(new Answer(created.id(), created.url()));

@@ -1,5 +1,6 @@
 package coinpurse.checkout;
 
+import coinpurse.config.Loopback;
 import coinpurse.config.Origins;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -9,18 +10,26 @@ import java.util.Optional;
 
 /**
  * Where Stripe may send the user back to: only the allowed origins, so that nobody can use
- * our Checkout to bounce users to a site of their choosing.
+ * our Checkout to bounce users to a site of their choosing. With the sandbox (which serves on
+ * loopback only, for a developer) any loopback origin is allowed too: the demo page on this server,
+ * a dev server on any port; a loopback address reaches nothing but this machine.
  */
 public final class RedirectUrls {
     public static final String SESSION_PLACEHOLDER = "{CHECKOUT_SESSION_ID}";
 
     private final List<String> allowedOrigins;
+    private final boolean anyLoopbackOrigin;
     private final String defaultSuccessUrl;
     private final String defaultCancelUrl;
 
-    /** The defaults are used when a checkout names none ({@code app.success_url}, {@code app.cancel_url}). */
-    public RedirectUrls(List<String> allowedOrigins, String defaultSuccessUrl, String defaultCancelUrl) {
+    /**
+     * The defaults are used when a checkout names none ({@code app.success_url}, {@code app.cancel_url});
+     * {@code anyLoopbackOrigin}: also allow every loopback origin (the sandbox).
+     */
+    public RedirectUrls(List<String> allowedOrigins, boolean anyLoopbackOrigin, String defaultSuccessUrl,
+            String defaultCancelUrl) {
         this.allowedOrigins = List.copyOf(allowedOrigins);
+        this.anyLoopbackOrigin = anyLoopbackOrigin;
         this.defaultSuccessUrl = defaultSuccessUrl;
         this.defaultCancelUrl = defaultCancelUrl;
     }
@@ -45,11 +54,17 @@ public final class RedirectUrls {
 
     /** The URL itself, once its origin is on the allowlist. */
     private String requireAllowed(String url, String fieldName) {
-        if (!allowedOrigins.contains(originOf(url, fieldName))) {
+        if (!allowedOrigins.contains(originOf(url, fieldName)) && !(anyLoopbackOrigin && onLoopback(url))) {
             throw InvalidCheckoutException.badRequest(fieldName + " must point to one of the allowed origins: "
-                    + String.join(", ", allowedOrigins) + ".");
+                    + String.join(", ", allowedOrigins) + (anyLoopbackOrigin ? " (or, with the sandbox, a loopback"
+                    + " address)" : "") + ".");
         }
         return url;
+    }
+
+    /** Called once {@link #originOf} has accepted {@code url}. */
+    private static boolean onLoopback(String url) {
+        return Loopback.isLoopbackHost(URI.create(url.replace(SESSION_PLACEHOLDER, "x")).getHost());
     }
 
     private static String originOf(String url, String fieldName) {

@@ -8,8 +8,13 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** A positive duration written {@code 90s}, {@code 30m}, {@code 72h}, {@code 7d}, or ISO-8601 ({@code PT72H}). */
+/**
+ * A positive duration written {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d}, or ISO-8601 ({@code PT1H}):
+ * the one syntax of every option that takes a duration ({@code DurationOptionsTest} keeps them to it).
+ */
 public final class DurationConverter implements ITypeConverter<Duration> {
+    /** The forms accepted, for the options' help texts and the error message. */
+    public static final String FORMS = "90s, 30m, 1h, 2d or ISO-8601 such as PT1H";
     private static final Pattern SHORT = Pattern.compile("([0-9]{1,9})([smhd])");
 
     @Override
@@ -35,7 +40,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         try {
             return Duration.parse(text);
         } catch (DateTimeParseException e) {
-            throw new TypeConversionException("'" + text + "' is not a duration: write e.g. 72h, 30m, 7d or PT72H");
+            throw new TypeConversionException("'" + text + "' is not a duration: write " + FORMS);
         }
     }
 }

@@ -38,7 +38,7 @@ public final class EventsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--since", paramLabel = "DURATION", defaultValue = "24h", converter = DurationConverter.class,
-            description = "Events handled this long ago or later: 24h, 30m, 7d or PT24H (default 24h).")
+            description = "Events handled this long ago or later: " + DurationConverter.FORMS + " (default 24h).")
     Duration since;
 
     @Option(names = "--outcome", paramLabel = "OUTCOME",

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         description = "Replay Stripe events that never arrived, fulfil paid Checkout Sessions whose webhook never"
                 + " came, and mark expired ones.")
 public final class ReconcileCommand implements Callable<Integer> {
-    private static final String AGAIN = " (what was done before stays done; running it again is safe)";
+    private static final String AGAIN = "; what was done before stays done, and running it again is safe";
 
     @Mixin
     ConfigOption configOption = new ConfigOption();
@@ -46,7 +46,7 @@ public final class ReconcileCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--since", paramLabel = "DURATION", defaultValue = "72h", converter = DurationConverter.class,
-            description = "Check events and sessions created this long ago or later: 72h, 30m, 7d or PT72H"
+            description = "Check events and sessions created this long ago or later: " + DurationConverter.FORMS
                     + " (default 72h; Stripe keeps events for 30 days).")
     Duration since;
 
@@ -56,6 +56,12 @@ public final class ReconcileCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Config config = configOption.load();
+        if (config.stripeSandbox()) {
+            // Not an error: the sandbox sends every event to the webhook at once, and only its server knows them.
+            spec.commandLine().getOut().println("stripe.sandbox=true: the sandbox's Stripe lives in the serving"
+                    + " process's memory and its events reach the webhook at once; nothing to reconcile");
+            return 0;
+        }
         String key = config.stripeSecretKey().orElseThrow(() -> new ConfigException(
                 "stripe.secret_key (STRIPE_SECRET_KEY) is not set; reconcile needs it to ask Stripe for sessions"));
         if (!config.usesPostgres() && !Files.isRegularFile(config.dbPath())) {
@@ -98,7 +104,8 @@ public final class ReconcileCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (StripeFailureException e) {
-            return fail("Stripe failed: " + e.getMessage() + ": " + RootCause.firstLine(e) + AGAIN);
+            // The message names what failed and why: "cannot reach Stripe at <api base> (…)", or Stripe's answer.
+            return fail(e.getMessage() + AGAIN);
         } catch (DatabaseException e) {
             return fail("database failed: " + e.getMessage() + ": " + RootCause.firstLine(e) + AGAIN);
         }

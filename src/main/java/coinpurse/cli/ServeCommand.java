@@ -6,6 +6,8 @@ import coinpurse.app.Services;
 import coinpurse.checkout.PriceCheck;
 import coinpurse.config.Config;
 import coinpurse.config.JdbcUrls;
+import coinpurse.demo.DemoStartWarnings;
+import coinpurse.sandbox.Sandbox;
 import coinpurse.stripe.StripeFailureException;
 import io.javalin.Javalin;
 import java.util.concurrent.Callable;
@@ -31,25 +33,60 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Opens the database, starts listening and returns; the server runs until the process is stopped. */
+    /**
+     * Checks that it can serve, then opens the database, starts listening and returns; the server
+     * runs until the process is stopped.
+     *
+     * @throws CannotStartException it cannot serve with these settings; nothing was created when a
+     *     check found it out before the start
+     */
     public static void serve(Config config) {
-        AppDeps deps = AppDeps.open(config);
-        Services services = Services.create(config, deps.db(), deps.stripe(), deps.clock(), deps.meters().registry());
-        Javalin app = App.create(deps, services);
+        StartChecks.beforeAnythingIsCreated(config);
+        AppDeps deps;
+        try {
+            deps = AppDeps.open(config);
+        } catch (RuntimeException e) {
+            throw StartChecks.whileOpening(e, config);
+        }
+        Services services;
+        Javalin app = null;
+        try {
+            services = Services.create(config, deps.db(), deps.stripe(), deps.clock(), deps.meters().registry());
+            app = App.create(deps, services);
+            app.start();
+        } catch (RuntimeException e) {
+            closeQuietly(app, deps, e);
+            throw StartChecks.whileStarting(e, config);
+        }
+        Javalin started = app;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: finishing requests in flight, then closing the database");
-            app.stop();
+            started.stop();
             deps.db().close();
             log.info("database closed");
         }, "coinpurse-shutdown"));
-        app.start();
         deps.stripe().ifPresent(stripe -> checkPricesInBackground(new PriceCheck(stripe, services.catalog())));
+        deps.sandbox().ifPresent(sandbox -> sandbox.startWarnings(config).forEach(log::warn));
+        DemoStartWarnings.of(config, app.port()).forEach(log::warn);
         log.info("coinpurse serving on http://{}:{} (database {}, Stripe {}, {} webhook secret(s))",
-                config.serverHost(), app.port(), config.usesPostgres()
+                config.serverHost(), started.port(), config.usesPostgres()
                         ? "PostgreSQL at " + JdbcUrls.hostAndPort(config.dbAccess().postgresUrl().orElseThrow())
                         : config.dbPath().toAbsolutePath(),
-                deps.stripe().isPresent() ? "configured" : "NOT configured: payment routes answer 503",
-                config.stripeWebhookSecrets().size());
+                deps.sandbox().map(Sandbox::describe).orElse(deps.stripe().isPresent() ? "configured"
+                        : "NOT configured: payment routes answer 503"),
+                deps.sandbox().map(sandbox -> sandbox.webhookSecrets().size())
+                        .orElse(config.stripeWebhookSecrets().size()));
+    }
+
+    private static void closeQuietly(Javalin app, AppDeps deps, RuntimeException cause) {
+        try {
+            if (app != null) {
+                app.stop();
+            }
+            deps.db().close();
+        } catch (RuntimeException closeFailure) {
+            cause.addSuppressed(closeFailure);
+        }
     }
 
     /** Asks Stripe after the server listens, so that a slow Stripe never delays the start. */

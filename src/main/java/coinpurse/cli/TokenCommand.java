@@ -24,8 +24,8 @@ public final class TokenCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "USER_ID", description = "The user id to put in the token's sub.")
     String userId;
 
-    @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "PT24H",
-            description = "How long the token is valid, ISO-8601 (default PT24H).")
+    @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "24h", converter = DurationConverter.class,
+            description = "How long the token is valid: " + DurationConverter.FORMS + " (default 24h).")
     Duration ttl;
 
     @Override

@@ -28,7 +28,8 @@ public record Config(
         int checkoutPerMinute,
         List<CoinPackage> packages,
         boolean metricsEnabled,
-        boolean demo) {
+        boolean demo,
+        boolean stripeSandbox) {
 
     public Config {
         stripeWebhookSecrets = List.copyOf(stripeWebhookSecrets);
@@ -51,6 +52,7 @@ public record Config(
     public Config withServerPort(int port) {
         return new Config(serverHost, port, dbPath, dbAccess, stripeSecretKey, stripeWebhookSecrets, stripeApiBase,
                 stripeTimeout, refundEarlyFraudWarnings, jwtSecret, cookieName, allowedRedirectOrigins, successUrl,
-                cancelUrl, corsAllowedOrigins, internalApiKey, instanceId, checkoutPerMinute, packages, metricsEnabled, demo);
+                cancelUrl, corsAllowedOrigins, internalApiKey, instanceId, checkoutPerMinute, packages, metricsEnabled, demo,
+                stripeSandbox);
     }
 }

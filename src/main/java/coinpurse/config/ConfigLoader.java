@@ -38,8 +38,9 @@ public final class ConfigLoader {
         Settings s = SettingsSources.read(configFile, env, workingDir);
         // Read first: the success and cancel URLs are checked against these origins.
         List<String> redirectOrigins = UrlSettings.origins(s, "app.allowed_redirect_origins", DEFAULT_ORIGIN);
+        boolean sandbox = FlagSettings.flag(s, SandboxSettings.KEY, false);
         Config config = new Config(
-                s.get("server.host").orElse("0.0.0.0"),
+                s.get("server.host").orElse(sandbox ? SandboxSettings.DEFAULT_HOST : "0.0.0.0"),
                 NumberSettings.port(s, "server.port", 5000),
                 DatabaseSettings.sqlitePath(s, "db.path", "db.url", "data/coinpurse.db"),
                 DatabaseSettings.access(s, "db.url", "db.user", "db.password", "db.pool_size"),
@@ -59,7 +60,9 @@ public final class ConfigLoader {
                 NumberSettings.positiveInt(s, "ratelimit.checkout_per_minute", 10),
                 CatalogSettings.packages(s),
                 FlagSettings.flag(s, "metrics.enabled", false),
-                FlagSettings.flag(s, "app.demo", false));
+                FlagSettings.flag(s, "app.demo", false),
+                sandbox);
+        SandboxSettings.check(config);
         if (config.usesPostgres() && config.jwtSecret().isEmpty()) {
             // A generated secret would be one per machine: tokens made for one instance refused by another.
             throw new ConfigException("auth.jwt_secret: must be set when db.url is PostgreSQL, so that every"

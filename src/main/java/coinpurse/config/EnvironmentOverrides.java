@@ -3,7 +3,6 @@ package coinpurse.config;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -27,7 +26,7 @@ record EnvironmentOverrides(Map<String, String> values, Map<String, String> vari
 
     /** The environment variable that overrides {@code key}: {@code stripe.secret_key} → {@code STRIPE_SECRET_KEY}. */
     static String envName(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_');
+        return ConfigKeys.variable(key);
     }
 
     /** The overrides that {@code env} sets for {@code keys}, the keys that can be set. */

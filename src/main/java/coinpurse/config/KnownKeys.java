@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 final class KnownKeys {
     private static final List<String> KEYS = List.of(
             "server.host", "server.port", "db.path", "db.url", "db.user", "db.password", "db.pool_size",
-            "stripe.secret_key", "stripe.webhook_secret", "stripe.api_base", "stripe.timeout_seconds",
+            "stripe.secret_key", "stripe.webhook_secret", "stripe.api_base", "stripe.timeout_seconds", "stripe.sandbox",
             "stripe.refund_early_fraud_warnings",
             "auth.jwt_secret", "auth.cookie_name",
             "app.allowed_redirect_origins", "app.success_url", "app.cancel_url",

@@ -56,8 +56,13 @@ public final class ErrorMapping {
 
     private static <E extends Exception> void register(RoutesConfig routes, ErrorRule<E> rule) {
         routes.exception(rule.type(), (e, ctx) -> {
-            if (rule.logged()) {
-                log.error("{} on {} {}", rule.code().apply(e), ctx.method(), ctx.path(), e);
+            switch (rule.logged()) {
+                case WITH_STACK -> log.error("{} on {} {}", rule.code().apply(e), ctx.method(), ctx.path(), e);
+                case ONE_WARN_LINE -> {
+                    log.warn("{} on {} {}: {}", rule.code().apply(e), ctx.method(), ctx.path(), e.getMessage());
+                    log.debug("the stack of that failure", e);
+                }
+                case NOT -> { }
             }
             rule.decorate().accept(e, ctx);
             respond(ctx, rule.status(), rule.code().apply(e), rule.message().apply(e));

@@ -7,15 +7,16 @@ import java.util.Map;
 
 /**
  * {@code GET /health}: does the database answer (and, after a failed write, take writes again),
- * and is Stripe configured.
+ * and is Stripe configured (or played by the sandbox).
  */
 public final class HealthController {
     private final Database db;
-    private final boolean stripeConfigured;
+    private final String stripe;
 
-    public HealthController(Database db, boolean stripeConfigured) {
+    /** {@code stripe}: {@code configured}, {@code not_configured} or {@code sandbox}, as the answer says it. */
+    public HealthController(Database db, String stripe) {
         this.db = db;
-        this.stripeConfigured = stripeConfigured;
+        this.stripe = stripe;
     }
 
     public void health(Context ctx) {
@@ -24,7 +25,7 @@ public final class HealthController {
         body.put("status", dbOk ? "ok" : "unavailable");
         body.put("db", dbOk ? "ok" : "unavailable");
         body.put("db_kind", db.dialect().vendor());
-        body.put("stripe", stripeConfigured ? "configured" : "not_configured");
+        body.put("stripe", stripe);
         if (!dbOk) {
             body.put("error", "database_unavailable");
             body.put("message", "The database does not answer or cannot save changes.");

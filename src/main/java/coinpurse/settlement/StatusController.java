@@ -73,7 +73,7 @@ public final class StatusController {
         try {
             remote = gateway.retrieveCheckoutSession(sessionId);
         } catch (StripeFailureException e) {
-            log.warn("could not ask Stripe about session {}: {}", sessionId, e.getCause().getMessage());
+            log.warn("could not ask Stripe about session {}: {}", sessionId, e.getMessage());
             return;
         }
         FulfilmentResult result;

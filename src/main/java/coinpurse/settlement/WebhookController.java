@@ -1,7 +1,6 @@
 package coinpurse.settlement;
 
 import coinpurse.db.DatabaseException;
-import coinpurse.db.RootCause;
 import coinpurse.http.ApiException;
 import coinpurse.http.JsonBodies;
 import coinpurse.stripe.StripeEvent;
@@ -60,7 +59,7 @@ public final class WebhookController {
         } catch (StripeFailureException e) {
             metrics.webhookNotCommitted(event.type());
             log.warn("webhook event={} type={} not handled, Stripe will deliver it again: {}", event.id(), event.type(),
-                    e.getCause() == null ? e.getMessage() : e.getMessage() + ": " + RootCause.firstLine(e));
+                    e.getMessage());
             throw new ApiException(503, "stripe_unavailable",
                     "Stripe's API could not be asked what this event needs; deliver it again.");
         } catch (DatabaseException e) {

@@ -3,6 +3,7 @@ package coinpurse.stripe;
 import coinpurse.catalog.CoinPackage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.stripe.Stripe;
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Event;
@@ -36,10 +37,18 @@ public final class StripeClientGateway implements StripeGateway {
 
     private final StripeClient client;
     private final StripeCallMetrics metrics;
+    /** Where the client sends its requests, for the message when it gets no answer. */
+    private final String apiBase;
 
-    /** A gateway that times each call to Stripe on {@code meters}. */
+    /** A gateway to Stripe's own API that times each call on {@code meters}. */
     public StripeClientGateway(StripeClient client, MeterRegistry meters) {
+        this(client, Stripe.LIVE_API_BASE, meters);
+    }
+
+    /** A gateway whose {@code client} sends its requests to {@code apiBase}. */
+    public StripeClientGateway(StripeClient client, String apiBase, MeterRegistry meters) {
         this.client = client;
+        this.apiBase = apiBase;
         this.metrics = new StripeCallMetrics(meters);
     }
 
@@ -57,19 +66,13 @@ public final class StripeClientGateway implements StripeGateway {
                 .setReadTimeout(millis)
                 .setMaxNetworkRetries(1);
         apiBase.ifPresent(builder::setApiBase);
-        return new StripeClientGateway(builder.build(), meters);
+        return new StripeClientGateway(builder.build(), apiBase.orElse(Stripe.LIVE_API_BASE), meters);
     }
 
     @Override
     public CheckoutSessionData createCheckoutSession(NewCheckoutSession request) {
         CoinPackage pack = request.coinPackage();
-        // The same metadata on the session and on its payment intent (so on what the Dashboard shows).
-        Map<String, String> metadata = Map.of(
-                "user_id", request.userId(),
-                "package_id", pack.id(),
-                "coins", Long.toString(pack.coins()),
-                "bonus", Long.toString(pack.bonus()),
-                INSTANCE_METADATA_KEY, request.instanceId());
+        Map<String, String> metadata = request.metadata();
         SessionCreateParams params = SessionCreateParams.builder()
                 .setMode(SessionCreateParams.Mode.PAYMENT)
                 .setSuccessUrl(request.successUrl())
@@ -84,7 +87,7 @@ public final class StripeClientGateway implements StripeGateway {
         try {
             return toData(timed("create_checkout_session", () -> client.v1().checkout().sessions().create(params)));
         } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("creating a Checkout Session failed", e);
+            throw failure("creating a Checkout Session", e);
         }
     }
 
@@ -94,7 +97,7 @@ public final class StripeClientGateway implements StripeGateway {
         try {
             return toData(timed("expire_checkout_session", () -> client.v1().checkout().sessions().expire(sessionId)));
         } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("expiring Checkout Session " + sessionId + " failed", e);
+            throw failure("expiring Checkout Session " + sessionId, e);
         }
     }
 
@@ -104,7 +107,7 @@ public final class StripeClientGateway implements StripeGateway {
             Price price = timed("retrieve_price", () -> client.v1().prices().retrieve(priceId));
             return new StripePrice(price.getId(), price.getUnitAmount(), price.getCurrency());
         } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("retrieving Price " + priceId + " failed", e);
+            throw failure("retrieving Price " + priceId, e);
         }
     }
 
@@ -114,7 +117,7 @@ public final class StripeClientGateway implements StripeGateway {
             return toData(timed("retrieve_checkout_session",
                     () -> client.v1().checkout().sessions().retrieve(sessionId)));
         } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("retrieving Checkout Session " + sessionId + " failed", e);
+            throw failure("retrieving Checkout Session " + sessionId, e);
         }
     }
 
@@ -169,7 +172,7 @@ public final class StripeClientGateway implements StripeGateway {
         try {
             return toData(timed("create_refund", () -> client.v1().refunds().create(params, options)));
         } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("refunding payment intent " + paymentIntent + " failed", e);
+            throw failure("refunding payment intent " + paymentIntent, e);
         }
     }
 
@@ -180,7 +183,7 @@ public final class StripeClientGateway implements StripeGateway {
                     () -> client.v1().paymentIntents().retrieve(paymentIntent));
             return intent.getMetadata() == null ? Map.of() : Map.copyOf(intent.getMetadata());
         } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("retrieving payment intent " + paymentIntent + " failed", e);
+            throw failure("retrieving payment intent " + paymentIntent, e);
         }
     }
 
@@ -206,12 +209,16 @@ public final class StripeClientGateway implements StripeGateway {
         Iterable<T> fetch() throws StripeException;
     }
 
-    private static <T, R> Iterable<R> paged(String what, FirstPage<T> firstPage, Function<T, R> convert) {
+    private StripeFailureException failure(String what, Throwable e) {
+        return StripeFailureException.of(what, e, apiBase);
+    }
+
+    private <T, R> Iterable<R> paged(String what, FirstPage<T> firstPage, Function<T, R> convert) {
         Iterable<T> pages;
         try {
             pages = firstPage.fetch();
         } catch (StripeException | RuntimeException e) {
-            throw new StripeFailureException("listing " + what + " failed", e);
+            throw failure("listing " + what, e);
         }
         return () -> {
             Iterator<T> items = pages.iterator();
@@ -238,11 +245,11 @@ public final class StripeClientGateway implements StripeGateway {
     }
 
     /** stripe-java wraps a failed next page in a bare RuntimeException. */
-    private static StripeFailureException laterPageFailed(String what, RuntimeException e) {
+    private StripeFailureException laterPageFailed(String what, RuntimeException e) {
         if (e instanceof StripeFailureException already) {
             return already;
         }
-        return new StripeFailureException("listing " + what + " failed on a later page",
+        return failure("listing " + what + " (a later page)",
                 e.getCause() instanceof StripeException stripe ? stripe : e);
     }
 

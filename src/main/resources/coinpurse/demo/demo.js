@@ -77,12 +77,45 @@
     }
   }
 
+  // With the sandbox on (/health says "stripe": "sandbox"), this server can sign in by name and
+  // plays Stripe's Checkout itself.
+  let sandboxOn = null;
+  async function sandbox() {
+    if (sandboxOn === null) {
+      const health = await api('GET', '/health');
+      sandboxOn = health.status === 200 && health.data.stripe === 'sandbox';
+    }
+    return sandboxOn;
+  }
+
   // ---- the shop: sign in, balance, packages, Buy ----
+
+  async function showSignIn() {
+    show('account', false);
+    const byName = await sandbox();
+    show('sandbox-sign-in', byName);
+    show('sign-in', !byName);
+  }
+
+  async function signInByName(event) {
+    event.preventDefault();
+    const name = $('sandbox-user').value.trim();
+    if (!name) {
+      return;
+    }
+    const answer = await api('POST', '/sandbox/sign-in', { user_id: name });
+    if (answer.status !== 200) {
+      say(messageOf(answer));
+      return;
+    }
+    sessionStorage.setItem(TOKEN_KEY, answer.data.token);
+    say('');
+    loadAccount();
+  }
 
   async function loadAccount() {
     if (!token()) {
-      show('account', false);
-      show('sign-in', true);
+      await showSignIn();
       return;
     }
     const answer = await api('GET', '/api/coins/balance');
@@ -90,6 +123,7 @@
       $('user').textContent = answer.data.user_id;
       $('balance').textContent = answer.data.balance;
       show('sign-in', false);
+      show('sandbox-sign-in', false);
       show('account', true);
       return;
     }
@@ -99,8 +133,7 @@
     } else {
       say(messageOf(answer));
     }
-    show('account', false);
-    show('sign-in', true);
+    await showSignIn();
   }
 
   async function loadPackages() {
@@ -147,7 +180,7 @@
 
   async function buyPackage(packageId, button) {
     if (!token()) {
-      say('Sign in first: paste a token above.');
+      say('Sign in first, above.');
       return;
     }
     say('');
@@ -185,6 +218,7 @@
         loadAccount();
       }
     });
+    $('sandbox-sign-in-form').addEventListener('submit', signInByName);
     $('sign-out').addEventListener('click', () => {
       sessionStorage.removeItem(TOKEN_KEY);
       loadAccount();
@@ -203,6 +237,10 @@
       return;
     }
     $('session-id').textContent = sessionId;
+    if (await sandbox()) {
+      $('sandbox-link').href = '/sandbox/checkout/' + encodeURIComponent(sessionId);
+      show('sandbox', true);
+    }
     if (!token()) {
       $('status').textContent = 'unknown';
       say('Signed out: open the shop, sign in again, and come back to this address.');

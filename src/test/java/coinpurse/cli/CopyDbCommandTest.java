@@ -47,17 +47,18 @@ class CopyDbCommandTest {
     private static final String GRANT = "/api/internal/coins/grant";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Each table's key, to order its rows the same way on both sides. */
-    private static final Map<String, List<String>> KEYS = Map.of(
-            "users", List.of("id"),
-            "payment_sessions", List.of("session_id"),
-            "coin_ledger", List.of("id"),
-            "wallet_operations", List.of("idempotency_key"),
-            "processed_events", List.of("event_id"),
-            "stripe_charges", List.of("payment_intent"),
-            "stripe_refunds", List.of("refund_id"),
-            "stripe_disputes", List.of("dispute_id"),
-            "settings", List.of("name"),
-            "checkout_attempts", List.of("user_id", "attempted_at"));
+    private static final Map<String, List<String>> KEYS = Map.ofEntries(
+            Map.entry("users", List.of("id")),
+            Map.entry("payment_sessions", List.of("session_id")),
+            Map.entry("coin_ledger", List.of("id")),
+            Map.entry("wallet_operations", List.of("idempotency_key")),
+            Map.entry("processed_events", List.of("event_id")),
+            Map.entry("stripe_charges", List.of("payment_intent")),
+            Map.entry("stripe_refunds", List.of("refund_id")),
+            Map.entry("stripe_disputes", List.of("dispute_id")),
+            Map.entry("stripe_fraud_warnings", List.of("warning_id")),
+            Map.entry("settings", List.of("name")),
+            Map.entry("checkout_attempts", List.of("user_id", "attempted_at")));
 
     @TempDir
     Path dir;
@@ -86,6 +87,8 @@ class CopyDbCommandTest {
             FakeStripe.Dispute won = sqlite.stripe().openDispute(sqlite.stripe().paymentIntentOf(dave), false);
             life.deliverAll(won.events());
             life.deliverAll(sqlite.stripe().closeDispute(won.id(), "won"));
+            life.deliverAll(sqlite.stripe().earlyFraudWarning(sqlite.stripe().paymentIntentOf(dave),
+                    "made_with_stolen_card", false).events());
             life.grant("erin", 100, "erin-welcome");
             life.spend("erin", 30, "erin-potion");
             assertEquals(409, sqlite.post(SPEND, body("erin", 1000, "erin-too-much", null), API_KEY).statusCode());

@@ -428,7 +428,7 @@ class ReconcileCommandTest {
         assertEquals(1, run.exit());
         List<String> errLines = run.err().lines().filter(line -> !line.isBlank()).toList();
         assertEquals(1, errLines.size(), run.err());
-        assertTrue(errLines.get(0).contains("Stripe failed") && errLines.get(0).contains("Invalid API Key"),
+        assertTrue(errLines.get(0).contains("Stripe answered 401") && errLines.get(0).contains("Invalid API Key"),
                 errLines.get(0));
         assertFalse(run.err().contains("\tat "), "no stack trace");
         assertEquals(before, snapshot());

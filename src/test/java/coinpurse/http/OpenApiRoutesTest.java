@@ -16,13 +16,19 @@ import org.junit.jupiter.api.Test;
 class OpenApiRoutesTest {
     /**
      * Routes that a server registers only when a setting turns them on: {@code GET /metrics} with
-     * {@code metrics.enabled=true}, the demo page with {@code app.demo=true}. {@link #everything}
-     * has both on; the description must say that they are conditional.
+     * {@code metrics.enabled=true}, the demo page with {@code app.demo=true}, the sandbox's with
+     * {@code stripe.sandbox=true}. {@link #everything} has all on; the description must say that they
+     * are conditional.
      */
-    static final Set<String> CONDITIONAL_ROUTES = Set.of("GET /metrics", "GET /", "GET /demo/{file}");
+    static final Set<String> CONDITIONAL_ROUTES = Set.of("GET /metrics", "GET /", "GET /demo/{file}",
+            "GET /sandbox/checkout/{session_id}", "GET /sandbox/files/{file}", "GET /sandbox/sessions/{session_id}",
+            "POST /sandbox/sessions/{session_id}/pay", "POST /sandbox/sessions/{session_id}/refunds",
+            "POST /sandbox/sessions/{session_id}/disputes", "POST /sandbox/sessions/{session_id}/disputes/close",
+            "POST /sandbox/sign-in");
 
-    /** A server with every optional route on. */
-    @RunningServer(env = {"INTERNAL_API_KEY=openapi-routes-key", "METRICS_ENABLED=true", "APP_DEMO=true"})
+    /** A server with every optional route on (the sandbox's beside the fake Stripe's test key, which it leaves unused). */
+    @RunningServer(env = {"INTERNAL_API_KEY=openapi-routes-key", "METRICS_ENABLED=true", "APP_DEMO=true",
+        "STRIPE_SANDBOX=true"})
     static TestServer everything;
 
     @Test

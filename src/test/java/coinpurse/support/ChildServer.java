@@ -147,6 +147,22 @@ public final class ChildServer implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * What the server printed once a line containing {@code text} is among it (the start's last line,
+     * say, which comes after /health answers); fails after {@code limit}.
+     */
+    public String awaitOutput(String text, Duration limit) {
+        Instant deadline = Instant.now().plus(limit);
+        while (Instant.now().isBefore(deadline)) {
+            String printed = output();
+            if (printed.contains(text)) {
+                return printed;
+            }
+            pause();
+        }
+        throw new IllegalStateException("the server did not print \"" + text + "\" in " + limit + ": " + output());
+    }
+
     public String output() {
         try {
             return java.nio.file.Files.readString(log);

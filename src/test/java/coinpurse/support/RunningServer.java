@@ -27,4 +27,10 @@ public @interface RunningServer {
 
     /** False: no Stripe key and no webhook secret, as a fresh install runs ({@link TestServer#startWithoutStripe}). */
     boolean stripe() default true;
+
+    /**
+     * True: {@code stripe.sandbox=true} and no Stripe key or webhook secret, as the README's quick start
+     * runs ({@link TestServer#startSandbox}); {@link #env} adds to it.
+     */
+    boolean sandbox() default false;
 }

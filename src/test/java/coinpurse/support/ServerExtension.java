@@ -49,7 +49,7 @@ public final class ServerExtension implements BeforeAllCallback, BeforeEachCallb
     }
 
     private static TestServer start(RunningServer settings, Field field) {
-        if (!settings.stripe()) {
+        if (!settings.stripe() && !settings.sandbox()) {
             if (settings.env().length > 0) {
                 throw new ExtensionConfigurationException(field + ": env is for servers with Stripe");
             }
@@ -63,7 +63,7 @@ public final class ServerExtension implements BeforeAllCallback, BeforeEachCallb
             }
             env.put(setting.substring(0, equals), setting.substring(equals + 1));
         }
-        return TestServer.startInTempDir(env);
+        return settings.sandbox() ? TestServer.startSandboxInTempDir(env) : TestServer.startInTempDir(env);
     }
 
     private static List<Field> annotated(Class<?> testClass, boolean statics) {

@@ -91,6 +91,27 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
+     * A server with {@code stripe.sandbox=true} and nothing else of Stripe (no key, no webhook secret),
+     * as the README's quick start runs, with extra settings given as environment variables.
+     */
+    public static TestServer startSandbox(Path dir, Map<String, String> extraEnv) {
+        Map<String, String> env = new HashMap<>(baseEnv(dir));
+        env.put("STRIPE_SANDBOX", "true");
+        env.putAll(extraEnv);
+        return launch(null, dir, env, false);
+    }
+
+    /** As {@link #startSandbox(Path, Map)}, in a new temp folder that {@link #close()} deletes. */
+    public static TestServer startSandboxInTempDir(Map<String, String> extraEnv) {
+        return inNewTempDir(dir -> {
+            Map<String, String> env = new HashMap<>(baseEnv(dir));
+            env.put("STRIPE_SANDBOX", "true");
+            env.putAll(extraEnv);
+            return launch(null, dir, env, true);
+        });
+    }
+
+    /**
      * As {@link #start(Path, Map)}, in a new temp folder that {@link #close()} deletes. What
      * {@link RunningServer} fields get; for jqwik classes, which JUnit extensions do not reach.
      */
