@@ -4,6 +4,7 @@ import coinpurse.auth.UserAuth;
 import coinpurse.checkout.CheckoutController;
 import coinpurse.config.Config;
 import coinpurse.demo.DemoController;
+import coinpurse.holds.HoldsController;
 import coinpurse.http.Cors;
 import coinpurse.http.ErrorMapping;
 import coinpurse.http.HealthController;
@@ -80,6 +81,7 @@ public final class App {
                 services.timestamps());
         InternalAuth internalAuth = new InternalAuth(config.internalApiKey());
         InternalWalletController internalWallet = new InternalWalletController(internalAuth, json, services.wallet());
+        HoldsController holds = new HoldsController(internalAuth, json, services.holds(), config.holdsMaxSeconds());
         // Present only with metrics.enabled, which the config refuses without internal.api_key.
         Optional<MetricsController> metrics = deps.meters().prometheusRegistry()
                 .map(registry -> new MetricsController(internalAuth::require, registry));
@@ -132,6 +134,10 @@ public final class App {
             cfg.routes.get("/api/coins/history", wallet::history);
             cfg.routes.post("/api/internal/coins/spend", internalWallet::spend);
             cfg.routes.post("/api/internal/coins/grant", internalWallet::grant);
+            cfg.routes.post("/api/internal/coins/holds", holds::create);
+            cfg.routes.get("/api/internal/coins/holds/{hold_id}", holds::get);
+            cfg.routes.post("/api/internal/coins/holds/{hold_id}/capture", holds::capture);
+            cfg.routes.post("/api/internal/coins/holds/{hold_id}/release", holds::release);
             metrics.ifPresent(m -> cfg.routes.get("/metrics", m::metrics));
             if (config.demo()) {
                 DemoController demo = DemoController.fromResources();

@@ -4,6 +4,10 @@ import coinpurse.checkout.CheckoutRateLimitedException;
 import coinpurse.checkout.InvalidCheckoutException;
 import coinpurse.checkout.PackageMisconfiguredException;
 import coinpurse.db.DatabaseException;
+import coinpurse.holds.CaptureExceedsHoldException;
+import coinpurse.holds.HoldClosedException;
+import coinpurse.holds.HoldExpiredException;
+import coinpurse.holds.UnknownHoldException;
 import coinpurse.http.ErrorRule;
 import coinpurse.purchases.UnknownSessionException;
 import coinpurse.sandbox.CardRefusedException;
@@ -13,6 +17,7 @@ import coinpurse.wallet.ExpiryInThePastException;
 import coinpurse.wallet.IdempotencyConflictException;
 import coinpurse.wallet.InsufficientFundsException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one table from domain exceptions to the SPEC's answers: status, {@code error} code and
@@ -27,6 +32,12 @@ final class ErrorTable {
                 ErrorRule.of(InvalidCheckoutException.class, 400, e -> e.reason().code()),
                 ErrorRule.of(UnknownSessionException.class, 404, "not_found"),
                 ErrorRule.of(ExpiryInThePastException.class, 400, "bad_request"),
+                ErrorRule.of(CaptureExceedsHoldException.class, 400, "capture_exceeds_hold"),
+                ErrorRule.of(UnknownHoldException.class, 404, "not_found"),
+                ErrorRule.of(HoldClosedException.class, 409, "hold_closed")
+                        .withFields(e -> Map.of("status", e.status())),
+                ErrorRule.of(HoldExpiredException.class, 409, "hold_expired")
+                        .withFields(e -> Map.of("status", e.status())),
                 ErrorRule.of(InsufficientFundsException.class, 409, "insufficient_funds"),
                 ErrorRule.of(IdempotencyConflictException.class, 409, "idempotency_conflict"),
                 ErrorRule.of(CheckoutRateLimitedException.class, 429, "too_many_requests")

@@ -9,6 +9,7 @@ import coinpurse.db.Database;
 import coinpurse.db.Dialect;
 import coinpurse.db.SettingsTable;
 import coinpurse.db.Timestamps;
+import coinpurse.holds.HoldService;
 import coinpurse.metrics.Meters;
 import coinpurse.purchases.InstanceId;
 import coinpurse.purchases.PaymentSessions;
@@ -48,8 +49,10 @@ public record Services(
         EventProcessor events,
         Optional<Checkout> checkout,
         Wallet wallet,
+        HoldService holds,
         Reconciler reconciler,
-        SettlementMetrics settlementMetrics) {
+        SettlementMetrics settlementMetrics,
+        Sweeps sweeps) {
 
     /** The services with metrics off: what {@code reconcile} uses. */
     public static Services create(Config config, Database db, Optional<StripeGateway> stripe, Clock clock) {
@@ -81,7 +84,9 @@ public record Services(
                 new CheckoutRateLimiter(config.checkoutPerMinute(), clock, db), db, sessions, ledger, timestamps,
                 instanceId));
         Wallet wallet = new Wallet(db, coinBook, balances, new WalletOperations(dialect), timestamps, meters);
+        HoldService holds = new HoldService(db, coinBook, balances, clock);
         return new Services(catalog, sessions, ledger, coinBook, balances, timestamps, fulfilment, events, checkout,
-                wallet, new Reconciler(db, sessions, fulfilment, events), new SettlementMetrics(meters));
+                wallet, holds, new Reconciler(db, sessions, fulfilment, events), new SettlementMetrics(meters),
+                new Sweeps(db, coinBook, holds));
     }
 }

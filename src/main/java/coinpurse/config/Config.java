@@ -29,7 +29,8 @@ public record Config(
         List<CoinPackage> packages,
         boolean metricsEnabled,
         boolean demo,
-        boolean stripeSandbox) {
+        boolean stripeSandbox,
+        long holdsMaxSeconds) {
 
     public Config {
         stripeWebhookSecrets = List.copyOf(stripeWebhookSecrets);
@@ -53,6 +54,6 @@ public record Config(
         return new Config(serverHost, port, dbPath, dbAccess, stripeSecretKey, stripeWebhookSecrets, stripeApiBase,
                 stripeTimeout, refundEarlyFraudWarnings, jwtSecret, cookieName, allowedRedirectOrigins, successUrl,
                 cancelUrl, corsAllowedOrigins, internalApiKey, instanceId, checkoutPerMinute, packages, metricsEnabled, demo,
-                stripeSandbox);
+                stripeSandbox, holdsMaxSeconds);
     }
 }

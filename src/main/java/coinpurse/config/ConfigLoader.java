@@ -61,7 +61,8 @@ public final class ConfigLoader {
                 CatalogSettings.packages(s),
                 FlagSettings.flag(s, "metrics.enabled", false),
                 FlagSettings.flag(s, "app.demo", false),
-                sandbox);
+                sandbox,
+                NumberSettings.seconds(s, "holds.max_seconds", 3600, 1, 30 * 24 * 3600).toSeconds());
         SandboxSettings.check(config);
         if (config.usesPostgres() && config.jwtSecret().isEmpty()) {
             // A generated secret would be one per machine: tokens made for one instance refused by another.

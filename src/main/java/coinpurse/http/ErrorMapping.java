@@ -6,7 +6,9 @@ import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -65,7 +67,16 @@ public final class ErrorMapping {
                 case NOT -> { }
             }
             rule.decorate().accept(e, ctx);
-            respond(ctx, rule.status(), rule.code().apply(e), rule.message().apply(e));
+            Map<String, Object> fields = rule.fields().apply(e);
+            if (fields.isEmpty()) {
+                respond(ctx, rule.status(), rule.code().apply(e), rule.message().apply(e));
+            } else {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("error", rule.code().apply(e));
+                body.put("message", rule.message().apply(e));
+                body.putAll(fields);
+                ctx.status(rule.status()).json(body);
+            }
         });
     }
 

@@ -1,6 +1,7 @@
 package coinpurse.http;
 
 import io.javalin.http.Context;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -17,24 +18,27 @@ public record ErrorRule<E extends Exception>(
         Function<E, String> code,
         Function<E, String> message,
         BiConsumer<E, Context> decorate,
-        Logged logged) {
+        Logged logged,
+        Function<E, Map<String, Object>> fields) {
 
     /** How a rule's exception reaches the log. */
     public enum Logged { NOT, WITH_STACK, ONE_WARN_LINE }
 
     /** Answers {@code status} and {@code code} with the exception's own message, for a person. */
     public static <E extends Exception> ErrorRule<E> of(Class<E> type, int status, String code) {
-        return new ErrorRule<>(type, status, e -> code, Exception::getMessage, (e, ctx) -> { }, Logged.NOT);
+        return new ErrorRule<>(type, status, e -> code, Exception::getMessage, (e, ctx) -> { }, Logged.NOT,
+                e -> Map.of());
     }
 
     /** As {@link #of}, with the code taken from the exception. */
     public static <E extends Exception> ErrorRule<E> of(Class<E> type, int status, Function<E, String> code) {
-        return new ErrorRule<>(type, status, code, Exception::getMessage, (e, ctx) -> { }, Logged.NOT);
+        return new ErrorRule<>(type, status, code, Exception::getMessage, (e, ctx) -> { }, Logged.NOT,
+                e -> Map.of());
     }
 
     /** A failure of ours or of what we depend on: a fixed sentence for the client, the details to the log. */
     public ErrorRule<E> withFixedMessageAndLogged(String sentence) {
-        return new ErrorRule<>(type, status, code, e -> sentence, decorate, Logged.WITH_STACK);
+        return new ErrorRule<>(type, status, code, e -> sentence, decorate, Logged.WITH_STACK, fields);
     }
 
     /**
@@ -42,10 +46,15 @@ public record ErrorRule<E extends Exception>(
      * fixed sentence for the client, one WARN line with the message for the log, its stack at debug.
      */
     public ErrorRule<E> withFixedMessageAndWarned(String sentence) {
-        return new ErrorRule<>(type, status, code, e -> sentence, decorate, Logged.ONE_WARN_LINE);
+        return new ErrorRule<>(type, status, code, e -> sentence, decorate, Logged.ONE_WARN_LINE, fields);
     }
 
     public ErrorRule<E> decoratedBy(BiConsumer<E, Context> more) {
-        return new ErrorRule<>(type, status, code, message, decorate.andThen(more), logged);
+        return new ErrorRule<>(type, status, code, message, decorate.andThen(more), logged, fields);
+    }
+
+    /** Answers these fields beside {@code error} and {@code message} (a hold's {@code status}). */
+    public ErrorRule<E> withFields(Function<E, Map<String, Object>> more) {
+        return new ErrorRule<>(type, status, code, message, decorate, logged, more);
     }
 }

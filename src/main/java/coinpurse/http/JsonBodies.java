@@ -43,6 +43,11 @@ public final class JsonBodies {
         return parse(text);
     }
 
+    /** As {@link #read}, but no body at all (nor a Content-Type for it) reads as an empty object. */
+    public JsonNode readOrEmpty(Context ctx) {
+        return ctx.bodyAsBytes().length == 0 ? mapper.createObjectNode() : read(ctx);
+    }
+
     /** 415 unless the media type, parameters aside, is {@code application/json} (in any case). */
     private static void requireJsonContentType(String contentType) {
         if (contentType != null) {

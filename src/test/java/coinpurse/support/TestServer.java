@@ -3,11 +3,10 @@ package coinpurse.support;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import coinpurse.app.App;
+import coinpurse.app.Services;
 import coinpurse.app.AppDeps;
 import coinpurse.config.Config;
-import coinpurse.db.Timestamps;
 import coinpurse.wallet.CoinBook;
-import coinpurse.wallet.Ledger;
 import coinpurse.config.ConfigLoader;
 import coinpurse.http.MethodOverrideGuard;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +24,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -46,15 +46,17 @@ public final class TestServer implements AutoCloseable {
 
     private final FakeStripe stripe;
     private final AppDeps deps;
+    private final Services services;
     private final Javalin app;
     private final Path dir;
     /** Whether {@link #close()} deletes {@link #dir}: the server made it ({@link #startInTempDir}). */
     private final boolean ownsDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(FakeStripe stripe, AppDeps deps, Javalin app, Path dir, boolean ownsDir) {
+    private TestServer(FakeStripe stripe, AppDeps deps, Services services, Javalin app, Path dir, boolean ownsDir) {
         this.stripe = stripe;
         this.deps = deps;
+        this.services = services;
         this.app = app;
         this.dir = dir;
         this.ownsDir = ownsDir;
@@ -76,6 +78,25 @@ public final class TestServer implements AutoCloseable {
      */
     public static TestServer startOnPort(Path dir, int port, Map<String, String> extraEnv) {
         return startWithStripe(dir, extraEnv, false, port);
+    }
+
+    /**
+     * As {@link #start(Path, Map)}, with every reader of time on {@code clock} (a {@link MovableClock}:
+     * deadlines, expiries and stamps move only when the test moves it; nothing sweeps by itself).
+     */
+    public static TestServer startWithClock(Path dir, Map<String, String> extraEnv, Clock clock) {
+        FakeStripe stripe = FakeStripe.start();
+        Map<String, String> env = new HashMap<>(baseEnv(dir));
+        env.put("STRIPE_SECRET_KEY", STRIPE_KEY);
+        env.put("STRIPE_API_BASE", stripe.apiBase());
+        env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        env.putAll(extraEnv);
+        try {
+            return launch(stripe, dir, env, false, 0, clock);
+        } catch (RuntimeException | Error e) {
+            stripe.close();
+            throw e;
+        }
     }
 
     /** A server with no Stripe key and no webhook secret, as a fresh install runs. */
@@ -181,10 +202,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env, boolean ownsDir, int port) {
+        return launch(stripe, dir, env, ownsDir, port, Clock.systemUTC());
+    }
+
+    private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env, boolean ownsDir, int port,
+            Clock clock) {
         Config config = ConfigLoader.load(Optional.empty(), env, dir).withServerPort(port);
-        AppDeps deps = AppDeps.open(config);
-        Javalin app = App.create(deps).start();
-        TestServer server = new TestServer(stripe, deps, app, dir, ownsDir);
+        AppDeps deps = AppDeps.open(config, clock);
+        Services services = Services.create(config, deps.db(), deps.stripe(), clock, deps.meters().registry());
+        Javalin app = App.create(deps, services).start();
+        TestServer server = new TestServer(stripe, deps, services, app, dir, ownsDir);
         if (stripe != null && !config.stripeWebhookSecrets().isEmpty()) {
             // The fake's Checkout page pays to this server, as Stripe delivers to a configured endpoint.
             stripe.hostCheckout(URI.create(server.url("/api/payment/webhook")), config.stripeWebhookSecrets().get(0));
@@ -194,8 +221,7 @@ public final class TestServer implements AutoCloseable {
 
     /** The lot-keeping book of this server's database, to write coin changes the way the app does. */
     public CoinBook coinBook() {
-        Timestamps timestamps = new Timestamps(deps.clock());
-        return new CoinBook(new Ledger(timestamps, deps.db().dialect()), timestamps);
+        return services.coinBook();
     }
 
     public FakeStripe stripe() {
@@ -205,6 +231,11 @@ public final class TestServer implements AutoCloseable {
     /** The folder the server was started in: its database is under it. */
     public Path dir() {
         return dir;
+    }
+
+    /** The services this server's routes run on: its sweeps, to run one now. */
+    public Services services() {
+        return services;
     }
 
     public AppDeps deps() {
@@ -418,6 +449,7 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            services.sweeps().close();
             app.stop();
             deps.db().close();
             deps.meters().close();
