@@ -4,6 +4,7 @@ import coinpurse.auth.UserAuth;
 import coinpurse.checkout.CheckoutController;
 import coinpurse.config.Config;
 import coinpurse.demo.DemoController;
+import coinpurse.events.EventsController;
 import coinpurse.holds.HoldsController;
 import coinpurse.http.Cors;
 import coinpurse.http.ErrorMapping;
@@ -21,7 +22,7 @@ import coinpurse.settlement.StatusController;
 import coinpurse.settlement.StripePollThrottle;
 import coinpurse.settlement.WebhookController;
 import coinpurse.stripe.WebhookVerifier;
-import coinpurse.wallet.InternalAuth;
+import coinpurse.auth.InternalAuth;
 import coinpurse.wallet.InternalWalletController;
 import coinpurse.wallet.WalletController;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -82,6 +83,7 @@ public final class App {
         InternalAuth internalAuth = new InternalAuth(config.internalApiKey());
         InternalWalletController internalWallet = new InternalWalletController(internalAuth, json, services.wallet());
         HoldsController holds = new HoldsController(internalAuth, json, services.holds(), config.holdsMaxSeconds());
+        EventsController events = new EventsController(internalAuth, services.eventFeed());
         // Present only with metrics.enabled, which the config refuses without internal.api_key.
         Optional<MetricsController> metrics = deps.meters().prometheusRegistry()
                 .map(registry -> new MetricsController(internalAuth::require, registry));
@@ -138,6 +140,7 @@ public final class App {
             cfg.routes.get("/api/internal/coins/holds/{hold_id}", holds::get);
             cfg.routes.post("/api/internal/coins/holds/{hold_id}/capture", holds::capture);
             cfg.routes.post("/api/internal/coins/holds/{hold_id}/release", holds::release);
+            cfg.routes.get("/api/internal/events", events::list);
             metrics.ifPresent(m -> cfg.routes.get("/metrics", m::metrics));
             if (config.demo()) {
                 DemoController demo = DemoController.fromResources();

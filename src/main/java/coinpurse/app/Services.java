@@ -9,6 +9,8 @@ import coinpurse.db.Database;
 import coinpurse.db.Dialect;
 import coinpurse.db.SettingsTable;
 import coinpurse.db.Timestamps;
+import coinpurse.events.EventFeed;
+import coinpurse.events.Outbox;
 import coinpurse.holds.HoldService;
 import coinpurse.metrics.Meters;
 import coinpurse.purchases.InstanceId;
@@ -52,7 +54,8 @@ public record Services(
         HoldService holds,
         Reconciler reconciler,
         SettlementMetrics settlementMetrics,
-        Sweeps sweeps) {
+        Sweeps sweeps,
+        EventFeed eventFeed) {
 
     /** The services with metrics off: what {@code reconcile} uses. */
     public static Services create(Config config, Database db, Optional<StripeGateway> stripe, Clock clock) {
@@ -68,11 +71,13 @@ public record Services(
         PackageCatalog catalog = new PackageCatalog(config.packages());
         PaymentSessions sessions = new PaymentSessions(timestamps, dialect);
         Ledger ledger = new Ledger(timestamps, dialect);
-        CoinBook coinBook = new CoinBook(ledger, timestamps);
+        Outbox outbox = new Outbox(timestamps, config.eventsWebhookUrl().isPresent());
+        CoinBook coinBook = new CoinBook(ledger, timestamps, outbox);
         Balances balances = new Balances();
         ReversalRecords records = new ReversalRecords(timestamps);
-        Reversals reversals = new Reversals(sessions, records, coinBook);
-        Fulfilment fulfilment = new Fulfilment(sessions, ledger, coinBook, catalog, reversals, timestamps, instanceId);
+        Reversals reversals = new Reversals(sessions, records, coinBook, outbox);
+        Fulfilment fulfilment = new Fulfilment(sessions, ledger, coinBook, outbox, catalog, reversals, timestamps,
+                instanceId);
         FraudWarnings warnings = new FraudWarnings(timestamps);
         StripeCalls stripeCalls = new StripeCalls(stripe, db, sessions, records, warnings,
                 config.refundEarlyFraudWarnings(), instanceId);
@@ -84,9 +89,9 @@ public record Services(
                 new CheckoutRateLimiter(config.checkoutPerMinute(), clock, db), db, sessions, ledger, timestamps,
                 instanceId));
         Wallet wallet = new Wallet(db, coinBook, balances, new WalletOperations(dialect), timestamps, meters);
-        HoldService holds = new HoldService(db, coinBook, balances, clock);
+        HoldService holds = new HoldService(db, coinBook, balances, outbox, clock);
         return new Services(catalog, sessions, ledger, coinBook, balances, timestamps, fulfilment, events, checkout,
                 wallet, holds, new Reconciler(db, sessions, fulfilment, events), new SettlementMetrics(meters),
-                new Sweeps(db, coinBook, holds));
+                new Sweeps(db, coinBook, holds), new EventFeed(db));
     }
 }

@@ -30,7 +30,9 @@ public record Config(
         boolean metricsEnabled,
         boolean demo,
         boolean stripeSandbox,
-        long holdsMaxSeconds) {
+        long holdsMaxSeconds,
+        Optional<String> eventsWebhookUrl,
+        Optional<String> eventsWebhookSecret) {
 
     public Config {
         stripeWebhookSecrets = List.copyOf(stripeWebhookSecrets);
@@ -54,6 +56,6 @@ public record Config(
         return new Config(serverHost, port, dbPath, dbAccess, stripeSecretKey, stripeWebhookSecrets, stripeApiBase,
                 stripeTimeout, refundEarlyFraudWarnings, jwtSecret, cookieName, allowedRedirectOrigins, successUrl,
                 cancelUrl, corsAllowedOrigins, internalApiKey, instanceId, checkoutPerMinute, packages, metricsEnabled, demo,
-                stripeSandbox, holdsMaxSeconds);
+                stripeSandbox, holdsMaxSeconds, eventsWebhookUrl, eventsWebhookSecret);
     }
 }

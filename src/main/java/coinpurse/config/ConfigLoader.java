@@ -62,7 +62,9 @@ public final class ConfigLoader {
                 FlagSettings.flag(s, "metrics.enabled", false),
                 FlagSettings.flag(s, "app.demo", false),
                 sandbox,
-                NumberSettings.seconds(s, "holds.max_seconds", 3600, 1, 30 * 24 * 3600).toSeconds());
+                NumberSettings.seconds(s, "holds.max_seconds", 3600, 1, 30 * 24 * 3600).toSeconds(),
+                UrlSettings.endpoint(s, "events.webhook_url"),
+                SecretSettings.standardWebhooksSecret(s, "events.webhook_secret", "events.webhook_url"));
         SandboxSettings.check(config);
         if (config.usesPostgres() && config.jwtSecret().isEmpty()) {
             // A generated secret would be one per machine: tokens made for one instance refused by another.

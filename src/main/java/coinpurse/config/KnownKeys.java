@@ -17,7 +17,7 @@ final class KnownKeys {
             "auth.jwt_secret", "auth.cookie_name",
             "app.allowed_redirect_origins", "app.success_url", "app.cancel_url",
             "cors.allowed_origins", "internal.api_key", "app.instance_id", "ratelimit.checkout_per_minute",
-            "metrics.enabled", "holds.max_seconds",
+            "metrics.enabled", "holds.max_seconds", "events.webhook_url", "events.webhook_secret",
             "app.demo");
     private static final String PACKAGE_PREFIX = "packages.";
     private static final List<String> PACKAGE_FIELDS =

@@ -15,6 +15,7 @@ final class SecretSettings {
             List.of("sk_test_", "sk_live_", "rk_test_", "rk_live_");
     private static final int MIN_JWT_SECRET_BYTES = 32;
     private static final int MIN_INTERNAL_API_KEY_LENGTH = 16;
+    private static final int MIN_WEBHOOK_KEY_BYTES = 24;
 
     private SecretSettings() {}
 
@@ -51,6 +52,33 @@ final class SecretSettings {
             }
         }
         return secrets;
+    }
+
+    /**
+     * The Standard Webhooks secret of {@code events.webhook_secret}: {@code whsec_} and the base64 of
+     * a key of at least 24 bytes; required when {@code urlKey} is set.
+     */
+    static Optional<String> standardWebhooksSecret(Settings s, String key, String urlKey) {
+        Optional<String> secret = s.get(key);
+        if (secret.isEmpty()) {
+            if (s.get(urlKey).isPresent()) {
+                throw s.error(key, "must be set with " + urlKey + ": whsec_ and a base64 key that signs each event"
+                        + " (make one with: echo whsec_$(openssl rand -base64 32))");
+            }
+            return secret;
+        }
+        String text = secret.get();
+        byte[] decoded;
+        try {
+            decoded = java.util.Base64.getDecoder().decode(text.startsWith("whsec_") ? text.substring(6) : "!");
+        } catch (IllegalArgumentException e) {
+            decoded = new byte[0];
+        }
+        if (!text.startsWith("whsec_") || decoded.length < MIN_WEBHOOK_KEY_BYTES) {
+            throw s.error(key, "must be whsec_ and the base64 of a key of at least " + MIN_WEBHOOK_KEY_BYTES
+                    + " bytes (make one with: echo whsec_$(openssl rand -base64 32))");
+        }
+        return secret;
     }
 
     static Optional<String> jwtSecret(Settings s, String key) {

@@ -25,6 +25,17 @@ final class UrlSettings {
         });
     }
 
+    /** An absolute http(s) URL without a fragment: where something is sent. */
+    static Optional<String> endpoint(Settings s, String key) {
+        return s.get(key).map(text -> {
+            URI uri = httpUri(s, key, text);
+            if (uri.getRawFragment() != null) {
+                throw s.error(key, quote(text) + " must not have a fragment");
+            }
+            return text;
+        });
+    }
+
     /** A comma-separated list of origins, each normalised, duplicates dropped; {@code defaultOrigin} when empty. */
     static List<String> origins(Settings s, String key, String defaultOrigin) {
         List<String> texts = s.list(key);

@@ -27,6 +27,16 @@ public enum Dialect {
         return flywayVendor;
     }
 
+    /**
+     * Appended to a {@code WHERE} on {@code app_events}: only events that no transaction still
+     * running can come before, so that a reader following {@code (txid, position)} never passes one
+     * by. On PostgreSQL, the events of transactions older than the oldest one still running; on
+     * SQLite, whose writes commit one at a time in {@code position} order, all of them.
+     */
+    public String eventsSettled() {
+        return this == POSTGRES ? " AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint" : "";
+    }
+
     /** The folder of this backend's migrations under {@code db/migration}. */
     public String migrations() {
         return "classpath:db/migration/" + flywayVendor;

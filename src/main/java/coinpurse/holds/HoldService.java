@@ -4,6 +4,8 @@ import coinpurse.db.Database;
 import coinpurse.db.Dialect;
 import coinpurse.db.StorableText;
 import coinpurse.db.Timestamps;
+import coinpurse.events.EventType;
+import coinpurse.events.Outbox;
 import coinpurse.holds.HoldAnswers.Captured;
 import coinpurse.holds.HoldAnswers.Created;
 import coinpurse.holds.HoldAnswers.Released;
@@ -43,11 +45,13 @@ public final class HoldService {
     private final Dialect dialect;
     private final Clock clock;
     private final Timestamps timestamps;
+    private final Outbox outbox;
 
-    public HoldService(Database db, CoinBook coins, Balances balances, Clock clock) {
+    public HoldService(Database db, CoinBook coins, Balances balances, Outbox outbox, Clock clock) {
         this.db = db;
         this.coins = coins;
         this.balances = balances;
+        this.outbox = outbox;
         this.dialect = db.dialect();
         this.holds = new Holds(dialect);
         this.clock = clock;
@@ -79,6 +83,7 @@ public final class HoldService {
                     HoldStatus.OPEN, now, balance.balance(), balance.available() - request.amount(),
                     null, null, null, null);
             holds.insert(connection, hold);
+            outbox.record(connection, hold.userId(), EventType.HOLD_CREATED, view(hold, HoldStatus.OPEN, null));
             return created(hold);
         });
     }
@@ -137,8 +142,7 @@ public final class HoldService {
     public View get(String holdId) {
         return db.read(connection -> {
             Hold hold = find(connection, holdId);
-            return new View(hold.holdId(), hold.userId(), hold.amount(), hold.statusAt(timestamps.now()).value(),
-                    hold.expiresAt(), hold.reason(), hold.captured());
+            return view(hold, hold.statusAt(timestamps.now()), hold.captured());
         });
     }
 
@@ -195,9 +199,21 @@ public final class HoldService {
         String now = timestamps.now();
         // Resolved first, so that the balance read after it no longer counts the hold's coins as held.
         holds.resolve(connection, hold.holdId(), status, now, captured, entryId);
+        outbox.record(connection, hold.userId(), switch (status) {
+            case CAPTURED -> EventType.HOLD_CAPTURED;
+            case RELEASED -> EventType.HOLD_RELEASED;
+            case EXPIRED -> EventType.HOLD_EXPIRED;
+            case OPEN -> throw new IllegalArgumentException("a hold is resolved to captured, released or expired");
+        }, view(hold, status, captured));
         Balance after = balances.of(connection, hold.userId(), now);
         holds.recordAnswer(connection, hold.holdId(), after.balance(), after.available());
         return after;
+    }
+
+    /** The hold as {@code GET} shows it, and as its events carry it. */
+    private static View view(Hold hold, HoldStatus status, Long captured) {
+        return new View(hold.holdId(), hold.userId(), hold.amount(), status.value(), hold.expiresAt(), hold.reason(),
+                captured);
     }
 
     private static Captured captured(Hold hold) {

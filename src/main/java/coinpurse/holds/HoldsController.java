@@ -3,7 +3,7 @@ package coinpurse.holds;
 import coinpurse.auth.TokenService;
 import coinpurse.http.BodyFields;
 import coinpurse.http.JsonBodies;
-import coinpurse.wallet.InternalAuth;
+import coinpurse.auth.InternalAuth;
 import coinpurse.wallet.InternalWalletController;
 import coinpurse.wallet.WalletOperation;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -10,9 +10,12 @@ import coinpurse.settlement.FulfilmentResult.Moved;
 import coinpurse.settlement.FulfilmentResult.Outcome;
 import coinpurse.stripe.CheckoutSessionData;
 import coinpurse.stripe.StripeGateway;
+import coinpurse.events.EventType;
+import coinpurse.events.Outbox;
 import coinpurse.wallet.CoinBook;
 import coinpurse.wallet.DuplicateLedgerEntryException;
 import coinpurse.wallet.Ledger;
+import coinpurse.wallet.LedgerEntry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -35,17 +38,19 @@ public final class Fulfilment {
     private final PaymentSessions sessions;
     private final Ledger ledger;
     private final CoinBook coinBook;
+    private final Outbox outbox;
 
     private final PackageCatalog catalog;
     private final Reversals reversals;
     private final Timestamps timestamps;
     private final String instanceId;
 
-    public Fulfilment(PaymentSessions sessions, Ledger ledger, CoinBook coinBook, PackageCatalog catalog,
+    public Fulfilment(PaymentSessions sessions, Ledger ledger, CoinBook coinBook, Outbox outbox, PackageCatalog catalog,
             Reversals reversals, Timestamps timestamps, String instanceId) {
         this.sessions = sessions;
         this.ledger = ledger;
         this.coinBook = coinBook;
+        this.outbox = outbox;
         this.catalog = catalog;
         this.reversals = reversals;
         this.timestamps = timestamps;
@@ -75,13 +80,16 @@ public final class Fulfilment {
         if (session.status().isFulfilled()) {
             return FulfilmentResult.of(Outcome.ALREADY_DONE, "session is " + session.status().value());
         }
+        LedgerEntry credit;
         try {
-            coinBook.creditPurchase(connection, session.userId(), session.sessionId(), session.coins(), session.bonus(),
-                    session.amountCents(), session.currency());
+            credit = coinBook.creditPurchase(connection, session.userId(), session.sessionId(), session.coins(),
+                    session.bonus(), session.amountCents(), session.currency());
         } catch (DuplicateLedgerEntryException alreadyCredited) {
             return FulfilmentResult.of(Outcome.ALREADY_DONE, "purchase already in the ledger");
         }
         sessions.markCompleted(connection, session.sessionId(), paid.paymentIntent());
+        outbox.record(connection, session.userId(), EventType.PURCHASE_UPDATED, new PurchaseStatusData(
+                session.sessionId(), SessionStatus.COMPLETED.value(), session.coinsTotal(), credit.balanceAfter()));
         String credited = session.coinsTotal() + " coins to user " + session.userId()
                 + (known.get().recordedNow() ? "; the session was unknown here and was recorded from its metadata" : "");
         if (paid.paymentIntent() == null) {
@@ -103,7 +111,10 @@ public final class Fulfilment {
         if (known.isEmpty()) {
             return FulfilmentResult.of(Outcome.IGNORED, notThisDeployments(data).orElse(UNRECORDABLE));
         }
+        String userId = known.get().session().userId();
         if (sessions.transition(connection, data.id(), SessionStatus.PENDING, to)) {
+            outbox.record(connection, userId, EventType.PURCHASE_UPDATED,
+                    new PurchaseStatusData(data.id(), to.value(), null, null));
             return FulfilmentResult.of(Outcome.UPDATED, "session is " + to.value());
         }
         return FulfilmentResult.of(Outcome.IGNORED, "session was already " + known.get().session().status().value());
@@ -124,11 +135,18 @@ public final class Fulfilment {
      * in the result's detail (the webhook's log line) rather than logged here, on the writer thread.
      */
     private Optional<Known> findOrRecord(Connection connection, CheckoutSessionData data) throws SQLException {
+        Optional<PaymentSession> seen = sessions.find(connection, data.id());
+        Optional<PaymentSession> fromMetadata = seen.isPresent() ? Optional.empty() : fromMetadata(data);
+        Optional<String> userId = seen.or(() -> fromMetadata).map(PaymentSession::userId);
+        if (userId.isEmpty()) {
+            return Optional.empty();
+        }
+        // The user's lock before this transaction's first write: see Ledger#lockUser.
+        ledger.lockUser(connection, userId.get());
         Optional<PaymentSession> stored = sessions.findForUpdate(connection, data.id());
         if (stored.isPresent()) {
             return Optional.of(new Known(stored.get(), false));
         }
-        Optional<PaymentSession> fromMetadata = fromMetadata(data);
         if (fromMetadata.isEmpty()) {
             return Optional.empty();
         }

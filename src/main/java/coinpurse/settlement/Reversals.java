@@ -4,10 +4,13 @@ import coinpurse.purchases.DisputeStatus;
 import coinpurse.purchases.PaymentSession;
 import coinpurse.purchases.PaymentSessions;
 import coinpurse.purchases.PurchaseReversal;
+import coinpurse.purchases.SessionStatus;
 import coinpurse.settlement.FulfilmentResult.Outcome;
 import coinpurse.stripe.ChargeData;
 import coinpurse.stripe.DisputeData;
 import coinpurse.stripe.RefundData;
+import coinpurse.events.EventType;
+import coinpurse.events.Outbox;
 import coinpurse.wallet.CoinBook;
 import coinpurse.wallet.LedgerEntry;
 import coinpurse.wallet.Reasons;
@@ -39,11 +42,13 @@ public final class Reversals {
     private final PaymentSessions sessions;
     private final ReversalRecords records;
     private final CoinBook coinBook;
+    private final Outbox outbox;
 
-    public Reversals(PaymentSessions sessions, ReversalRecords records, CoinBook coinBook) {
+    public Reversals(PaymentSessions sessions, ReversalRecords records, CoinBook coinBook, Outbox outbox) {
         this.sessions = sessions;
         this.records = records;
         this.coinBook = coinBook;
+        this.outbox = outbox;
     }
 
     /**
@@ -60,6 +65,7 @@ public final class Reversals {
             return FulfilmentResult.of(Outcome.REJECTED, "charge without a usable amount, amount_refunded and currency");
         }
         sessions.lockPayment(connection, charge.paymentIntent());
+        lockBuyer(connection, charge.paymentIntent());
         records.saveCharge(connection, charge.paymentIntent(), charge.id(), charge.amount(), charge.currency(),
                 charge.amountRefunded());
         records.saveListedRefunds(connection, charge.paymentIntent(), listed);
@@ -79,6 +85,7 @@ public final class Reversals {
             return FulfilmentResult.of(Outcome.REJECTED, "refund without a usable id, amount and status");
         }
         sessions.lockPayment(connection, refund.paymentIntent());
+        lockBuyer(connection, refund.paymentIntent());
         records.saveListedRefunds(connection, refund.paymentIntent(), listed);
         records.saveRefund(connection, refund.id(), refund.paymentIntent(), refund.amount(), refund.currency(),
                 refund.status());
@@ -98,6 +105,7 @@ public final class Reversals {
             return FulfilmentResult.of(Outcome.REJECTED, "dispute without an id and a status");
         }
         sessions.lockPayment(connection, dispute.paymentIntent());
+        lockBuyer(connection, dispute.paymentIntent());
         records.saveDispute(connection, dispute.id(), dispute.paymentIntent(), dispute.status(), dispute.created(),
                 fundsReinstated);
         return settle(connection, dispute.paymentIntent(), Cause.DISPUTE);
@@ -112,6 +120,26 @@ public final class Reversals {
             return FulfilmentResult.of(Outcome.ALREADY_DONE, "no refund or dispute kept for " + paymentIntent);
         }
         return settle(connection, paymentIntent, Cause.FULFILMENT);
+    }
+
+    /**
+     * The buyer's lock, before the first write of a transaction that may take or give back their
+     * coins (see Ledger#lockUser); none while no purchase here carries the payment intent.
+     */
+    private void lockBuyer(Connection connection, String paymentIntent) throws SQLException {
+        Optional<PaymentSession> purchase = sessions.findPurchase(connection, paymentIntent);
+        if (purchase.isPresent()) {
+            coinBook.lockUser(connection, purchase.get().userId());
+        }
+    }
+
+    /** The purchase's {@code purchase.updated} event: completed again (coins, balance) or refunded. */
+    private void announce(Connection connection, PaymentSession session, SessionStatus status) throws SQLException {
+        PurchaseStatusData data = status == SessionStatus.COMPLETED
+                ? new PurchaseStatusData(session.sessionId(), status.value(), session.coinsTotal(),
+                        coinBook.balanceNow(connection, session.userId()))
+                : new PurchaseStatusData(session.sessionId(), status.value(), null, null);
+        outbox.record(connection, session.userId(), EventType.PURCHASE_UPDATED, data);
     }
 
     /**
@@ -154,6 +182,10 @@ public final class Reversals {
         if (delta == 0) {
             sessions.saveReversal(connection, session.sessionId(), owed.amountRefunded(), owed.coins(),
                     before.paidReversed(), owed.dispute(), owed.status());
+            if (owed.status() != session.status()) {
+                coinBook.open(connection, session.userId());
+                announce(connection, session, owed.status());
+            }
             return FulfilmentResult.of(Outcome.UPDATED, "amount_refunded " + owed.amountRefunded()
                     + (owed.dispute() == null ? "" : ", dispute " + owed.dispute().value()) + "; " + state);
         }
@@ -171,6 +203,9 @@ public final class Reversals {
                 ? coinBook.takeBack(connection, session.userId(), session.sessionId(), paidPart, coins - paidPart, reason)
                 : coinBook.giveBack(connection, session.userId(), session.sessionId(), paidPart, coins - paidPart,
                         reason).get(0);
+        if (owed.status() != session.status()) {
+            announce(connection, session, owed.status());
+        }
         if (entry.balanceAfter() < 0) {
             log.warn("user {} owes coins after a {}: balance {}", session.userId(), reason, entry.balanceAfter());
         }

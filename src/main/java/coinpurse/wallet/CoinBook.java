@@ -1,6 +1,8 @@
 package coinpurse.wallet;
 
 import coinpurse.db.Timestamps;
+import coinpurse.events.EventType;
+import coinpurse.events.Outbox;
 import coinpurse.wallet.Lots.NewLot;
 import coinpurse.wallet.Lots.Taken;
 import java.sql.Connection;
@@ -28,11 +30,14 @@ public final class CoinBook {
     private final Ledger ledger;
     private final Lots lots;
     private final Timestamps timestamps;
+    private final Outbox outbox;
 
-    public CoinBook(Ledger ledger, Timestamps timestamps) {
+    /** {@code outbox}: where each row's {@code coins.*} event is written, in the row's transaction. */
+    public CoinBook(Ledger ledger, Timestamps timestamps, Outbox outbox) {
         this.ledger = ledger;
         this.lots = new Lots();
         this.timestamps = timestamps;
+        this.outbox = outbox;
     }
 
     /** The user locked (created if new), after their lots due by now have left as {@code expired}. */
@@ -42,6 +47,16 @@ public final class CoinBook {
             account = Ledger.after(account, expired);
         }
         return account;
+    }
+
+    /** The user's lock alone, before a transaction's first write ({@link Ledger#lockUser}). */
+    public void lockUser(Connection connection, String userId) throws SQLException {
+        ledger.lockUser(connection, userId);
+    }
+
+    /** The user's stored balance now, in this transaction (after their due lots expired, when {@link #open} ran). */
+    public long balanceNow(Connection connection, String userId) throws SQLException {
+        return ledger.balanceOf(connection, userId).orElse(0);
     }
 
     /** A purchase: {@code coins} paid coins costing {@code amountCents} and {@code bonus} bonus coins. */
@@ -88,7 +103,7 @@ public final class CoinBook {
                 bonus += kept;
             }
         }
-        LedgerEntry entry = ledger.append(connection, account, total, paid, bonus, reason, reference);
+        LedgerEntry entry = append(connection, account, total, paid, bonus, reason, reference);
         for (int i = 0; i < credited.size(); i++) {
             Lot lot = lots.insert(connection, userId, credited.get(i), entry.id(), entry.createdAt());
             if (repaid[i] > 0) {
@@ -245,6 +260,26 @@ public final class CoinBook {
         return wanted;
     }
 
+    /** The ledger row, and its event in the same transaction. */
+    private LedgerEntry append(Connection connection, Account account, long delta, long paid, long bonus, String reason,
+            String reference) throws SQLException {
+        LedgerEntry entry = ledger.append(connection, account, delta, paid, bonus, reason, reference);
+        outbox.record(connection, account.userId(), eventOf(reason), HistoryEntry.of(entry));
+        return entry;
+    }
+
+    private static EventType eventOf(String reason) {
+        return switch (reason) {
+            case Reasons.PURCHASE -> EventType.COINS_PURCHASED;
+            case Reasons.GRANT -> EventType.COINS_GRANTED;
+            case Reasons.SPEND, Reasons.CAPTURE -> EventType.COINS_SPENT;
+            case Reasons.REFUND, Reasons.DISPUTE -> EventType.COINS_TAKEN_BACK;
+            case Reasons.REFUND_REVERSED, Reasons.DISPUTE_WON -> EventType.COINS_GIVEN_BACK;
+            case Reasons.EXPIRED -> EventType.COINS_EXPIRED;
+            default -> throw new IllegalArgumentException("a ledger row of no event type: " + reason);
+        };
+    }
+
     /** One ledger row of {@code delta} and the moves of {@code plan}, whose kinds make its paid and bonus parts. */
     private LedgerEntry write(Connection connection, Account account, long delta, List<Move> plan, String reason,
             String reference) throws SQLException {
@@ -257,7 +292,7 @@ public final class CoinBook {
                 bonus -= move.coins();
             }
         }
-        LedgerEntry entry = ledger.append(connection, account, delta, paid, bonus, reason, reference);
+        LedgerEntry entry = append(connection, account, delta, paid, bonus, reason, reference);
         for (Move move : plan) {
             lots.move(connection, move.lot(), entry.id(), move.coins(), entry.createdAt());
         }

@@ -1,5 +1,7 @@
 package coinpurse.wallet;
 
+import coinpurse.auth.InternalAuth;
+
 import coinpurse.auth.TokenService;
 import coinpurse.http.ApiException;
 import coinpurse.http.BodyFields;

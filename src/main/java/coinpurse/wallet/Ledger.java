@@ -47,11 +47,24 @@ public final class Ledger {
     }
 
     /**
+     * Makes every other transaction that changes this user's coins, holds or purchases wait until
+     * this one ends. Taken before the transaction's first write: on PostgreSQL a transaction gets
+     * its id at its first write, and the event feed orders events by it
+     * ({@code events/EventFeed}), so a user's transactions must get their ids in the order they
+     * take this lock, which is the order of the user's event sequence. (A row lock would give the
+     * waiting transaction its id before it waits.) A no-op on SQLite, whose writes run one at a time.
+     */
+    public void lockUser(Connection connection, String userId) throws SQLException {
+        dialect.lock(connection, "user:" + userId);
+    }
+
+    /**
      * The user's balance and debt, the user created first if new, and locked until the transaction
-     * ends: every change of a user's coins takes this lock first, so changes of one user run one at
-     * a time (on SQLite every write does anyway).
+     * ends: every change of a user's coins takes this lock first ({@link #lockUser}, then the row),
+     * so changes of one user run one at a time (on SQLite every write does anyway).
      */
     public Account lock(Connection connection, String userId) throws SQLException {
+        lockUser(connection, userId);
         Optional<Account> found = locked(connection, userId);
         if (found.isPresent()) {
             return found.get();

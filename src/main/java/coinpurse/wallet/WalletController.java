@@ -13,14 +13,6 @@ public final class WalletController {
     private static final int DEFAULT_HISTORY = 50;
     private static final int MAX_HISTORY = 200;
 
-    public record HistoryEntry(long id, long delta, long balanceAfter, long paid, long bonus, String reason,
-            String reference, String createdAt) {
-        static HistoryEntry of(LedgerEntry entry) {
-            return new HistoryEntry(entry.id(), entry.delta(), entry.balanceAfter(), entry.paid(), entry.bonus(),
-                    entry.reason(), entry.reference(), entry.createdAt());
-        }
-    }
-
     private final UserAuth auth;
     private final Database db;
     private final Ledger ledger;

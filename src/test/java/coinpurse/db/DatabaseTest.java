@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.db.Timestamps;
 import coinpurse.support.Concurrently;
+import coinpurse.events.Outbox;
 import coinpurse.purchases.PaymentSession;
 import coinpurse.purchases.PaymentSessions;
 import coinpurse.purchases.SessionStatus;
@@ -79,7 +80,7 @@ class DatabaseTest {
     void aSecondPurchaseRowForOneSessionIsRefusedByTheDatabase() {
         Timestamps timestamps = new Timestamps(Clock.systemUTC());
         Ledger ledger = new Ledger(timestamps, Dialect.SQLITE);
-        CoinBook book = new CoinBook(ledger, timestamps);
+        CoinBook book = new CoinBook(ledger, timestamps, new Outbox(timestamps, false));
         try (Database db = Database.open(dir.resolve("coinpurse.db"))) {
             db.inTransaction(connection -> {
                 ledger.ensureUser(connection, "u1");
@@ -107,7 +108,7 @@ class DatabaseTest {
         int perThread = 25;
         Timestamps timestamps = new Timestamps(Clock.systemUTC());
         Ledger ledger = new Ledger(timestamps, Dialect.SQLITE);
-        CoinBook book = new CoinBook(ledger, timestamps);
+        CoinBook book = new CoinBook(ledger, timestamps, new Outbox(timestamps, false));
         try (Database db = Database.open(dir.resolve("coinpurse.db"));
                 Database other = Database.open(dir.resolve("coinpurse.db"))) {
             Concurrently.allAtOnce(threads, t -> () -> {
@@ -137,7 +138,7 @@ class DatabaseTest {
     @Test
     void concurrentTransactionsThatFailUndoOnlyTheirOwnWrites() throws Exception {
         Timestamps timestamps = new Timestamps(Clock.systemUTC());
-        CoinBook book = new CoinBook(new Ledger(timestamps, Dialect.SQLITE), timestamps);
+        CoinBook book = new CoinBook(new Ledger(timestamps, Dialect.SQLITE), timestamps, new Outbox(timestamps, false));
         try (Database db = Database.open(dir.resolve("coinpurse.db"))) {
             List<String> outcomes = Concurrently.allAtOnce(40, i -> () -> {
                 try {

@@ -1,4 +1,4 @@
-package coinpurse.wallet;
+package coinpurse.auth;
 
 import coinpurse.http.ApiException;
 import io.javalin.http.Context;
