@@ -13,6 +13,8 @@ import coinpurse.http.JsonMappers;
 import coinpurse.http.MethodOverrideGuard;
 import coinpurse.http.MetricsController;
 import coinpurse.http.OpenApiController;
+import coinpurse.liability.Liabilities;
+import coinpurse.liability.LiabilityController;
 import coinpurse.sandbox.Sandbox;
 import coinpurse.sandbox.SandboxController;
 import coinpurse.sandbox.SandboxSignInController;
@@ -80,6 +82,7 @@ public final class App {
                 services.timestamps());
         InternalAuth internalAuth = new InternalAuth(config.internalApiKey());
         InternalWalletController internalWallet = new InternalWalletController(internalAuth, json, services.wallet());
+        LiabilityController liability = new LiabilityController(internalAuth, deps.db(), new Liabilities(), deps.clock());
         // Present only with metrics.enabled, which the config refuses without internal.api_key.
         Optional<MetricsController> metrics = deps.meters().prometheusRegistry()
                 .map(registry -> new MetricsController(internalAuth::require, registry));
@@ -132,6 +135,7 @@ public final class App {
             cfg.routes.get("/api/coins/history", wallet::history);
             cfg.routes.post("/api/internal/coins/spend", internalWallet::spend);
             cfg.routes.post("/api/internal/coins/grant", internalWallet::grant);
+            cfg.routes.get("/api/internal/liability", liability::report);
             metrics.ifPresent(m -> cfg.routes.get("/metrics", m::metrics));
             if (config.demo()) {
                 DemoController demo = DemoController.fromResources();

@@ -25,6 +25,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -124,6 +125,14 @@ public final class TestServer implements AutoCloseable {
         return inNewTempDir(dir -> launch(null, dir, baseEnv(dir), true));
     }
 
+    /**
+     * As {@link #startInTempDir(Map)}, with every reader of time in the server (row stamps, tokens,
+     * throttles) on {@code clock}: a {@link MutableClock} lets a test say exactly when things happen.
+     */
+    public static TestServer startInTempDir(Map<String, String> extraEnv, Clock clock) {
+        return inNewTempDir(dir -> startWithStripe(dir, extraEnv, true, 0, clock));
+    }
+
     private static TestServer inNewTempDir(Function<Path, TestServer> start) {
         Path dir = TempFolders.create("coinpurse-test");
         try {
@@ -139,6 +148,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static TestServer startWithStripe(Path dir, Map<String, String> extraEnv, boolean ownsDir, int port) {
+        return startWithStripe(dir, extraEnv, ownsDir, port, Clock.systemUTC());
+    }
+
+    private static TestServer startWithStripe(Path dir, Map<String, String> extraEnv, boolean ownsDir, int port,
+            Clock clock) {
         FakeStripe stripe = FakeStripe.start();
         Map<String, String> env = new HashMap<>(baseEnv(dir));
         env.put("STRIPE_SECRET_KEY", STRIPE_KEY);
@@ -146,7 +160,7 @@ public final class TestServer implements AutoCloseable {
         env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
         env.putAll(extraEnv);
         try {
-            return launch(stripe, dir, env, ownsDir, port);
+            return launch(stripe, dir, env, ownsDir, port, clock);
         } catch (RuntimeException | Error e) {
             stripe.close();
             throw e;
@@ -181,8 +195,13 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env, boolean ownsDir, int port) {
+        return launch(stripe, dir, env, ownsDir, port, Clock.systemUTC());
+    }
+
+    private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env, boolean ownsDir, int port,
+            Clock clock) {
         Config config = ConfigLoader.load(Optional.empty(), env, dir).withServerPort(port);
-        AppDeps deps = AppDeps.open(config);
+        AppDeps deps = AppDeps.open(config, clock);
         Javalin app = App.create(deps).start();
         TestServer server = new TestServer(stripe, deps, app, dir, ownsDir);
         if (stripe != null && !config.stripeWebhookSecrets().isEmpty()) {
