@@ -20,7 +20,7 @@ class ArchitectureTest {
         "coinpurse.stripe..", "coinpurse.metrics.."};
     private static final String[] FEATURES = {"coinpurse.auth..", "coinpurse.checkout..", "coinpurse.purchases..",
         "coinpurse.settlement..", "coinpurse.wallet..", "coinpurse.http..", "coinpurse.app..", "coinpurse.cli..",
-        "coinpurse.audit..", "coinpurse.demo..", "coinpurse.sandbox.."};
+        "coinpurse.audit..", "coinpurse.demo..", "coinpurse.sandbox..", "coinpurse.liability.."};
 
     private static JavaClasses classes;
 
@@ -54,7 +54,8 @@ class ArchitectureTest {
     void domainCodeKnowsNothingOfHttp() {
         noClasses().that().resideInAnyPackage("coinpurse.checkout..", "coinpurse.purchases..",
                         "coinpurse.settlement..", "coinpurse.wallet..", "coinpurse.catalog..", "coinpurse.stripe..",
-                        "coinpurse.db..", "coinpurse.config..", "coinpurse.audit..", "coinpurse.sandbox..")
+                        "coinpurse.db..", "coinpurse.config..", "coinpurse.audit..", "coinpurse.sandbox..",
+                        "coinpurse.liability..")
                 .and().haveSimpleNameNotEndingWith("Controller")
                 .and().doNotHaveSimpleName("InternalAuth")
                 .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "coinpurse.http..",

@@ -15,6 +15,8 @@ import coinpurse.http.JsonMappers;
 import coinpurse.http.MethodOverrideGuard;
 import coinpurse.http.MetricsController;
 import coinpurse.http.OpenApiController;
+import coinpurse.liability.Liabilities;
+import coinpurse.liability.LiabilityController;
 import coinpurse.sandbox.Sandbox;
 import coinpurse.sandbox.SandboxController;
 import coinpurse.sandbox.SandboxSignInController;
@@ -84,6 +86,7 @@ public final class App {
         InternalWalletController internalWallet = new InternalWalletController(internalAuth, json, services.wallet());
         HoldsController holds = new HoldsController(internalAuth, json, services.holds(), config.holdsMaxSeconds());
         EventsController events = new EventsController(internalAuth, services.eventFeed());
+        LiabilityController liability = new LiabilityController(internalAuth, deps.db(), new Liabilities(), deps.clock());
         // Present only with metrics.enabled, which the config refuses without internal.api_key.
         Optional<MetricsController> metrics = deps.meters().prometheusRegistry()
                 .map(registry -> new MetricsController(internalAuth::require, registry));
@@ -141,6 +144,7 @@ public final class App {
             cfg.routes.post("/api/internal/coins/holds/{hold_id}/capture", holds::capture);
             cfg.routes.post("/api/internal/coins/holds/{hold_id}/release", holds::release);
             cfg.routes.get("/api/internal/events", events::list);
+            cfg.routes.get("/api/internal/liability", liability::report);
             metrics.ifPresent(m -> cfg.routes.get("/metrics", m::metrics));
             if (config.demo()) {
                 DemoController demo = DemoController.fromResources();

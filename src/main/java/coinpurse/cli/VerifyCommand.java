@@ -26,13 +26,14 @@ import picocli.CommandLine.Spec;
             "Audit the whole database (read-only, one snapshot, safe while serving): every balance equals its ledger,"
                     + " every ledger row's balance_after chains, every paid session has exactly one purchase row,"
                     + " every refund and dispute matches its purchase, every spend and grant has its idempotency"
-                    + " record.",
+                    + " record, every purchase's money adds up (its paid lot; refunded, recognized and liability to"
+                    + " the cent).",
             "Exit 0 no problem, 1 problems found (each named with its user), 2 could not check."})
 public final class VerifyCommand implements Callable<Integer> {
     /** How the text names one of each thing checked. */
     private static final Map<String, String> ONE = Map.of("balances", "balance", "ledger_rows", "ledger_row",
             "sessions", "session", "refunded_or_disputed_purchases", "refunded_or_disputed_purchase",
-            "spends_and_grants", "spend_or_grant");
+            "spends_and_grants", "spend_or_grant", "valued_purchases", "valued_purchase");
 
     @Mixin
     ConfigOption configOption = new ConfigOption();

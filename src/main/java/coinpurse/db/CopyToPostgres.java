@@ -35,7 +35,11 @@ public final class CopyToPostgres {
     /** Every table of the schema, parents before the rows that reference them. */
     public static final List<String> TABLES = List.of("users", "payment_sessions", "coin_ledger",
             "wallet_operations", "processed_events", "stripe_charges", "stripe_refunds", "stripe_disputes",
-            "stripe_fraud_warnings", "settings", "checkout_attempts");
+            "stripe_fraud_warnings", "settings", "checkout_attempts", "coin_lots", "lot_moves", "purchase_money_history",
+            "holds", "app_events");
+    /** The tables whose ids PostgreSQL numbers itself (identity columns), and so must go on after the copied ones. */
+    private static final Map<String, String> IDENTITIES = Map.of("coin_ledger", "id", "coin_lots", "id",
+            "lot_moves", "id", "purchase_money_history", "id", "app_events", "position");
     private static final String SCHEMA_HISTORY = "flyway_schema_history";
     private static final int BATCH = 500;
     /** How many mismatches a verification failure names before "and N more". */
@@ -288,8 +292,10 @@ public final class CopyToPostgres {
     /** The ledger numbers its next row after the highest copied id, as it would have done on SQLite. */
     private static void continueLedgerIds(Connection postgres) throws SQLException {
         try (Statement setval = postgres.createStatement()) {
-            setval.execute("SELECT setval(pg_get_serial_sequence('coin_ledger', 'id'), COALESCE(MAX(id), 0) + 1, false)"
-                    + " FROM coin_ledger");
+            for (Map.Entry<String, String> identity : IDENTITIES.entrySet()) {
+                setval.execute("SELECT setval(pg_get_serial_sequence('" + identity.getKey() + "', '" + identity.getValue()
+                        + "'), COALESCE(MAX(" + identity.getValue() + "), 0) + 1, false) FROM " + identity.getKey());
+            }
         }
     }
 

@@ -58,7 +58,12 @@ class CopyDbCommandTest {
             Map.entry("stripe_disputes", List.of("dispute_id")),
             Map.entry("stripe_fraud_warnings", List.of("warning_id")),
             Map.entry("settings", List.of("name")),
-            Map.entry("checkout_attempts", List.of("user_id", "attempted_at")));
+            Map.entry("checkout_attempts", List.of("user_id", "attempted_at")),
+            Map.entry("coin_lots", List.of("id")),
+            Map.entry("lot_moves", List.of("id")),
+            Map.entry("purchase_money_history", List.of("id")),
+            Map.entry("holds", List.of("hold_id")),
+            Map.entry("app_events", List.of("event_id")));
 
     @TempDir
     Path dir;
@@ -90,6 +95,10 @@ class CopyDbCommandTest {
             life.deliverAll(sqlite.stripe().earlyFraudWarning(sqlite.stripe().paymentIntentOf(dave),
                     "made_with_stolen_card", false).events());
             life.grant("erin", 100, "erin-welcome");
+            String held = ok(sqlite.post("/api/internal/coins/holds", JSON.createObjectNode().put("user_id", "erin")
+                    .put("amount", 20).put("idempotency_key", "erin-job").put("expires_in_seconds", 600).toString(),
+                    API_KEY)).get("hold_id").asText();
+            ok(sqlite.post("/api/internal/coins/holds/" + held + "/capture", "{\"amount\": 15}", API_KEY));
             life.spend("erin", 30, "erin-potion");
             assertEquals(409, sqlite.post(SPEND, body("erin", 1000, "erin-too-much", null), API_KEY).statusCode());
             // Refunded before its purchase was fulfilled: credited and taken back in one go.

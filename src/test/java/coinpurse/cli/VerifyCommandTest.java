@@ -48,7 +48,7 @@ class VerifyCommandTest {
         assertEquals(0, run.exit(), run.out() + run.err());
         assertEquals(List.of(
                 "checked 7 balances, " + server.rowsIn("coin_ledger") + " ledger rows, 7 sessions,"
-                        + " 3 refunded or disputed purchases, 4 spends and grants (one snapshot)",
+                        + " 3 refunded or disputed purchases, 4 spends and grants, 5 valued purchases (one snapshot)",
                 "no problems"), run.outLines());
         assertEquals("", run.err());
 
@@ -59,6 +59,7 @@ class VerifyCommandTest {
         assertEquals(7, json.at("/checked/sessions").asLong());
         assertEquals(3, json.at("/checked/refunded_or_disputed_purchases").asLong());
         assertEquals(4, json.at("/checked/spends_and_grants").asLong());
+        assertEquals(5, json.at("/checked/valued_purchases").asLong());
         assertEquals(0, json.get("problems").size());
     }
 

@@ -20,8 +20,9 @@ public final class MovableClock extends Clock {
         return new MovableClock(Instant.ofEpochMilli(System.currentTimeMillis()));
     }
 
-    public void advance(Duration by) {
-        now.updateAndGet(instant -> instant.plus(by));
+    /** Moves the clock on by {@code by}; returns the new now. */
+    public Instant advance(Duration by) {
+        return now.updateAndGet(instant -> instant.plus(by));
     }
 
     @Override

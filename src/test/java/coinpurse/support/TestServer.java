@@ -145,6 +145,14 @@ public final class TestServer implements AutoCloseable {
         return inNewTempDir(dir -> launch(null, dir, baseEnv(dir), true));
     }
 
+    /**
+     * As {@link #startInTempDir(Map)}, with every reader of time in the server (row stamps, tokens,
+     * throttles) on {@code clock}: a {@link MovableClock} lets a test say exactly when things happen.
+     */
+    public static TestServer startInTempDir(Map<String, String> extraEnv, Clock clock) {
+        return inNewTempDir(dir -> startWithStripe(dir, extraEnv, true, 0, clock));
+    }
+
     private static TestServer inNewTempDir(Function<Path, TestServer> start) {
         Path dir = TempFolders.create("coinpurse-test");
         try {
@@ -160,6 +168,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static TestServer startWithStripe(Path dir, Map<String, String> extraEnv, boolean ownsDir, int port) {
+        return startWithStripe(dir, extraEnv, ownsDir, port, Clock.systemUTC());
+    }
+
+    private static TestServer startWithStripe(Path dir, Map<String, String> extraEnv, boolean ownsDir, int port,
+            Clock clock) {
         FakeStripe stripe = FakeStripe.start();
         Map<String, String> env = new HashMap<>(baseEnv(dir));
         env.put("STRIPE_SECRET_KEY", STRIPE_KEY);
@@ -167,7 +180,7 @@ public final class TestServer implements AutoCloseable {
         env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
         env.putAll(extraEnv);
         try {
-            return launch(stripe, dir, env, ownsDir, port);
+            return launch(stripe, dir, env, ownsDir, port, clock);
         } catch (RuntimeException | Error e) {
             stripe.close();
             throw e;
