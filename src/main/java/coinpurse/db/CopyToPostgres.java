@@ -33,9 +33,13 @@ import org.flywaydb.core.api.FlywayException;
  */
 public final class CopyToPostgres {
     /** Every table of the schema, parents before the rows that reference them. */
-    public static final List<String> TABLES = List.of("users", "payment_sessions", "coin_ledger",
-            "wallet_operations", "processed_events", "stripe_charges", "stripe_refunds", "stripe_disputes",
-            "stripe_fraud_warnings", "settings", "checkout_attempts");
+    public static final List<String> TABLES = List.of("users", "payment_sessions", "coin_ledger", "coin_lots",
+            "lot_moves", "purchase_money_history", "holds", "wallet_operations", "processed_events", "stripe_charges",
+            "stripe_refunds", "stripe_disputes", "stripe_fraud_warnings", "settings", "checkout_attempts");
+    /** The tables whose ids PostgreSQL numbers. */
+    private static final List<String> NUMBERED = List.of("coin_ledger", "coin_lots", "lot_moves",
+            "purchase_money_history");
+
     private static final String SCHEMA_HISTORY = "flyway_schema_history";
     private static final int BATCH = 500;
     /** How many mismatches a verification failure names before "and N more". */
@@ -285,11 +289,13 @@ public final class CopyToPostgres {
                 + "', not a whole number; nothing was written");
     }
 
-    /** The ledger numbers its next row after the highest copied id, as it would have done on SQLite. */
+    /** Each numbered table numbers its next row after the highest copied id, as SQLite would have done. */
     private static void continueLedgerIds(Connection postgres) throws SQLException {
         try (Statement setval = postgres.createStatement()) {
-            setval.execute("SELECT setval(pg_get_serial_sequence('coin_ledger', 'id'), COALESCE(MAX(id), 0) + 1, false)"
-                    + " FROM coin_ledger");
+            for (String table : NUMBERED) {
+                setval.execute("SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), COALESCE(MAX(id), 0) + 1,"
+                        + " false) FROM " + table);
+            }
         }
     }
 
