@@ -464,6 +464,11 @@ class UpgradeFromV2Test {
             assertEquals(0, verify.exit(), verify.out() + verify.err());
             assertEquals("no problems", verify.outLines().get(verify.outLines().size() - 1), verify.out());
             assertTrue(verify.outLines().get(0).contains(server.rowsIn("coin_lots") + " lots"), verify.out());
+            if (fixture.equals(FIXTURE)) {
+                CliRun user = CliRun.run("user", "u2", "--config", dir.resolve("verify.properties").toString());
+                assertTrue(user.outLines().get(0).startsWith("user u2: balance -1100: paid 0, bonus 0, debt 1100,"
+                        + " held 0, available -1100 (first seen "), user.out() + user.err());
+            }
         }
     }
 
