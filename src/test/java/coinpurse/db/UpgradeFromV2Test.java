@@ -46,7 +46,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A database written by the server of schema V2 (src/test/resources/upgrade/coinpurse-v2.db, made
  * through the real server's routes; see the README beside it) keeps every balance, session,
- * ledger entry, wallet operation and processed event when {@link Database#open} upgrades it in place.
+ * ledger entry, wallet operation and processed event when {@link Database#open} upgrades it in place,
+ * and gets its lots from its own ledger at the first start (wallet/LotsFromHistory), on SQLite and on
+ * PostgreSQL: the upgraded database then verifies clean.
  */
 class UpgradeFromV2Test {
     private static final String FIXTURE = "/upgrade/coinpurse-v2.db";
