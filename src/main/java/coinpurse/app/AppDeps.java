@@ -4,9 +4,11 @@ import coinpurse.auth.JwtSecretFile;
 import coinpurse.auth.TokenService;
 import coinpurse.config.Config;
 import coinpurse.db.Database;
+import coinpurse.db.Timestamps;
 import coinpurse.metrics.Meters;
 import coinpurse.sandbox.Sandbox;
 import coinpurse.stripe.StripeGateway;
+import coinpurse.wallet.LotsFromHistory;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -30,7 +32,7 @@ public record AppDeps(Config config, Database db, Optional<StripeGateway> stripe
         Optional<StripeGateway> stripe = sandbox.map(Sandbox::gateway).or(() -> config.stripeSecretKey()
                 .map(key -> StripeGateway.create(key, config.stripeApiBase(), config.stripeTimeout(), meters.registry())));
         // The database first: if it cannot be opened, no secret file is left behind for nothing.
-        Database db = openDatabase(config, meters);
+        Database db = openDatabase(config, meters, clock);
         TokenService tokens;
         try {
             tokens = new TokenService(JwtSecretFile.resolve(config.jwtSecret(), config.dbPath()), clock);
@@ -41,14 +43,44 @@ public record AppDeps(Config config, Database db, Optional<StripeGateway> stripe
         return new AppDeps(config, db, stripe, tokens, clock, meters, sandbox);
     }
 
-    /** The database {@code config} names: PostgreSQL at {@code db.url}, else the SQLite file at {@code db.path}. */
+    /**
+     * The database {@code config} names: PostgreSQL at {@code db.url}, else the SQLite file at {@code db.path};
+     * its lots built from its ledger if an upgrade left that to do ({@link #withLotsFromHistory}).
+     */
     public static Database openDatabase(Config config) {
-        return openDatabase(config, Meters.off());
+        return openDatabase(config, Meters.off(), Clock.systemUTC());
     }
 
-    private static Database openDatabase(Config config, Meters meters) {
+    /**
+     * The database {@code config} names, as it is: for the commands that only read it ({@code verify},
+     * {@code events}, {@code user}), which must show a database whose lots could not be built.
+     */
+    public static Database openDatabaseToRead(Config config) {
+        return openAsItIs(config, Meters.off());
+    }
+
+    private static Database openDatabase(Config config, Meters meters, Clock clock) {
+        return withLotsFromHistory(openAsItIs(config, meters), clock);
+    }
+
+    private static Database openAsItIs(Config config, Meters meters) {
         return config.usesPostgres()
                 ? Database.openPostgres(config.dbAccess(), meters.registry())
                 : Database.open(config.dbPath(), meters.registry());
+    }
+
+    /**
+     * {@code db} once the lots of its ledger from before lots are built, when its upgrade left that
+     * pending ({@link LotsFromHistory}): what every command that writes does before anything else.
+     * Closed when that fails.
+     */
+    public static Database withLotsFromHistory(Database db, Clock clock) {
+        try {
+            new LotsFromHistory(new Timestamps(clock)).runIfPending(db);
+            return db;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
     }
 }

@@ -43,7 +43,7 @@ final class Inspection {
             return trouble("no database at " + config.dbPath().toAbsolutePath()
                     + " (check db.path and the working directory)");
         }
-        try (Database db = AppDeps.openDatabase(config)) {
+        try (Database db = AppDeps.openDatabaseToRead(config)) {
             return work.apply(db);
         } catch (DatabaseException e) {
             String root = RootCause.firstLine(e);

@@ -33,10 +33,9 @@ import org.flywaydb.core.api.FlywayException;
  */
 public final class CopyToPostgres {
     /** Every table of the schema, parents before the rows that reference them. */
-    public static final List<String> TABLES = List.of("users", "payment_sessions", "coin_ledger",
-            "wallet_operations", "processed_events", "stripe_charges", "stripe_refunds", "stripe_disputes",
-            "stripe_fraud_warnings", "settings", "checkout_attempts", "coin_lots", "lot_moves", "purchase_money_history",
-            "holds");
+    public static final List<String> TABLES = List.of("users", "payment_sessions", "coin_ledger", "coin_lots",
+            "lot_moves", "purchase_money_history", "holds", "wallet_operations", "processed_events", "stripe_charges",
+            "stripe_refunds", "stripe_disputes", "stripe_fraud_warnings", "settings", "checkout_attempts");
     /** The tables whose ids PostgreSQL numbers itself (identity columns), and so must go on after the copied ones. */
     private static final Map<String, String> IDENTITIES = Map.of("coin_ledger", "id", "coin_lots", "id",
             "lot_moves", "id", "purchase_money_history", "id");
@@ -289,7 +288,7 @@ public final class CopyToPostgres {
                 + "', not a whole number; nothing was written");
     }
 
-    /** The ledger numbers its next row after the highest copied id, as it would have done on SQLite. */
+    /** Each numbered table numbers its next row after the highest copied id, as SQLite would have done. */
     private static void continueLedgerIds(Connection postgres) throws SQLException {
         try (Statement setval = postgres.createStatement()) {
             for (Map.Entry<String, String> identity : IDENTITIES.entrySet()) {

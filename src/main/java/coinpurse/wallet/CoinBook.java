@@ -28,11 +28,18 @@ public final class CoinBook {
     private final Ledger ledger;
     private final Lots lots;
     private final Timestamps timestamps;
+    private final LedgerRows rows;
 
     public CoinBook(Ledger ledger, Timestamps timestamps) {
+        this(ledger, timestamps, ledger::append);
+    }
+
+    /** A book whose rows go to {@code rows}: {@link LotsFromHistory} matches them to rows that exist. */
+    CoinBook(Ledger ledger, Timestamps timestamps, LedgerRows rows) {
         this.ledger = ledger;
         this.lots = new Lots();
         this.timestamps = timestamps;
+        this.rows = rows;
     }
 
     /** The user locked (created if new), after their lots due by now have left as {@code expired}. */
@@ -88,7 +95,7 @@ public final class CoinBook {
                 bonus += kept;
             }
         }
-        LedgerEntry entry = ledger.append(connection, account, total, paid, bonus, reason, reference);
+        LedgerEntry entry = rows.append(connection, account, total, paid, bonus, reason, reference);
         for (int i = 0; i < credited.size(); i++) {
             Lot lot = lots.insert(connection, userId, credited.get(i), entry.id(), entry.createdAt());
             if (repaid[i] > 0) {
@@ -257,7 +264,7 @@ public final class CoinBook {
                 bonus -= move.coins();
             }
         }
-        LedgerEntry entry = ledger.append(connection, account, delta, paid, bonus, reason, reference);
+        LedgerEntry entry = rows.append(connection, account, delta, paid, bonus, reason, reference);
         for (Move move : plan) {
             lots.move(connection, move.lot(), entry.id(), move.coins(), entry.createdAt());
         }
