@@ -32,10 +32,6 @@ public record Problem(Kind kind, String userId, String detail) {
         MISSING_IDEMPOTENCY_RECORD,
         /** An idempotency record that does not describe its ledger row. */
         IDEMPOTENCY_RECORD_MISMATCH,
-        /** A credited purchase of paid coins without its paid lot. */
-        MISSING_PAID_LOT,
-        /** A purchase's paid lot whose coins, price or currency differ from its session's, or more than one. */
-        PAID_LOT_MISMATCH,
         /** A purchase's money figures that break the report's identities (refunded, liability, unspent coins, sums). */
         MONEY_MISMATCH,
         /** The lots of a ledger from before lots are not built yet (no user: the whole database). */
