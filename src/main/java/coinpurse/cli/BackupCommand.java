@@ -5,6 +5,7 @@ import coinpurse.config.JdbcUrls;
 import coinpurse.db.Backup;
 import coinpurse.db.Database;
 import coinpurse.db.DatabaseException;
+import coinpurse.db.SqliteDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ public final class BackupCommand implements Callable<Integer> {
         } catch (Backup.TargetExistsException e) {
             return fail(e.getMessage());
         }
-        try (Database db = Database.open(source)) {
+        try (SqliteDatabase db = Database.open(source)) {
             Backup.Result result = new Backup(db).to(target);
             spec.commandLine().getOut().println("backed up " + source + " to " + result.file()
                     + " (" + result.bytes() + " bytes)");
