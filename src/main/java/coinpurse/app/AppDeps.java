@@ -4,8 +4,12 @@ import coinpurse.auth.JwtSecretFile;
 import coinpurse.auth.TokenService;
 import coinpurse.config.Config;
 import coinpurse.db.Database;
+import coinpurse.db.OpenMode;
+import coinpurse.db.PostgresDatabase;
+import coinpurse.db.SqliteDatabase;
 import coinpurse.metrics.Meters;
 import coinpurse.stripe.StripeGateway;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -31,9 +35,23 @@ public record AppDeps(Config config, Database db, Optional<StripeGateway> stripe
         return new AppDeps(config, db, stripe, tokens, clock, meters);
     }
 
-    /** The database {@code config} names: PostgreSQL at {@code db.url}, else the SQLite file at {@code db.path}. */
+    /**
+     * The database {@code config} names: PostgreSQL at {@code db.url}, else the SQLite file at
+     * {@code db.path}; its schema migrated to this version.
+     */
     public static Database openDatabase(Config config) {
         return openDatabase(config, Meters.off());
+    }
+
+    /**
+     * The database {@code config} names, opened as {@code mode} says: read-only, it is never
+     * migrated nor changed (the commands that only read it, {@code backup}).
+     */
+    public static Database openDatabase(Config config, OpenMode mode) {
+        MeterRegistry none = Meters.off().registry();
+        return config.usesPostgres()
+                ? PostgresDatabase.open(config.dbAccess(), none, mode)
+                : SqliteDatabase.open(config.dbPath(), none, mode);
     }
 
     private static Database openDatabase(Config config, Meters meters) {
