@@ -4,11 +4,15 @@ import coinpurse.auth.JwtSecretFile;
 import coinpurse.auth.TokenService;
 import coinpurse.config.Config;
 import coinpurse.db.Database;
+import coinpurse.db.OpenMode;
+import coinpurse.db.PostgresDatabase;
+import coinpurse.db.SqliteDatabase;
 import coinpurse.db.Timestamps;
 import coinpurse.metrics.Meters;
 import coinpurse.sandbox.Sandbox;
 import coinpurse.stripe.StripeGateway;
 import coinpurse.wallet.LotsFromHistory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -45,25 +49,29 @@ public record AppDeps(Config config, Database db, Optional<StripeGateway> stripe
 
     /**
      * The database {@code config} names: PostgreSQL at {@code db.url}, else the SQLite file at {@code db.path};
-     * its lots built from its ledger if an upgrade left that to do ({@link #withLotsFromHistory}).
+     * its schema migrated to this version and its lots built from its ledger if an upgrade left that to do
+     * ({@link #withLotsFromHistory}).
      */
     public static Database openDatabase(Config config) {
         return openDatabase(config, Meters.off(), Clock.systemUTC());
     }
 
     /**
-     * The database {@code config} names, as it is: for the commands that only read it ({@code verify},
-     * {@code events}, {@code user}), which must show a database whose lots could not be built.
+     * The database {@code config} names, opened as {@code mode} says: read-only, it is never migrated nor
+     * changed, and its lots are shown as they are (the commands that only read it, {@code backup}).
      */
-    public static Database openDatabaseToRead(Config config) {
-        return openAsItIs(config, Meters.off());
+    public static Database openDatabase(Config config, OpenMode mode) {
+        MeterRegistry none = Meters.off().registry();
+        return config.usesPostgres()
+                ? PostgresDatabase.open(config.dbAccess(), none, mode)
+                : SqliteDatabase.open(config.dbPath(), none, mode);
     }
 
     private static Database openDatabase(Config config, Meters meters, Clock clock) {
-        return withLotsFromHistory(openAsItIs(config, meters), clock);
+        return withLotsFromHistory(migrated(config, meters), clock);
     }
 
-    private static Database openAsItIs(Config config, Meters meters) {
+    private static Database migrated(Config config, Meters meters) {
         return config.usesPostgres()
                 ? Database.openPostgres(config.dbAccess(), meters.registry())
                 : Database.open(config.dbPath(), meters.registry());
