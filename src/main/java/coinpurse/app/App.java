@@ -76,7 +76,7 @@ public final class App {
         CheckoutController checkout = new CheckoutController(services.checkout(), auth, services.catalog(), json);
         StatusController status = new StatusController(auth, deps.db(), services.sessions(), services.fulfilment(),
                 deps.stripe(), new StripePollThrottle(STRIPE_POLL_INTERVAL, deps.clock(), deps.db()),
-                services.settlementMetrics());
+                services.settlementMetrics(), services.balances(), services.timestamps());
         List<String> webhookSecrets = deps.sandbox().map(Sandbox::webhookSecrets).orElse(config.stripeWebhookSecrets());
         WebhookController webhook = new WebhookController(new WebhookVerifier(webhookSecrets),
                 json, services.events(), services.settlementMetrics());

@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class Audit {
     private final List<Check> checks = List.of(new BalanceCheck(), new LedgerChainCheck(), new PurchaseCheck(),
-            new ReversalCheck(), new WalletCheck(), new MoneyCheck());
+            new ReversalCheck(), new WalletCheck(), new MoneyCheck(), new LotCheck());
 
     public AuditReport run(Database db) {
         return db.readSnapshot(this::runOn);

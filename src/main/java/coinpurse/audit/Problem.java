@@ -2,7 +2,10 @@ package coinpurse.audit;
 
 import java.util.Locale;
 
-/** One thing in the database that contradicts another: what kind of problem, whose, and what exactly. */
+/**
+ * One thing in the database that contradicts another: what kind of problem, whose (null when it is
+ * the whole database's), and what exactly.
+ */
 public record Problem(Kind kind, String userId, String detail) {
 
     /** Each kind is a stable word in {@code verify --json}. */
@@ -29,12 +32,25 @@ public record Problem(Kind kind, String userId, String detail) {
         MISSING_IDEMPOTENCY_RECORD,
         /** An idempotency record that does not describe its ledger row. */
         IDEMPOTENCY_RECORD_MISMATCH,
-        /** A credited purchase of paid coins without its paid lot. */
-        MISSING_PAID_LOT,
-        /** A purchase's paid lot whose coins, price or currency differ from its session's, or more than one. */
-        PAID_LOT_MISMATCH,
         /** A purchase's money figures that break the report's identities (refunded, liability, unspent coins, sums). */
-        MONEY_MISMATCH;
+        MONEY_MISMATCH,
+        /** The lots of a ledger from before lots are not built yet (no user: the whole database). */
+        LOTS_PENDING,
+        /** A user's balance is not what their lots hold less their debt. */
+        LOTS_MISMATCH,
+        /** A user's debt is below zero. */
+        NEGATIVE_DEBT,
+        /** A user owes coins while a lot of theirs still holds some. */
+        DEBT_WITH_COINS,
+        /**
+         * A lot's remaining coins differ from its coins less its moves, or fall outside 0 to its coins;
+         * a lot that another user's row moves; lots unlike what their purchase or grant credited.
+         */
+        LOT_MISMATCH,
+        /** A ledger row's paid or bonus part is not what it credited less what its lot moves took, by kind. */
+        ENTRY_PARTS_MISMATCH,
+        /** A purchase or grant without the lots it credited. */
+        MISSING_LOTS;
 
         public String value() {
             return name().toLowerCase(Locale.ROOT);

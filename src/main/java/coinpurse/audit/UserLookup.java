@@ -4,10 +4,14 @@ import coinpurse.audit.UserReport.Entry;
 import coinpurse.audit.UserReport.FraudWarning;
 import coinpurse.audit.UserReport.Purchase;
 import coinpurse.db.Database;
+import coinpurse.db.Timestamps;
+import coinpurse.wallet.Balance;
+import coinpurse.wallet.Balances;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +20,17 @@ import java.util.Optional;
 
 /** Reads one user's {@link UserReport} from one snapshot: for {@code user USER_ID}. */
 public final class UserLookup {
+    private final Timestamps timestamps;
+
+    /** Counting lots and holds as of the clock's now. */
+    public UserLookup(Clock clock) {
+        this.timestamps = new Timestamps(clock);
+    }
+
+    public UserLookup() {
+        this(Clock.systemUTC());
+    }
+
     private static final String USER = "SELECT balance, created_at FROM users WHERE id = ?";
     private static final String PURCHASES = """
             SELECT session_id, package_id, status, coins + bonus, amount_cents, currency, payment_intent,
@@ -28,7 +43,7 @@ public final class UserLookup {
             WHERE w.payment_intent IN (SELECT payment_intent FROM payment_sessions WHERE user_id = ?)
             ORDER BY w.created_at, w.warning_id""";
     private static final String ENTRIES = """
-            SELECT id, delta, balance_after, reason, reference, created_at
+            SELECT id, delta, balance_after, paid, bonus, reason, reference, created_at
             FROM coin_ledger WHERE user_id = ? ORDER BY id DESC LIMIT ?""";
 
     /** The user with at most {@code limit} purchases and ledger rows, newest first; empty if never seen. */
@@ -36,7 +51,7 @@ public final class UserLookup {
         return db.readSnapshot(connection -> find(connection, userId, limit));
     }
 
-    private static Optional<UserReport> find(Connection connection, String userId, int limit) throws SQLException {
+    private Optional<UserReport> find(Connection connection, String userId, int limit) throws SQLException {
         long balance;
         String createdAt;
         try (PreparedStatement query = connection.prepareStatement(USER)) {
@@ -70,12 +85,14 @@ public final class UserLookup {
             query.setInt(2, limit);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    entries.add(new Entry(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getString(4),
-                            rows.getString(5), rows.getString(6)));
+                    entries.add(new Entry(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4),
+                            rows.getLong(5), rows.getString(6), rows.getString(7), rows.getString(8)));
                 }
             }
         }
-        return Optional.of(new UserReport(userId, balance, createdAt, List.copyOf(purchases),
+        Balance coins = new Balances().of(connection, userId, timestamps.now());
+        return Optional.of(new UserReport(userId, balance, coins.paid(), coins.bonus(), coins.held(),
+                coins.available(), createdAt, List.copyOf(purchases),
                 count(connection, "SELECT COUNT(*) FROM payment_sessions WHERE user_id = ?", userId),
                 List.copyOf(entries), count(connection, "SELECT COUNT(*) FROM coin_ledger WHERE user_id = ?", userId)));
     }

@@ -3,11 +3,18 @@ package coinpurse.audit;
 import java.util.List;
 
 /**
- * One user as stored: the balance, every purchase (newest first, at most the asked number) with
- * what was taken back from it, and the latest ledger rows.
+ * One user as stored: the balance and what makes it (unspent {@code paid} and {@code bonus} coins, as
+ * the balance route counts them; what open holds reserve, {@code held}; {@code available}), every
+ * purchase (newest first, at most the asked number) with what was taken back from it, and the latest
+ * ledger rows.
  */
-public record UserReport(String userId, long balance, String createdAt, List<Purchase> purchases,
-        long purchaseCount, List<Entry> latestEntries, long entryCount) {
+public record UserReport(String userId, long balance, long paid, long bonus, long held, long available,
+        String createdAt, List<Purchase> purchases, long purchaseCount, List<Entry> latestEntries, long entryCount) {
+
+    /** What the user owes: a balance below zero is a debt ({@code balance = paid + bonus − debt}). */
+    public long debt() {
+        return paid + bonus - balance;
+    }
 
     /**
      * A Checkout Session of the user and where it stands, refunds, disputes and Stripe's early fraud
@@ -50,6 +57,7 @@ public record UserReport(String userId, long balance, String createdAt, List<Pur
     /** Stripe's early fraud warning on a purchase's payment, and the refund coinpurse made for it (or null). */
     public record FraudWarning(String id, String fraudType, boolean actionable, String refundId, String createdAt) {}
 
-    /** One ledger row. */
-    public record Entry(long id, long delta, long balanceAfter, String reason, String reference, String createdAt) {}
+    /** One ledger row, with its change of unspent paid and bonus coins. */
+    public record Entry(long id, long delta, long balanceAfter, long paid, long bonus, String reason, String reference,
+            String createdAt) {}
 }

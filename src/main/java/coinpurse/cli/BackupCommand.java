@@ -3,8 +3,10 @@ package coinpurse.cli;
 import coinpurse.config.Config;
 import coinpurse.config.JdbcUrls;
 import coinpurse.db.Backup;
-import coinpurse.db.Database;
 import coinpurse.db.DatabaseException;
+import coinpurse.db.OpenMode;
+import coinpurse.db.SqliteDatabase;
+import coinpurse.metrics.Meters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +52,8 @@ public final class BackupCommand implements Callable<Integer> {
         } catch (Backup.TargetExistsException e) {
             return fail(e.getMessage());
         }
-        try (Database db = Database.open(source)) {
+        // As it is, whatever its schema's version: a backup is what to take before an upgrade.
+        try (SqliteDatabase db = SqliteDatabase.open(source, Meters.off().registry(), OpenMode.READ_ONLY_ANY_VERSION)) {
             Backup.Result result = new Backup(db).to(target);
             spec.commandLine().getOut().println("backed up " + source + " to " + result.file()
                     + " (" + result.bytes() + " bytes)");

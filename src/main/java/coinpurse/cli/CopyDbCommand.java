@@ -1,5 +1,6 @@
 package coinpurse.cli;
 
+import coinpurse.app.AppDeps;
 import coinpurse.config.Config;
 import coinpurse.config.ConfigException;
 import coinpurse.config.DatabaseAccess;
@@ -7,13 +8,16 @@ import coinpurse.config.JdbcUrls;
 import coinpurse.db.CopyToPostgres;
 import coinpurse.db.CopyToPostgres.Summary;
 import coinpurse.db.CopyToPostgres.TableRows;
+import coinpurse.db.Database;
 import coinpurse.db.DatabaseException;
 import coinpurse.db.RootCause;
+import coinpurse.wallet.LotsFromHistoryException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -60,6 +64,12 @@ public final class CopyDbCommand implements Callable<Integer> {
         String where = "PostgreSQL at " + JdbcUrls.hostAndPort(to) + "/" + database;
         try {
             Summary summary = CopyToPostgres.copy(source, target);
+            try {
+                // A database from before lots gets them now, as the server would at its first start there.
+                AppDeps.withLotsFromHistory(Database.openPostgres(target), Clock.systemUTC()).close();
+            } catch (LotsFromHistoryException e) {
+                return fail("copied into " + where + ", but " + e.getMessage(), config);
+            }
             print(summary, source, where);
             return 0;
         } catch (CopyToPostgres.CopyFailedException e) {

@@ -4,6 +4,7 @@ import coinpurse.app.AppDeps;
 import coinpurse.config.Config;
 import coinpurse.db.Database;
 import coinpurse.db.DatabaseException;
+import coinpurse.db.OpenMode;
 import coinpurse.db.RootCause;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,9 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What {@code verify}, {@code events} and {@code user} share: they read the database that the
- * config names, never create one, and print text for a person or JSON for a script. Their exit
- * codes follow grep and diff: 0 all is well, 1 the answer is no (a problem found, an unknown
- * user), 2 trouble (no database, the database failed, a configuration error).
+ * config names, never create, migrate or change one, and print text for a person or JSON for a
+ * script. Their exit codes follow grep and diff: 0 all is well, 1 the answer is no (a problem
+ * found, an unknown user), 2 trouble (no database, one of another schema version, the database
+ * failed, a configuration error).
  */
 final class Inspection {
     static final int TROUBLE = 2;
@@ -43,7 +45,8 @@ final class Inspection {
             return trouble("no database at " + config.dbPath().toAbsolutePath()
                     + " (check db.path and the working directory)");
         }
-        try (Database db = AppDeps.openDatabase(config)) {
+        // Read-only and never migrated: an older database is refused, saying what upgrades it.
+        try (Database db = AppDeps.openDatabase(config, OpenMode.READ_ONLY)) {
             return work.apply(db);
         } catch (DatabaseException e) {
             String root = RootCause.firstLine(e);

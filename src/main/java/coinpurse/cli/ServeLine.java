@@ -14,7 +14,7 @@ import java.util.Set;
 public final class ServeLine {
     /** The names of CoinpurseCommand's subcommands; ServeLineTest keeps the two in step. */
     static final Set<String> SUBCOMMANDS = Set.of("serve", "token", "reconcile", "backup", "copy-db",
-            "verify", "events", "user", "liability");
+            "migrate", "verify", "events", "user", "liability");
     private static final String CONFIG = "--config";
 
     private ServeLine() {}

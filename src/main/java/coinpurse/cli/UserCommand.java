@@ -18,11 +18,15 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Prints one user's balance, purchases (refunds and disputes included) and latest ledger rows. */
+/**
+ * Prints one user's balance (with its paid and bonus coins, what holds reserve and what is available),
+ * purchases (refunds and disputes included) and latest ledger rows (with their paid and bonus parts).
+ */
 @Command(name = "user", mixinStandardHelpOptions = true,
         description = {
-            "Print a user's balance, their purchases with their states (refunded, disputed, coins taken back) and"
-                    + " their latest ledger rows.",
+            "Print a user's balance (paid and bonus coins, held, available), their purchases with their states"
+                    + " (refunded, disputed, coins taken back) and their latest ledger rows with their paid and bonus"
+                    + " parts.",
             "Exit 0, 1 no such user, 2 could not read the database."})
 public final class UserCommand implements Callable<Integer> {
     @Mixin
@@ -42,8 +46,8 @@ public final class UserCommand implements Callable<Integer> {
     boolean json;
 
     /** What {@code --json} prints: the report, each purchase with its state in words too. */
-    record Report(String userId, long balance, String createdAt, long purchaseCount, List<PurchaseJson> purchases,
-            long entryCount, List<Entry> latestEntries) {}
+    record Report(String userId, long balance, long paid, long bonus, long held, long available, String createdAt,
+            long purchaseCount, List<PurchaseJson> purchases, long entryCount, List<Entry> latestEntries) {}
 
     record PurchaseJson(String sessionId, String packageId, String status, String state, long coins, long amountCents,
             String currency, String paymentIntent, long amountRefunded, long coinsReversed, String dispute,
@@ -71,7 +75,8 @@ public final class UserCommand implements Callable<Integer> {
     }
 
     private static Report json(UserReport user) {
-        return new Report(user.userId(), user.balance(), user.createdAt(), user.purchaseCount(),
+        return new Report(user.userId(), user.balance(), user.paid(), user.bonus(), user.held(), user.available(),
+                user.createdAt(), user.purchaseCount(),
                 user.purchases().stream().map(p -> new PurchaseJson(p.sessionId(), p.packageId(), p.status(), p.state(),
                         p.coins(), p.amountCents(), p.currency(), p.paymentIntent(), p.amountRefunded(),
                         p.coinsReversed(), p.dispute(), p.createdAt(), p.completedAt(), p.fraudWarnings())).toList(),
@@ -79,7 +84,9 @@ public final class UserCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, UserReport user) {
-        out.println("user " + user.userId() + ": balance " + user.balance() + " (first seen " + user.createdAt() + ")");
+        out.println("user " + user.userId() + ": balance " + user.balance() + ": paid " + user.paid() + ", bonus "
+                + user.bonus() + (user.debt() > 0 ? ", debt " + user.debt() : "") + ", held " + user.held()
+                + ", available " + user.available() + " (first seen " + user.createdAt() + ")");
         if (user.purchases().isEmpty()) {
             out.println("no purchases");
         } else {
@@ -97,12 +104,17 @@ public final class UserCommand implements Callable<Integer> {
             out.println(heading("ledger row", user.latestEntries().size(), user.entryCount()));
             TextTable table = new TextTable();
             for (Entry e : user.latestEntries()) {
-                table.row(e.createdAt(), "#" + e.id(), (e.delta() > 0 ? "+" : "") + e.delta(),
-                        "balance " + e.balanceAfter(), e.reason(), e.reference() == null ? "" : e.reference());
+                table.row(e.createdAt(), "#" + e.id(), signed(e.delta()), "balance " + e.balanceAfter(),
+                        "paid " + signed(e.paid()), "bonus " + signed(e.bonus()), e.reason(),
+                        e.reference() == null ? "" : e.reference());
             }
             table.print(out, "  ");
         }
         out.flush();
+    }
+
+    private static String signed(long change) {
+        return (change > 0 ? "+" : "") + change;
     }
 
     private static String heading(String what, int shown, long total) {

@@ -33,7 +33,7 @@ public final class VerifyCommand implements Callable<Integer> {
     /** How the text names one of each thing checked. */
     private static final Map<String, String> ONE = Map.of("balances", "balance", "ledger_rows", "ledger_row",
             "sessions", "session", "refunded_or_disputed_purchases", "refunded_or_disputed_purchase",
-            "spends_and_grants", "spend_or_grant", "valued_purchases", "valued_purchase");
+            "spends_and_grants", "spend_or_grant", "valued_purchases", "valued_purchase", "lots", "lot");
 
     @Mixin
     ConfigOption configOption = new ConfigOption();
@@ -70,7 +70,8 @@ public final class VerifyCommand implements Callable<Integer> {
                         .replace('_', ' '))
                 .collect(Collectors.joining(", ")) + " (one snapshot)");
         for (Problem problem : report.problems()) {
-            out.println("PROBLEM user " + problem.userId() + ": " + problem.kind().value() + ": " + problem.detail());
+            out.println("PROBLEM " + (problem.userId() == null ? "" : "user " + problem.userId() + ": ")
+                    + problem.kind().value() + ": " + problem.detail());
         }
         int count = report.problems().size();
         out.println(count == 0 ? "no problems" : count + (count == 1 ? " problem" : " problems") + " found");

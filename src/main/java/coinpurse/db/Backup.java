@@ -33,9 +33,9 @@ public final class Backup {
         }
     }
 
-    private final Database db;
+    private final SqliteDatabase db;
 
-    public Backup(Database db) {
+    public Backup(SqliteDatabase db) {
         this.db = db;
     }
 

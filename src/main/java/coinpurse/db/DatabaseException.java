@@ -8,6 +8,11 @@ public class DatabaseException extends RuntimeException {
         super(message, cause);
     }
 
+    /** A failure of its own, without a cause (a schema of the wrong version). */
+    public DatabaseException(String message) {
+        super(message);
+    }
+
     /** The schema could not be brought up to date (Flyway's failure, or not a database at all). */
     public DatabaseException(String message, RuntimeException cause) {
         super(message, cause);

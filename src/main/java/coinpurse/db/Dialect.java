@@ -66,21 +66,4 @@ public enum Dialect {
             lock.execute();
         }
     }
-
-    /** A PostgreSQL session lock on {@code key}, if free: held by this connection until released. */
-    boolean tryLockUntilReleased(Connection connection, String key) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
-            lock.setString(1, key);
-            try (var row = lock.executeQuery()) {
-                return row.next() && row.getBoolean(1);
-            }
-        }
-    }
-
-    void releaseLock(Connection connection, String key) throws SQLException {
-        try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(hashtextextended(?, 0))")) {
-            unlock.setString(1, key);
-            unlock.execute();
-        }
-    }
 }

@@ -14,14 +14,25 @@ import org.flywaydb.core.api.FlywayException;
  * the first migration differs, in how the ledger numbers its rows). Flyway takes most of a
  * second to start, so a database whose history already ends at {@link #LATEST_VERSION} is left
  * to itself; any other (new, behind, failed, or ahead of this jar) goes through Flyway, which
- * migrates it or says what is wrong.
+ * migrates it or says what is wrong. A database opened read-only is never migrated: its version
+ * is only checked ({@link #prepare}).
  */
 final class Migrations {
+    private static final String HISTORY = "flyway_schema_history";
     static final String COMMON = "classpath:db/migration/common";
     /** The newest {@code V<n>__*.sql} under {@code db/migration}; a test keeps the two in step. */
     static final int LATEST_VERSION = 7;
 
     private Migrations() {}
+
+    /** What opening in {@code mode} asks of the schema: migrated, checked, or taken as it is. */
+    static void prepare(DataSource dataSource, Dialect dialect, OpenMode mode) {
+        switch (mode) {
+            case MIGRATE -> apply(dataSource, dialect);
+            case READ_ONLY -> requireLatest(dataSource);
+            case READ_ONLY_ANY_VERSION -> { }
+        }
+    }
 
     static void apply(DataSource dataSource, Dialect dialect) {
         if (appliedVersion(dataSource) == LATEST_VERSION) {
@@ -40,16 +51,40 @@ final class Migrations {
         }
     }
 
+    /** @throws SchemaVersionException the schema is not this jar's version; nothing was changed */
+    private static void requireLatest(DataSource dataSource) {
+        int version;
+        try (Connection connection = dataSource.getConnection()) {
+            version = hasHistory(connection) ? appliedVersion(connection) : 0;
+        } catch (SQLException e) {
+            throw new DatabaseException("the database could not be read", e);
+        }
+        if (version != LATEST_VERSION) {
+            throw new SchemaVersionException(version, LATEST_VERSION);
+        }
+    }
+
+    /** Whether Flyway ever ran here; fails when the file or server is no database at all. */
+    private static boolean hasHistory(Connection connection) throws SQLException {
+        try (ResultSet table = connection.getMetaData().getTables(null, null, HISTORY, null)) {
+            return table.next();
+        }
+    }
+
     /** The highest version Flyway applied successfully, or 0 before the first migration. */
     static int appliedVersion(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection();
-                Statement query = connection.createStatement();
-                ResultSet row = query.executeQuery("""
-                        SELECT MAX(CAST(version AS INTEGER)) FROM flyway_schema_history
-                        WHERE success AND version IS NOT NULL""")) {
-            return row.next() ? row.getInt(1) : 0;
+        try (Connection connection = dataSource.getConnection()) {
+            return appliedVersion(connection);
         } catch (SQLException noHistoryYet) {
             return 0;
+        }
+    }
+
+    private static int appliedVersion(Connection connection) throws SQLException {
+        try (Statement query = connection.createStatement();
+                ResultSet row = query.executeQuery("SELECT MAX(CAST(version AS INTEGER)) FROM " + HISTORY
+                        + " WHERE success AND version IS NOT NULL")) {
+            return row.next() ? row.getInt(1) : 0;
         }
     }
 }

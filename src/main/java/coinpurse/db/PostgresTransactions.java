@@ -53,7 +53,7 @@ final class PostgresTransactions {
                 }
                 return result;
             } catch (SQLException | RuntimeException e) {
-                Database.rollbackQuietly(connection, e);
+                Quietly.rollback(connection, e);
                 throw e;
             } finally {
                 connection.setAutoCommit(true);

@@ -15,9 +15,8 @@ public final class PaymentSessions {
             s.payment_intent, s.created_at""";
     private static final String FIND = "SELECT " + SESSION_COLUMNS + " FROM payment_sessions s WHERE s.session_id = ?";
     private static final String FIND_STANDING = """
-            SELECT s.user_id, s.status, s.coins + s.bonus, u.balance
-            FROM payment_sessions s LEFT JOIN users u ON u.id = s.user_id
-            WHERE s.session_id = ?""";
+            SELECT s.user_id, s.status, s.coins + s.bonus
+            FROM payment_sessions s WHERE s.session_id = ?""";
     private static final String FIND_BY_PAYMENT_INTENT = "SELECT " + SESSION_COLUMNS + """
             , s.amount_refunded, s.coins_reversed, s.dispute_status, s.paid_reversed
             FROM payment_sessions s WHERE s.payment_intent = ?
@@ -45,8 +44,8 @@ public final class PaymentSessions {
         dialect.lock(connection, "payment:" + paymentIntent);
     }
 
-    /** What the status route tells of a session: whose it is, its status, its coins and its owner's balance. */
-    public record Standing(String userId, SessionStatus status, long coinsTotal, long ownerBalance) {}
+    /** What the status route tells of a session: whose it is, its status and its coins. */
+    public record Standing(String userId, SessionStatus status, long coinsTotal) {}
 
     /**
      * Records a session; one recorded meanwhile by another transaction (or process) is left as it
@@ -92,14 +91,14 @@ public final class PaymentSessions {
         }
     }
 
-    /** The session's standing with its owner's balance, read by one statement (so from one snapshot). */
+    /** The session's standing: whose it is, its status and its coins. */
     public Optional<Standing> findStanding(Connection connection, String sessionId) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(FIND_STANDING)) {
             query.setString(1, sessionId);
             try (ResultSet row = query.executeQuery()) {
                 return row.next()
                         ? Optional.of(new Standing(row.getString(1), SessionStatus.of(row.getString(2)),
-                                row.getLong(3), row.getLong(4)))
+                                row.getLong(3)))
                         : Optional.empty();
             }
         }

@@ -6,8 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,16 +22,16 @@ import java.util.Optional;
  * a dispute without its id (taken over by the first event of that payment's dispute while open).
  */
 public final class ReversalRecords {
-    private static final String LEGACY_PREFIX = "legacy:";
+    static final String LEGACY_PREFIX = "legacy:";
     /** A dispute's statuses once closed: final. */
     private static final List<String> CLOSED_DISPUTE = List.of("won", "lost", "warning_closed", "prevented");
-    /** How far Stripe's clock (a dispute's {@code created}) and ours (a record's time) may differ. */
-    private static final Duration CLOCK_DIFFERENCE = Duration.ofMinutes(5);
 
     private final Timestamps timestamps;
+    private final DisputeRecords disputes;
 
     public ReversalRecords(Timestamps timestamps) {
         this.timestamps = timestamps;
+        this.disputes = new DisputeRecords(timestamps);
     }
 
     /** The charge of a payment, as its {@code charge.refunded} events showed it: what was paid, in what currency. */
@@ -174,96 +172,10 @@ public final class ReversalRecords {
         }
     }
 
-    /**
-     * Records a dispute, or moves a known one forward: a closed dispute stays as it closed.
-     * {@code fundsReinstated} is only ever set, never cleared. A payment intent whose dispute was
-     * recorded before disputes had ids keeps it as {@code legacy:<payment intent>}: an event of a
-     * dispute created ({@code createdEpochSecond}) before that record was last written is the
-     * dispute the older server saw, and takes the record over; a dispute created later is a new
-     * one, with a record of its own (it takes the coins again).
-     */
+    /** Records a dispute, or moves a known one forward ({@link DisputeRecords#save}). */
     public void saveDispute(Connection connection, String disputeId, String paymentIntent, String status,
             Long createdEpochSecond, boolean fundsReinstated) throws SQLException {
-        Optional<Dispute> stored = dispute(connection, disputeId);
-        if (stored.isEmpty() && adoptLegacyDispute(connection, disputeId, paymentIntent, createdEpochSecond)) {
-            stored = dispute(connection, disputeId);
-        }
-        if (stored.isEmpty()) {
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    INSERT INTO stripe_disputes (dispute_id, payment_intent, status, funds_reinstated, updated_at)
-                    VALUES (?, ?, ?, ?, ?)""")) {
-                insert.setString(1, disputeId);
-                insert.setString(2, paymentIntent);
-                insert.setString(3, status);
-                insert.setInt(4, fundsReinstated ? 1 : 0);
-                insert.setString(5, timestamps.now());
-                insert.executeUpdate();
-            }
-            return;
-        }
-        String next = stored.get().isClosed() ? stored.get().status() : status;
-        boolean reinstated = stored.get().fundsReinstated() || fundsReinstated;
-        if (next.equals(stored.get().status()) && reinstated == stored.get().fundsReinstated()) {
-            return;
-        }
-        try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE stripe_disputes SET status = ?, funds_reinstated = ?, updated_at = ?
-                WHERE dispute_id = ?""")) {
-            update.setString(1, next);
-            update.setInt(2, reinstated ? 1 : 0);
-            update.setString(3, timestamps.now());
-            update.setString(4, disputeId);
-            update.executeUpdate();
-        }
-    }
-
-    /**
-     * Gives the legacy dispute record of {@code paymentIntent} the id {@code disputeId} when that
-     * dispute is the one the record stands for: created before the record was last written, give or
-     * take {@link #CLOCK_DIFFERENCE} between Stripe's clock and ours. Without a creation time, only
-     * an open record is taken over (a payment has one open dispute at most).
-     */
-    private static boolean adoptLegacyDispute(Connection connection, String disputeId, String paymentIntent,
-            Long createdEpochSecond) throws SQLException {
-        String legacyId = LEGACY_PREFIX + paymentIntent;
-        Optional<Dispute> legacy = dispute(connection, legacyId);
-        if (legacy.isEmpty()) {
-            return false;
-        }
-        boolean sameDispute = createdEpochSecond == null
-                ? !legacy.get().isClosed()
-                : !Instant.ofEpochSecond(createdEpochSecond).isAfter(
-                        Instant.parse(legacyWrittenAt(connection, legacyId)).plus(CLOCK_DIFFERENCE));
-        if (!sameDispute) {
-            return false;
-        }
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE stripe_disputes SET dispute_id = ? WHERE dispute_id = ?")) {
-            update.setString(1, disputeId);
-            update.setString(2, legacyId);
-            return update.executeUpdate() == 1;
-        }
-    }
-
-    private static String legacyWrittenAt(Connection connection, String legacyId) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT updated_at FROM stripe_disputes WHERE dispute_id = ?")) {
-            query.setString(1, legacyId);
-            try (ResultSet row = query.executeQuery()) {
-                row.next();
-                return row.getString(1);
-            }
-        }
-    }
-
-    private static Optional<Dispute> dispute(Connection connection, String disputeId) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT dispute_id, status, funds_reinstated FROM stripe_disputes WHERE dispute_id = ?")) {
-            query.setString(1, disputeId);
-            try (ResultSet row = query.executeQuery()) {
-                return row.next() ? Optional.of(disputeOf(row)) : Optional.empty();
-            }
-        }
+        disputes.save(connection, disputeId, paymentIntent, status, createdEpochSecond, fundsReinstated);
     }
 
     /** True when anything is recorded for {@code paymentIntent}: one cheap read on the fulfilment path. */
@@ -317,7 +229,7 @@ public final class ReversalRecords {
         return new Facts(charge, List.copyOf(refunds), List.copyOf(disputes));
     }
 
-    private static Dispute disputeOf(ResultSet row) throws SQLException {
+    static Dispute disputeOf(ResultSet row) throws SQLException {
         return new Dispute(row.getString(1), row.getString(2), row.getInt(3) == 1);
     }
 }

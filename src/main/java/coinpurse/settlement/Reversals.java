@@ -192,7 +192,8 @@ public final class Reversals {
         // The paid part follows the purchase's paid share in all; when rounding moves the two parts
         // apart by a coin, a row's part is kept within what the row moves.
         long coins = Math.abs(delta);
-        long paidPart = Math.max(0, Math.min(coins, Math.abs(owed.paidCoins() - before.paidReversed())));
+        long paidMove = delta < 0 ? owed.paidCoins() - before.paidReversed() : before.paidReversed() - owed.paidCoins();
+        long paidPart = Math.max(0, Math.min(coins, paidMove));
         long paidReversed = before.paidReversed() + (delta < 0 ? paidPart : -paidPart);
         sessions.saveReversal(connection, session.sessionId(), owed.amountRefunded(), owed.coins(), paidReversed,
                 owed.dispute(), owed.status());

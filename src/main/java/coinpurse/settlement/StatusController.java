@@ -2,12 +2,14 @@ package coinpurse.settlement;
 
 import coinpurse.auth.UserAuth;
 import coinpurse.db.Database;
+import coinpurse.db.Timestamps;
 import coinpurse.purchases.PaymentSessions;
 import coinpurse.purchases.SessionStatus;
 import coinpurse.purchases.UnknownSessionException;
 import coinpurse.stripe.CheckoutSessionData;
 import coinpurse.stripe.StripeFailureException;
 import coinpurse.stripe.StripeGateway;
+import coinpurse.wallet.Balances;
 import io.javalin.http.Context;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -29,10 +31,12 @@ public final class StatusController {
     private final Optional<StripeGateway> stripe;
     private final StripePollThrottle throttle;
     private final SettlementMetrics metrics;
+    private final Balances balances;
+    private final Timestamps timestamps;
 
     public StatusController(UserAuth auth, Database db, PaymentSessions sessions,
             Fulfilment fulfilment, Optional<StripeGateway> stripe, StripePollThrottle throttle,
-            SettlementMetrics metrics) {
+            SettlementMetrics metrics, Balances balances, Timestamps timestamps) {
         this.auth = auth;
         this.db = db;
         this.sessions = sessions;
@@ -40,6 +44,8 @@ public final class StatusController {
         this.stripe = stripe;
         this.throttle = throttle;
         this.metrics = metrics;
+        this.balances = balances;
+        this.timestamps = timestamps;
     }
 
     public void status(Context ctx) {
@@ -54,7 +60,10 @@ public final class StatusController {
         ctx.json(answer);
     }
 
-    /** The user's own session as it stands, with their balance once it is completed: one read. */
+    /**
+     * The user's own session as it stands, with their balance once it is completed, as the balance
+     * route reads it (coins of a lot whose {@code expires_at} has come no longer count, swept or not).
+     */
     private Answer answer(String userId, String sessionId) {
         return db.read(connection -> {
             PaymentSessions.Standing found = sessions.findStanding(connection, sessionId)
@@ -63,7 +72,8 @@ public final class StatusController {
             if (found.status() != SessionStatus.COMPLETED) {
                 return new Answer(found.status().value(), sessionId, null, null);
             }
-            return new Answer(found.status().value(), sessionId, found.coinsTotal(), found.ownerBalance());
+            return new Answer(found.status().value(), sessionId, found.coinsTotal(),
+                    balances.of(connection, userId, timestamps.now()).balance());
         });
     }
 

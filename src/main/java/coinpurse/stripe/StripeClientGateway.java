@@ -1,21 +1,16 @@
 package coinpurse.stripe;
 
 import coinpurse.catalog.CoinPackage;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.Stripe;
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
-import com.stripe.model.Event;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.Price;
-import com.stripe.model.Refund;
 import com.stripe.model.checkout.Session;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.EventListParams;
 import com.stripe.param.RefundCreateParams;
 import com.stripe.param.RefundListParams;
-import com.stripe.param.checkout.SessionCreateParams.LineItem.PriceData;
 import com.stripe.param.checkout.SessionCreateParams.LineItem;
 import com.stripe.param.checkout.SessionCreateParams;
 import com.stripe.param.checkout.SessionListParams;
@@ -33,7 +28,6 @@ import java.util.function.Function;
 public final class StripeClientGateway implements StripeGateway {
     /** Stripe's largest page: fewest round trips when listing. */
     private static final long LIST_PAGE_SIZE = 100;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StripeClient client;
     private final StripeCallMetrics metrics;
@@ -82,10 +76,11 @@ public final class StripeClientGateway implements StripeGateway {
                 .setPaymentIntentData(SessionCreateParams.PaymentIntentData.builder()
                         .putAllMetadata(metadata)
                         .build())
-                .addLineItem(lineItemFor(pack))
+                .addLineItem(StripeObjects.lineItemFor(pack))
                 .build();
         try {
-            return toData(timed("create_checkout_session", () -> client.v1().checkout().sessions().create(params)));
+            return StripeObjects.toData(timed("create_checkout_session",
+                    () -> client.v1().checkout().sessions().create(params)));
         } catch (StripeException | RuntimeException e) {
             throw failure("creating a Checkout Session", e);
         }
@@ -95,7 +90,8 @@ public final class StripeClientGateway implements StripeGateway {
     @Override
     public CheckoutSessionData expireCheckoutSession(String sessionId) {
         try {
-            return toData(timed("expire_checkout_session", () -> client.v1().checkout().sessions().expire(sessionId)));
+            return StripeObjects.toData(timed("expire_checkout_session",
+                    () -> client.v1().checkout().sessions().expire(sessionId)));
         } catch (StripeException | RuntimeException e) {
             throw failure("expiring Checkout Session " + sessionId, e);
         }
@@ -114,7 +110,7 @@ public final class StripeClientGateway implements StripeGateway {
     @Override
     public CheckoutSessionData retrieveCheckoutSession(String sessionId) {
         try {
-            return toData(timed("retrieve_checkout_session",
+            return StripeObjects.toData(timed("retrieve_checkout_session",
                     () -> client.v1().checkout().sessions().retrieve(sessionId)));
         } catch (StripeException | RuntimeException e) {
             throw failure("retrieving Checkout Session " + sessionId, e);
@@ -133,7 +129,7 @@ public final class StripeClientGateway implements StripeGateway {
                 .setLimit(LIST_PAGE_SIZE)
                 .build();
         return paged("Checkout Sessions", () -> timed("list_checkout_sessions",
-                () -> client.v1().checkout().sessions().list(params)).autoPagingIterable(), StripeClientGateway::toData);
+                () -> client.v1().checkout().sessions().list(params)).autoPagingIterable(), StripeObjects::toData);
     }
 
     /**
@@ -148,7 +144,7 @@ public final class StripeClientGateway implements StripeGateway {
                 .setLimit(LIST_PAGE_SIZE)
                 .build();
         return paged("events", () -> timed("list_events", () -> client.v1().events().list(params)).autoPagingIterable(),
-                StripeClientGateway::toEvent);
+                StripeObjects::toEvent);
     }
 
     @Override
@@ -157,7 +153,7 @@ public final class StripeClientGateway implements StripeGateway {
                 .build();
         List<RefundData> refunds = new ArrayList<>();
         paged("refunds of " + paymentIntent, () -> timed("list_refunds",
-                () -> client.v1().refunds().list(params)).autoPagingIterable(), StripeClientGateway::toData)
+                () -> client.v1().refunds().list(params)).autoPagingIterable(), StripeObjects::toData)
                 .forEach(refunds::add);
         return refunds;
     }
@@ -170,7 +166,7 @@ public final class StripeClientGateway implements StripeGateway {
                 .build();
         RequestOptions options = RequestOptions.builder().setIdempotencyKey(idempotencyKey).build();
         try {
-            return toData(timed("create_refund", () -> client.v1().refunds().create(params, options)));
+            return StripeObjects.toData(timed("create_refund", () -> client.v1().refunds().create(params, options)));
         } catch (StripeException | RuntimeException e) {
             throw failure("refunding payment intent " + paymentIntent, e);
         }
@@ -251,55 +247,5 @@ public final class StripeClientGateway implements StripeGateway {
         }
         return failure("listing " + what + " (a later page)",
                 e.getCause() instanceof StripeException stripe ? stripe : e);
-    }
-
-    private static StripeEvent toEvent(Event event) {
-        JsonNode object;
-        try {
-            object = JSON.readTree(event.getDataObjectDeserializer().getRawJson());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("event " + event.getId() + " has unreadable data", e);
-        }
-        return new StripeEvent(event.getId(), event.getType(), event.getLivemode(), object);
-    }
-
-    private static LineItem lineItemFor(CoinPackage pack) {
-        LineItem.Builder item = LineItem.builder().setQuantity(1L);
-        if (pack.stripePriceId() != null) {
-            return item.setPrice(pack.stripePriceId()).build();
-        }
-        return item.setPriceData(PriceData.builder()
-                        .setCurrency(pack.currency())
-                        .setUnitAmount(pack.priceCents())
-                        .setProductData(PriceData.ProductData.builder()
-                                .setName(pack.name())
-                                .setDescription(describe(pack))
-                                .build())
-                        .build())
-                .build();
-    }
-
-    private static String describe(CoinPackage pack) {
-        return pack.bonus() == 0
-                ? pack.coins() + " coins"
-                : pack.coins() + " coins + " + pack.bonus() + " bonus";
-    }
-
-    private static RefundData toData(Refund refund) {
-        return new RefundData(refund.getId(), refund.getPaymentIntent(), refund.getCharge(), refund.getAmount(),
-                refund.getCurrency(), refund.getStatus());
-    }
-
-    private static CheckoutSessionData toData(Session session) {
-        return new CheckoutSessionData(
-                session.getId(),
-                session.getUrl(),
-                session.getStatus(),
-                session.getPaymentStatus(),
-                session.getAmountTotal(),
-                session.getCurrency(),
-                session.getClientReferenceId(),
-                session.getMetadata() == null ? java.util.Map.of() : session.getMetadata(),
-                session.getPaymentIntent());
     }
 }

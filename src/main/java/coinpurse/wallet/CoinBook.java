@@ -1,7 +1,6 @@
 package coinpurse.wallet;
 
 import coinpurse.db.Timestamps;
-import coinpurse.events.EventType;
 import coinpurse.events.Outbox;
 import coinpurse.wallet.Lots.NewLot;
 import coinpurse.wallet.Lots.Taken;
@@ -30,14 +29,22 @@ public final class CoinBook {
     private final Ledger ledger;
     private final Lots lots;
     private final Timestamps timestamps;
-    private final Outbox outbox;
+    private final LedgerRows rows;
 
     /** {@code outbox}: where each row's {@code coins.*} event is written, in the row's transaction. */
     public CoinBook(Ledger ledger, Timestamps timestamps, Outbox outbox) {
+        this(ledger, timestamps, new RowsWithEvents(ledger, outbox));
+    }
+
+    /**
+     * A book whose rows go to {@code rows}, and no event with them: {@link LotsFromHistory} matches
+     * them to rows that exist, written before events were.
+     */
+    CoinBook(Ledger ledger, Timestamps timestamps, LedgerRows rows) {
         this.ledger = ledger;
         this.lots = new Lots();
         this.timestamps = timestamps;
-        this.outbox = outbox;
+        this.rows = rows;
     }
 
     /** The user locked (created if new), after their lots due by now have left as {@code expired}. */
@@ -103,7 +110,7 @@ public final class CoinBook {
                 bonus += kept;
             }
         }
-        LedgerEntry entry = append(connection, account, total, paid, bonus, reason, reference);
+        LedgerEntry entry = rows.append(connection, account, total, paid, bonus, reason, reference);
         for (int i = 0; i < credited.size(); i++) {
             Lot lot = lots.insert(connection, userId, credited.get(i), entry.id(), entry.createdAt());
             if (repaid[i] > 0) {
@@ -261,25 +268,6 @@ public final class CoinBook {
     }
 
     /** The ledger row, and its event in the same transaction. */
-    private LedgerEntry append(Connection connection, Account account, long delta, long paid, long bonus, String reason,
-            String reference) throws SQLException {
-        LedgerEntry entry = ledger.append(connection, account, delta, paid, bonus, reason, reference);
-        outbox.record(connection, account.userId(), eventOf(reason), HistoryEntry.of(entry));
-        return entry;
-    }
-
-    private static EventType eventOf(String reason) {
-        return switch (reason) {
-            case Reasons.PURCHASE -> EventType.COINS_PURCHASED;
-            case Reasons.GRANT -> EventType.COINS_GRANTED;
-            case Reasons.SPEND, Reasons.CAPTURE -> EventType.COINS_SPENT;
-            case Reasons.REFUND, Reasons.DISPUTE -> EventType.COINS_TAKEN_BACK;
-            case Reasons.REFUND_REVERSED, Reasons.DISPUTE_WON -> EventType.COINS_GIVEN_BACK;
-            case Reasons.EXPIRED -> EventType.COINS_EXPIRED;
-            default -> throw new IllegalArgumentException("a ledger row of no event type: " + reason);
-        };
-    }
-
     /** One ledger row of {@code delta} and the moves of {@code plan}, whose kinds make its paid and bonus parts. */
     private LedgerEntry write(Connection connection, Account account, long delta, List<Move> plan, String reason,
             String reference) throws SQLException {
@@ -292,7 +280,7 @@ public final class CoinBook {
                 bonus -= move.coins();
             }
         }
-        LedgerEntry entry = append(connection, account, delta, paid, bonus, reason, reference);
+        LedgerEntry entry = rows.append(connection, account, delta, paid, bonus, reason, reference);
         for (Move move : plan) {
             lots.move(connection, move.lot(), entry.id(), move.coins(), entry.createdAt());
         }

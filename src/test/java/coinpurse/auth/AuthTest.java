@@ -70,10 +70,12 @@ class AuthTest {
 
         assertEquals(200, response.statusCode(), response.body());
         JsonNode body = TestServer.json(response);
-        assertEquals(List.of("user_id", "balance"), fieldNames(body));
+        assertEquals(List.of("user_id", "balance", "paid", "bonus", "held", "available"), fieldNames(body));
         assertEquals("au-newcomer", body.get("user_id").asText());
         assertTrue(body.get("balance").isIntegralNumber(), body.toString());
-        assertEquals(0, body.get("balance").asLong());
+        for (String figure : List.of("balance", "paid", "bonus", "held", "available")) {
+            assertEquals(0, body.get(figure).asLong(), figure);
+        }
         assertEquals(0, server.storedBalance("au-newcomer"));
         assertEquals(0, server.ledgerSum("au-newcomer"));
     }

@@ -51,6 +51,10 @@ class CopyDbCommandTest {
             Map.entry("users", List.of("id")),
             Map.entry("payment_sessions", List.of("session_id")),
             Map.entry("coin_ledger", List.of("id")),
+            Map.entry("coin_lots", List.of("id")),
+            Map.entry("lot_moves", List.of("id")),
+            Map.entry("purchase_money_history", List.of("id")),
+            Map.entry("holds", List.of("hold_id")),
             Map.entry("wallet_operations", List.of("idempotency_key")),
             Map.entry("processed_events", List.of("event_id")),
             Map.entry("stripe_charges", List.of("payment_intent")),
@@ -59,10 +63,6 @@ class CopyDbCommandTest {
             Map.entry("stripe_fraud_warnings", List.of("warning_id")),
             Map.entry("settings", List.of("name")),
             Map.entry("checkout_attempts", List.of("user_id", "attempted_at")),
-            Map.entry("coin_lots", List.of("id")),
-            Map.entry("lot_moves", List.of("id")),
-            Map.entry("purchase_money_history", List.of("id")),
-            Map.entry("holds", List.of("hold_id")),
             Map.entry("app_events", List.of("event_id")));
 
     @TempDir

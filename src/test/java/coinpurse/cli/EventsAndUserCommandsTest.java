@@ -118,14 +118,18 @@ class EventsAndUserCommandsTest {
 
         assertEquals(0, run.exit(), run.err());
         List<String> lines = run.outLines();
-        assertTrue(lines.get(0).startsWith("user bob: balance 1050 (first seen 20"), lines.get(0));
+        // best_value's 1200 paid and 200 bonus coins; 1000 of 3999 cents refunded took 350: 300 paid, 50 bonus
+        assertTrue(lines.get(0).startsWith("user bob: balance 1050: paid 900, bonus 150, held 0, available 1050"
+                + " (first seen 20"), lines.get(0));
         assertEquals("1 purchase, newest first:", lines.get(1));
         assertTrue(lines.get(2).matches("  \\S+Z  " + story.bobBestValue + "  best_value  1400 coins  39.99 usd"
                 + "  completed, partly refunded \\(1000 of 3999 cents\\): 350 of 1400 coins taken back"), lines.get(2));
         assertEquals("2 ledger rows, newest first:", lines.get(3));
-        assertTrue(lines.get(4).matches("  \\S+Z  #\\d+ +-350 +balance 1050 +refund +" + story.bobBestValue),
+        assertTrue(lines.get(4).matches("  \\S+Z  #\\d+ +-350 +balance 1050 +paid -300 +bonus -50 +refund +"
+                + story.bobBestValue),
                 lines.get(4));
-        assertTrue(lines.get(5).matches("  \\S+Z  #\\d+ +\\+1400 +balance 1400 +purchase +" + story.bobBestValue),
+        assertTrue(lines.get(5).matches("  \\S+Z  #\\d+ +\\+1400 +balance 1400 +paid \\+1200 +bonus \\+200 +purchase +"
+                + story.bobBestValue),
                 lines.get(5));
         assertEquals(6, lines.size(), run.out());
     }
@@ -136,13 +140,32 @@ class EventsAndUserCommandsTest {
         assertHasLine(cli("user", "erin"), ".*  refunded, fully refunded: 550 of 550 coins taken back");
         CliRun dave = cli("user", "dave");
         assertHasLine(dave, ".*" + story.davePending + "  popular +550 coins +19.99 usd +pending");
-        assertHasLine(dave, ".*  -30 +balance 70 +spend +dave-potion");
+        assertHasLine(dave, ".*  -30 +balance 70 +paid -30 +bonus 0 +spend +dave-potion");
         CliRun frank = cli("user", "frank");
         assertHasLine(frank, "no purchases");
-        assertHasLine(frank, ".*  \\+25 +balance 25 +grant +frank-welcome");
+        assertHasLine(frank, ".*  \\+25 +balance 25 +paid 0 +bonus \\+25 +grant +frank-welcome");
         CliRun limited = cli("user", "alice", "--limit", "1");
         assertHasLine(limited, "the newest 1 of 3 ledger rows \\(--limit\\):");
-        assertHasLine(limited, ".*  \\+100 +balance 450 +grant +alice-welcome");
+        assertHasLine(limited, ".*  \\+100 +balance 450 +paid 0 +bonus \\+100 +grant +alice-welcome");
+    }
+
+    /** alice: popular's 500 paid less 150 of the spend (its 50 bonus went first), the grant's 100 bonus. */
+    @Test
+    void userShowsWhatOpenHoldsReserveAndWhatIsAvailable() {
+        sql(server, "INSERT INTO holds (hold_id, idempotency_key, user_id, amount, reason, expires_in_seconds,"
+                + " expires_at, status, created_at, created_balance, created_available) VALUES ('hold_user_test',"
+                + " 'user-test-hold', 'alice', 120, 'a job', 3600, '2999-01-01T00:00:00.000Z', 'open',"
+                + " '2026-01-01T00:00:00.000Z', 450, 450)");
+        try {
+            CliRun run = cli("user", "alice");
+            assertTrue(run.outLines().get(0).startsWith("user alice: balance 450: paid 350, bonus 100, held 120,"
+                    + " available 330 (first seen 20"), run.out());
+            JsonNode json = TestServer.parse(cli("user", "alice", "--json").out());
+            assertEquals(120, json.get("held").asLong());
+            assertEquals(330, json.get("available").asLong());
+        } finally {
+            sql(server, "DELETE FROM holds WHERE hold_id = 'hold_user_test'");
+        }
     }
 
     @Test
@@ -153,6 +176,10 @@ class EventsAndUserCommandsTest {
         JsonNode json = TestServer.parse(run.out());
         assertEquals("bob", json.get("user_id").asText());
         assertEquals(1050, json.get("balance").asLong());
+        assertEquals(900, json.get("paid").asLong());
+        assertEquals(150, json.get("bonus").asLong());
+        assertEquals(0, json.get("held").asLong());
+        assertEquals(1050, json.get("available").asLong());
         assertEquals(1, json.get("purchase_count").asLong());
         JsonNode purchase = json.get("purchases").get(0);
         assertEquals(story.bobBestValue, purchase.get("session_id").asText());
@@ -168,6 +195,8 @@ class EventsAndUserCommandsTest {
         JsonNode latest = json.get("latest_entries").get(0);
         assertEquals(-350, latest.get("delta").asLong());
         assertEquals(1050, latest.get("balance_after").asLong());
+        assertEquals(-300, latest.get("paid").asLong());
+        assertEquals(-50, latest.get("bonus").asLong());
         assertEquals("refund", latest.get("reason").asText());
         assertEquals(story.bobBestValue, latest.get("reference").asText());
     }

@@ -48,7 +48,8 @@ class VerifyCommandTest {
         assertEquals(0, run.exit(), run.out() + run.err());
         assertEquals(List.of(
                 "checked 7 balances, " + server.rowsIn("coin_ledger") + " ledger rows, 7 sessions,"
-                        + " 3 refunded or disputed purchases, 4 spends and grants, 5 valued purchases (one snapshot)",
+                        + " 3 refunded or disputed purchases, 4 spends and grants, 5 valued purchases, "
+                        + server.rowsIn("coin_lots") + " lots (one snapshot)",
                 "no problems"), run.outLines());
         assertEquals("", run.err());
 
@@ -60,6 +61,7 @@ class VerifyCommandTest {
         assertEquals(3, json.at("/checked/refunded_or_disputed_purchases").asLong());
         assertEquals(4, json.at("/checked/spends_and_grants").asLong());
         assertEquals(5, json.at("/checked/valued_purchases").asLong());
+        assertEquals(server.rowsIn("coin_lots"), json.at("/checked/lots").asLong());
         assertEquals(0, json.get("problems").size());
     }
 
@@ -67,7 +69,8 @@ class VerifyCommandTest {
     void aBalanceThatDiffersFromItsLedgerSumIsNamedWithItsUser() {
         sql(server, "UPDATE users SET balance = balance + 5 WHERE id = 'alice'");
 
-        assertOnlyProblem("user alice: balance_mismatch: balance 455 but its ledger sums to 450 (3 rows)");
+        assertOnlyProblem("user alice: balance_mismatch: balance 455 but its ledger sums to 450 (3 rows)",
+                "user alice: lots_mismatch: balance 455 but its lots hold 450 coins and it owes 0: 450");
     }
 
     @Test
@@ -95,8 +98,12 @@ class VerifyCommandTest {
                         + " VALUES ('dave', 100, 170, 'purchase', '" + story.daveStarter + "', '2099-01-01T00:00:00.000Z')",
                 "UPDATE users SET balance = 170 WHERE id = 'dave'");
 
+        long duplicate = server.queryLong("SELECT MAX(id) FROM coin_ledger WHERE user_id = ?", "dave");
         assertOnlyProblem("user dave: duplicate_purchase: session " + story.daveStarter
-                + " is credited 2 times in the ledger");
+                + " is credited 2 times in the ledger",
+                "user dave: lots_mismatch: balance 170 but its lots hold 70 coins and it owes 0: 70",
+                "user dave: missing_lots: purchase " + story.daveStarter + " (ledger row " + duplicate + ") has no"
+                        + " lots: its session makes them a paid lot of 100 coins for 499 usd cents");
     }
 
     @Test
@@ -162,14 +169,15 @@ class VerifyCommandTest {
         CliRun json = verify("--json");
 
         assertEquals(1, text.exit());
-        assertEquals(2, problemLines(text).size(), text.out());
-        assertEquals("2 problems found", text.outLines().get(text.outLines().size() - 1));
+        assertEquals(3, problemLines(text).size(), text.out());
+        assertEquals("3 problems found", text.outLines().get(text.outLines().size() - 1));
         assertEquals(1, json.exit());
         JsonNode report = TestServer.parse(json.out());
         assertFalse(report.get("ok").asBoolean());
         List<String> found = new ArrayList<>();
         report.get("problems").forEach(p -> found.add(p.get("kind").asText() + " " + p.get("user_id").asText()));
-        assertEquals(List.of("balance_mismatch frank", "missing_idempotency_record dave"), found);
+        assertEquals(List.of("balance_mismatch frank", "missing_idempotency_record dave", "lots_mismatch frank"),
+                found);
         assertTrue(report.at("/problems/0/detail").asText().startsWith("balance 1 but its ledger sums to 25 (1 row)"));
     }
 
@@ -215,11 +223,12 @@ class VerifyCommandTest {
         assertFalse(Files.exists(missing.getParent()));
     }
 
-    private void assertOnlyProblem(String expected) {
+    private void assertOnlyProblem(String... expected) {
         CliRun run = verify();
         assertEquals(1, run.exit(), run.out() + run.err());
         assertEquals(List.of(expected), problemLines(run), run.out());
-        assertEquals("1 problem found", run.outLines().get(run.outLines().size() - 1));
+        assertEquals(expected.length + (expected.length == 1 ? " problem" : " problems") + " found",
+                run.outLines().get(run.outLines().size() - 1));
         assertTrue(run.outLines().get(0).startsWith("checked 7 balances, "), run.out());
     }
 

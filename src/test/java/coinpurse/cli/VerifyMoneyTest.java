@@ -40,34 +40,37 @@ class VerifyMoneyTest {
         assertEquals(5, TestServer.parse(run.out()).at("/checked/valued_purchases").asLong());
     }
 
+    /**
+     * A paid lot that is gone, of another price, or doubled leaves the purchase's money unjudged: the
+     * lot check names it, once (its money is not judged on a lot that is wrong).
+     */
     @Test
-    void aPurchaseWhosePaidLotIsGoneIsNamed() {
+    void aPurchaseWhosePaidLotIsGoneIsNamedOnceAsALotProblem() {
         sql(server, "UPDATE coin_lots SET session_id = NULL WHERE kind = 'paid' AND session_id = '"
                 + story.daveStarter + "'");
 
-        assertOnlyProblem("user dave: missing_paid_lot: purchase " + story.daveStarter + " of 100 paid coins for 499"
-                + " usd has no paid lot: its coins are worth nothing in the money report");
+        assertOnlyProblemStartingWith("user dave: lot_mismatch: purchase " + story.daveStarter);
     }
 
     @Test
-    void aPaidLotOfAnotherPriceIsNamed() {
+    void aPaidLotOfAnotherPriceIsNamedOnceAsALotProblem() {
         sql(server, "UPDATE coin_lots SET amount_cents = 1899 WHERE kind = 'paid' AND session_id = '"
                 + story.alicePopular + "'");
 
-        assertOnlyProblem("user alice: paid_lot_mismatch: purchase " + story.alicePopular + " sold 500 paid coins for"
-                + " 1999 usd but its paid lot holds 500 paid coins for 1899 usd");
+        assertOnlyProblemStartingWith("user alice: lot_mismatch: purchase " + story.alicePopular);
     }
 
     @Test
-    void aSecondPaidLotOfOnePurchaseIsNamed() {
+    void aSecondPaidLotOfOnePurchaseIsNamedAsALotProblemAndNotAsMoney() {
         sql(server, "INSERT INTO coin_lots (user_id, kind, session_id, entry_id, coins, remaining, amount_cents, currency,"
                 + " created_at) SELECT user_id, kind, session_id, entry_id, coins, 0, amount_cents, currency, created_at"
                 + " FROM coin_lots WHERE kind = 'paid' AND session_id = '" + story.erinPopular + "'");
 
         CliRun run = verify();
 
-        assertTrue(problemLines(run).contains("user erin: paid_lot_mismatch: purchase " + story.erinPopular + " of 500"
-                + " paid coins for 1999 usd has 2 paid lots (one is right)"), run.out());
+        assertTrue(problemLines(run).stream().anyMatch(line -> line.startsWith("user erin: lot_mismatch: purchase "
+                + story.erinPopular)), run.out());
+        assertTrue(problemLines(run).stream().noneMatch(line -> line.contains("money_mismatch")), run.out());
     }
 
     @Test
@@ -80,15 +83,23 @@ class VerifyMoneyTest {
     }
 
     @Test
-    void morePaidCoinsUnspentThanBoughtAreNamed() {
+    void aPaidLotOfOtherCoinsThanItsSessionSoldIsNamedAsALotProblemAndNotAsMoney() {
         // Alice's session now says 100 paid coins; her paid lot of 500 still holds 350.
         sql(server, "UPDATE payment_sessions SET coins = 100 WHERE session_id = '" + story.alicePopular + "'");
 
         CliRun run = verify();
 
         assertEquals(1, run.exit(), run.out());
-        assertTrue(problemLines(run).contains("user alice: money_mismatch: purchase " + story.alicePopular + ": 350"
-                + " paid coins unspent of 100"), run.out());
+        assertTrue(problemLines(run).stream().anyMatch(line -> line.startsWith("user alice: lot_mismatch: purchase "
+                + story.alicePopular)), run.out());
+        assertTrue(problemLines(run).stream().noneMatch(line -> line.contains("money_mismatch")), run.out());
+    }
+
+    private void assertOnlyProblemStartingWith(String start) {
+        CliRun run = verify();
+        assertEquals(1, run.exit(), run.out() + run.err());
+        assertEquals(1, problemLines(run).size(), run.out());
+        assertTrue(problemLines(run).get(0).startsWith(start), run.out());
     }
 
     private void assertOnlyProblem(String expected) {

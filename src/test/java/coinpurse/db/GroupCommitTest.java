@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class GroupCommitTest {
     private static final Duration SHORT_TURN = Duration.ofMillis(200);
 
-    /** Runs each batch's work in order and settles it, as Database.runBatch does after its commit. */
+    /** Runs each batch's work in order and settles it, as SqliteWriter.runBatch does after its commit. */
     private static final Consumer<List<GroupCommit.Pending<?>>> RUN = batch -> batch.forEach(pending -> {
         try {
             pending.succeed(pending.work.run(null));

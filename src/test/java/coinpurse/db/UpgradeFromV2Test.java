@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.support.ChildRun;
 import coinpurse.support.CliRun;
 import coinpurse.support.FakeStripe;
 import coinpurse.support.StripeEvents;
+import coinpurse.support.TestPostgres;
 import coinpurse.support.TestServer;
 import coinpurse.support.UpgradeFixture;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.Stripe;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,12 +40,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A database written by the server of schema V2 (src/test/resources/upgrade/coinpurse-v2.db, made
  * through the real server's routes; see the README beside it) keeps every balance, session,
- * ledger entry, wallet operation and processed event when {@link Database#open} upgrades it in place.
+ * ledger entry, wallet operation and processed event when {@link Database#open} upgrades it in place,
+ * and gets its lots from its own ledger at the first start (wallet/LotsFromHistory), on SQLite and on
+ * PostgreSQL: the upgraded database then verifies clean.
  */
 class UpgradeFromV2Test {
     private static final String FIXTURE = "/upgrade/coinpurse-v2.db";
@@ -367,6 +373,223 @@ class UpgradeFromV2Test {
             assertEquals(0, server.storedBalance("v5"));
             assertEquals("refunded", server.storedStatus("cs_test_ig_v5_starter"));
         }
+    }
+
+    // ---- lots from history: each user's ledger replayed through the lot rules once, at the first start ----
+
+    /** What each user of each fixture holds once the upgrade built the lots: {paid, bonus, debt}. */
+    private static final Map<String, Map<String, List<Long>>> LOTS_AFTER_UPGRADE = Map.of(
+            FIXTURE, Map.of(
+                    // welcome 1000 bonus, less spends of 250 and 300 (bonus first); popular, best and starter less
+                    // the 40 paid coins of its partial refund
+                    "u1", List.of(500L + 1200L + 60L, 450L + 50L + 200L, 0L),
+                    // its refund took the 300 paid coins left, the rest is debt
+                    "u2", List.of(0L, 0L, 1100L),
+                    "u3", List.of(0L, 50L, 0L),
+                    // the dispute won gave the popular's coins back to its own lots
+                    "u4", List.of(500L, 80L + 50L, 0L),
+                    // the lost dispute took the best value's 1000 paid coins left, then the starter's 100
+                    "u5", List.of(0L, 0L, 300L)),
+            IGNORED_FIXTURE, Map.of(
+                    "v1", List.of(500L, 50L, 0L),
+                    "v2", List.of(0L, 0L, 0L),
+                    // 500 of 1999 cents refunded: 137 coins back, floor(500 × 500 / 1999) = 125 of them paid
+                    "v3", List.of(375L, 38L, 0L),
+                    "v4", List.of(1200L, 200L, 0L),
+                    "v5", List.of(100L, 0L, 0L),
+                    // the spend of 175 took the welcome grant's bonus first
+                    "v6", List.of(500L, 75L + 50L, 0L)));
+
+    /** The paid coins each refunded or disputed purchase shows as taken back (payment_sessions.paid_reversed). */
+    private static final Map<String, Long> PAID_REVERSED = Map.of(
+            "cs_test_fx_u1_starter", 40L, "cs_test_fx_u2_best", 1200L, "cs_test_fx_u3_popular", 500L,
+            "cs_test_fx_u4_popular", 0L, "cs_test_fx_u5_best", 1200L,
+            "cs_test_ig_v1_popular", 0L, "cs_test_ig_v2_popular", 500L, "cs_test_ig_v3_popular", 125L);
+
+    /**
+     * The first start after the upgrade builds every user's lots from their ledger: balances stay as
+     * they were, every purchase has its paid lot (its coins, price and currency) and bonus lot, each
+     * user holds what the SPEC's order makes of their history, the balance route answers paid, bonus,
+     * held and available that add up, and {@code verify} (the real command) finds no problem.
+     */
+    @ParameterizedTest(name = "{0} on PostgreSQL: {1}")
+    @CsvSource({"/upgrade/coinpurse-v2.db, false", "/upgrade/coinpurse-v2.db, true",
+        "/upgrade/coinpurse-v2-ignored.db, false", "/upgrade/coinpurse-v2-ignored.db, true"})
+    void theFirstStartBuildsLotsFromTheLedgerAndTheUpgradedDatabaseVerifiesClean(String fixture, boolean postgres)
+            throws Exception {
+        Map<String, Long> balancesBefore = new HashMap<>();
+        List<Map<String, Object>> purchases;
+        try (Connection connection = connect(fixtureCopy(fixture, dir.resolve("before.db")))) {
+            rows(connection, "SELECT id, balance FROM users").forEach(user ->
+                    balancesBefore.put((String) user.get("id"), num(user, "balance")));
+            purchases = rows(connection, "SELECT session_id, user_id, coins, bonus, amount_cents, currency"
+                    + " FROM payment_sessions WHERE status IN ('completed', 'refunded')");
+        }
+
+        try (TestServer server = UpgradeFixture.serve(dir.resolve("served"), fixture, postgres, Map.of())) {
+            assertEquals(LOTS_AFTER_UPGRADE.get(fixture).keySet(), balancesBefore.keySet());
+            balancesBefore.forEach((user, balance) -> assertEquals(balance, server.storedBalance(user), user));
+            assertEquals(0, server.queryLong("SELECT COUNT(*) FROM settings WHERE name = 'lots_from_history'"));
+
+            for (Map<String, Object> purchase : purchases) {
+                String session = (String) purchase.get("session_id");
+                assertEquals(num(purchase, "coins"), server.queryLong("SELECT COALESCE(SUM(coins), 0) FROM coin_lots"
+                        + " WHERE kind = 'paid' AND session_id = ?", session), "paid lot of " + session);
+                assertEquals(num(purchase, "amount_cents"), server.queryLong("SELECT amount_cents FROM coin_lots"
+                        + " WHERE kind = 'paid' AND session_id = ?", session), "price of " + session);
+                assertEquals(purchase.get("currency"), server.queryString("SELECT currency FROM coin_lots"
+                        + " WHERE kind = 'paid' AND session_id = ?", session), "currency of " + session);
+                assertEquals(num(purchase, "bonus"), server.queryLong("SELECT COALESCE(SUM(coins), 0) FROM coin_lots"
+                        + " WHERE kind = 'bonus' AND session_id = ?", session), "bonus lot of " + session);
+                assertEquals(purchase.get("user_id"), server.queryString("SELECT MIN(user_id) FROM coin_lots"
+                        + " WHERE session_id = ?", session), "owner of " + session + "'s lots");
+                if (PAID_REVERSED.containsKey(session)) {
+                    assertEquals(PAID_REVERSED.get(session), server.queryLong("SELECT paid_reversed"
+                            + " FROM payment_sessions WHERE session_id = ?", session), "paid_reversed of " + session);
+                }
+            }
+            LOTS_AFTER_UPGRADE.get(fixture).forEach((user, expected) -> {
+                JsonNode balance = TestServer.json(server.get("/api/coins/balance", server.token(user)));
+                long stored = balancesBefore.get(user);
+                assertEquals(stored, balance.get("balance").asLong(), user);
+                assertEquals(expected.get(0), balance.get("paid").asLong(), "paid of " + user);
+                assertEquals(expected.get(1), balance.get("bonus").asLong(), "bonus of " + user);
+                assertEquals(expected.get(2), server.queryLong("SELECT debt FROM users WHERE id = ?", user),
+                        "debt of " + user);
+                assertEquals(stored, expected.get(0) + expected.get(1) - expected.get(2), "balance of " + user);
+                assertEquals(0, balance.get("held").asLong(), user);
+                assertEquals(stored, balance.get("available").asLong(), user);
+            });
+
+            CliRun verify = CliRun.run("verify", "--config", server.writeCliConfig(dir.resolve("verify.properties"))
+                    .toString());
+            assertEquals(0, verify.exit(), verify.out() + verify.err());
+            assertEquals("no problems", verify.outLines().get(verify.outLines().size() - 1), verify.out());
+            assertTrue(verify.outLines().get(0).contains(server.rowsIn("coin_lots") + " lots"), verify.out());
+            if (fixture.equals(FIXTURE)) {
+                CliRun user = CliRun.run("user", "u2", "--config", dir.resolve("verify.properties").toString());
+                assertTrue(user.outLines().get(0).startsWith("user u2: balance -1100: paid 0, bonus 0, debt 1100,"
+                        + " held 0, available -1100 (first seen "), user.out() + user.err());
+            }
+        }
+    }
+
+    /**
+     * The ledger is replayed once: a second start finds nothing pending and changes nothing (the lots,
+     * their moves, each row's parts, the debts and the money history stay exactly as the first start
+     * left them).
+     */
+    @ParameterizedTest(name = "on PostgreSQL: {0}")
+    @ValueSource(booleans = {false, true})
+    void theReplayRunsOnceASecondStartChangesNothing(boolean postgres) {
+        Path served = dir.resolve("served");
+        Map<String, String> env = new HashMap<>();
+        String built;
+        try (TestServer first = UpgradeFixture.serve(served, FIXTURE, postgres, Map.of())) {
+            first.deps().config().dbAccess().postgresUrl().ifPresent(url -> env.put("DB_URL", url));
+            built = lotsState(first);
+            assertTrue(first.rowsIn("coin_lots") > 0 && first.rowsIn("lot_moves") > 0, built);
+        }
+        try (TestServer second = TestServer.start(served, env)) {
+            assertEquals(built, lotsState(second));
+            assertEquals(0, second.queryLong("SELECT COUNT(*) FROM settings WHERE name = 'lots_from_history'"));
+        }
+    }
+
+    /**
+     * A balance that disagrees with its ledger is not rewritten: the start stops in one line naming the
+     * user and pointing at {@code verify}, nothing of the lots is written (the mark stays), and
+     * {@code verify} names the balance and the lots still to build.
+     */
+    @Test
+    void aBalanceThatDisagreesWithItsLedgerStopsTheStartAndVerifyNamesIt() throws Exception {
+        Path file = dir.resolve("data/coinpurse.db");
+        Files.createDirectories(file.getParent());
+        Files.copy(copy, file);
+        try (Connection connection = connect(file); Statement update = connection.createStatement()) {
+            update.executeUpdate("UPDATE users SET balance = 2461 WHERE id = 'u1'");
+        }
+        Map<String, String> env = Map.of("DB_PATH", file.toString(), "AUTH_JWT_SECRET", TestServer.JWT_SECRET,
+                "SERVER_HOST", "127.0.0.1", "SERVER_PORT", Integer.toString(freePort()));
+
+        CliRun start = ChildRun.run(dir, env, "serve");
+
+        assertEquals(2, start.exit(), start.out() + start.err());
+        assertEquals(List.of("coinpurse: cannot start: cannot open the database " + file + ": the coin lots could not"
+                + " be built from the ledger: user u1's stored balance is 2461 but its ledger comes to 2460; run"
+                + " `coinpurse verify` to see every problem, set them right and start again (db.path / DB_PATH)"),
+                start.err().lines().filter(line -> !line.isBlank()).toList());
+        try (Connection connection = connect(file)) {
+            assertEquals(List.of("pending"), strings(connection,
+                    "SELECT value FROM settings WHERE name = 'lots_from_history'"));
+            assertEquals(List.of("0"), strings(connection, "SELECT COUNT(*) FROM coin_lots"));
+            assertEquals(List.of("0"), strings(connection, "SELECT COUNT(*) FROM users WHERE debt <> 0"));
+            assertEquals(List.of("2461"), strings(connection, "SELECT balance FROM users WHERE id = 'u1'"));
+        }
+
+        Path config = Files.writeString(dir.resolve("verify.properties"), "db.path=" + file + "\nauth.jwt_secret="
+                + TestServer.JWT_SECRET + "\n");
+        CliRun verify = CliRun.run("verify", "--config", config.toString());
+        assertEquals(1, verify.exit(), verify.out() + verify.err());
+        List<String> problems = verify.outLines().stream().filter(line -> line.startsWith("PROBLEM ")).toList();
+        assertEquals(2, problems.size(), verify.out());
+        assertTrue(problems.contains("PROBLEM user u1: balance_mismatch: balance 2461 but its ledger sums to 2460"
+                + " (7 rows)"), verify.out());
+        assertTrue(problems.stream().anyMatch(line -> line.startsWith("PROBLEM lots_pending: ")), verify.out());
+    }
+
+    /** {@code copy-db} builds the lots as the server would: the PostgreSQL copy verifies clean, nothing pending. */
+    @Test
+    void copyDbOfADatabaseFromBeforeLotsBuildsThemInTheCopy() throws Exception {
+        String url = TestPostgres.server().newDatabase();
+        Path config = Files.writeString(dir.resolve("copy.properties"), "db.path=" + copy + "\nauth.jwt_secret="
+                + TestServer.JWT_SECRET + "\n");
+
+        CliRun copied = CliRun.run("copy-db", "--to", url, "--config", config.toString());
+
+        assertEquals(0, copied.exit(), copied.out() + copied.err());
+        Path onPostgres = Files.writeString(dir.resolve("postgres.properties"), "db.url=" + url
+                + "\nauth.jwt_secret=" + TestServer.JWT_SECRET + "\n");
+        CliRun verify = CliRun.run("verify", "--config", onPostgres.toString());
+        assertEquals(0, verify.exit(), verify.out() + verify.err());
+        try (Connection target = DriverManager.getConnection(url)) {
+            assertEquals(List.of("0"),
+                    strings(target, "SELECT COUNT(*) FROM settings WHERE name = 'lots_from_history'"));
+            assertEquals(List.of("1100"), strings(target, "SELECT debt FROM users WHERE id = 'u2'"));
+        }
+    }
+
+    /** Every row of the lot tables, each ledger row's parts and each user's debt, as text. */
+    private static String lotsState(TestServer server) {
+        StringBuilder state = new StringBuilder();
+        for (String sql : List.of("SELECT id, user_id, kind, session_id, entry_id, coins, remaining, amount_cents,"
+                        + " currency, expires_at, created_at FROM coin_lots ORDER BY id",
+                "SELECT id, lot_id, entry_id, coins, created_at FROM lot_moves ORDER BY id",
+                "SELECT id, paid, bonus FROM coin_ledger ORDER BY id",
+                "SELECT id, balance, debt FROM users ORDER BY id",
+                "SELECT session_id, refunded_cents, disputed, recorded_at FROM purchase_money_history ORDER BY id",
+                "SELECT session_id, paid_reversed FROM payment_sessions ORDER BY session_id")) {
+            try (Connection connection = server.deps().db().dataSource().getConnection()) {
+                state.append(rows(connection, sql)).append('\n');
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return state.toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Path fixtureCopy(String resource, Path to) throws IOException {
+        try (InputStream fixture = UpgradeFromV2Test.class.getResourceAsStream(resource)) {
+            assertNotNull(fixture, resource + " is not on the test classpath");
+            Files.copy(fixture, to);
+        }
+        return to;
     }
 
     private static void assertBalances(TestServer server, Map<String, Long> balances) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.db.SqliteDatabase;
 import coinpurse.support.Concurrently;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,7 +56,7 @@ class DatabaseFaultsTest {
     @Test
     void databaseFilesTurnedReadOnlyAre500ThenHealth503ThenFullRecovery() throws Exception {
         try (TestServer server = TestServer.start(dir)) {
-            Path db = server.deps().db().file().toAbsolutePath();
+            Path db = ((SqliteDatabase) server.deps().db()).file().toAbsolutePath();
             Path wal = Path.of(db + "-wal");
             assertTrue(Files.exists(wal), "the server holds its WAL open");
             List<Purchase> purchases = Purchase.start(server, "read-only");
@@ -80,7 +81,7 @@ class DatabaseFaultsTest {
         Path folder = Files.createDirectories(dir.resolve("db"));
         run("mount", "-t", "tmpfs", "-o", "size=16m,mode=700", "coinpurse-full-disk", folder.toString());
         try (TestServer server = TestServer.start(dir)) {
-            Path db = server.deps().db().file().toAbsolutePath();
+            Path db = ((SqliteDatabase) server.deps().db()).file().toAbsolutePath();
             assertEquals(folder, db.getParent());
             List<Purchase> purchases = Purchase.start(server, "disk-full");
             String before = dump(db);

@@ -8,6 +8,7 @@ import static coinpurse.support.WebhookAssertions.assertCredited;
 import static coinpurse.support.WebhookAssertions.assertNothingChanged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import coinpurse.db.SqliteDatabase;
 import coinpurse.support.PendingCheckout;
 import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
@@ -108,7 +109,7 @@ class WebhookDatabaseFailureTest {
 
     private static void sql(String statement) throws SQLException {
         try (Connection connection = DriverManager.getConnection(
-                        "jdbc:sqlite:" + server.deps().db().file().toAbsolutePath());
+                        "jdbc:sqlite:" + ((SqliteDatabase) server.deps().db()).file().toAbsolutePath());
                 Statement sql = connection.createStatement()) {
             sql.execute("PRAGMA busy_timeout = 10000");
             sql.execute(statement);
