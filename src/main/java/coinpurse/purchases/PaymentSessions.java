@@ -29,11 +29,6 @@ public final class PaymentSessions {
     private final Timestamps timestamps;
     private final Dialect dialect;
 
-    /** The sessions of a SQLite database. */
-    public PaymentSessions(Timestamps timestamps) {
-        this(timestamps, Dialect.SQLITE);
-    }
-
     public PaymentSessions(Timestamps timestamps, Dialect dialect) {
         this.timestamps = timestamps;
         this.dialect = dialect;
