@@ -50,7 +50,7 @@ final class StripeObjects {
     }
 
     static RefundData toData(Refund refund) {
-        return new RefundData(refund.getId(), refund.getPaymentIntent(), refund.getCharge(), refund.getAmount(),
+        return new RefundData(refund.getId(), refund.getPaymentIntent(), refund.getAmount(),
                 refund.getCurrency(), refund.getStatus());
     }
 
