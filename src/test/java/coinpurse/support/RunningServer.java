@@ -33,4 +33,10 @@ public @interface RunningServer {
      * runs ({@link TestServer#startSandbox}); {@link #env} adds to it.
      */
     boolean sandbox() default false;
+
+    /**
+     * True: the server's clock is a {@link MovableClock} at the start's moment, which stands still until
+     * the test moves it ({@link TestServer#movableClock()}), so nothing depends on real time passing.
+     */
+    boolean movableClock() default false;
 }

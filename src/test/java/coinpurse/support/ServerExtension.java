@@ -49,6 +49,9 @@ public final class ServerExtension implements BeforeAllCallback, BeforeEachCallb
     }
 
     private static TestServer start(RunningServer settings, Field field) {
+        if (settings.movableClock() && (!settings.stripe() || settings.sandbox())) {
+            throw new ExtensionConfigurationException(field + ": movableClock is for servers with the fake Stripe");
+        }
         if (!settings.stripe() && !settings.sandbox()) {
             if (settings.env().length > 0) {
                 throw new ExtensionConfigurationException(field + ": env is for servers with Stripe");
@@ -62,6 +65,9 @@ public final class ServerExtension implements BeforeAllCallback, BeforeEachCallb
                 throw new ExtensionConfigurationException(field + ": \"" + setting + "\" is not NAME=value");
             }
             env.put(setting.substring(0, equals), setting.substring(equals + 1));
+        }
+        if (settings.movableClock()) {
+            return TestServer.startInTempDir(env, MovableClock.atNow());
         }
         return settings.sandbox() ? TestServer.startSandboxInTempDir(env) : TestServer.startInTempDir(env);
     }

@@ -49,16 +49,19 @@ public final class TestServer implements AutoCloseable {
     private final Services services;
     private final Javalin app;
     private final Path dir;
+    private final Clock clock;
     /** Whether {@link #close()} deletes {@link #dir}: the server made it ({@link #startInTempDir}). */
     private final boolean ownsDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(FakeStripe stripe, AppDeps deps, Services services, Javalin app, Path dir, boolean ownsDir) {
+    private TestServer(FakeStripe stripe, AppDeps deps, Services services, Javalin app, Path dir, Clock clock,
+            boolean ownsDir) {
         this.stripe = stripe;
         this.deps = deps;
         this.services = services;
         this.app = app;
         this.dir = dir;
+        this.clock = clock;
         this.ownsDir = ownsDir;
     }
 
@@ -217,7 +220,7 @@ public final class TestServer implements AutoCloseable {
         AppDeps deps = AppDeps.open(config, clock);
         Services services = Services.create(config, deps.db(), deps.stripe(), clock, deps.meters().registry());
         Javalin app = App.create(deps, services).start();
-        TestServer server = new TestServer(stripe, deps, services, app, dir, ownsDir);
+        TestServer server = new TestServer(stripe, deps, services, app, dir, clock, ownsDir);
         if (stripe != null && !config.stripeWebhookSecrets().isEmpty()) {
             // The fake's Checkout page pays to this server, as Stripe delivers to a configured endpoint.
             stripe.hostCheckout(URI.create(server.url("/api/payment/webhook")), config.stripeWebhookSecrets().get(0));
@@ -242,6 +245,17 @@ public final class TestServer implements AutoCloseable {
     /** The services this server's routes run on: its sweeps, to run one now. */
     public Services services() {
         return services;
+    }
+
+    /**
+     * The clock every reader of time in this server is on, when the test gave it a {@link MovableClock}
+     * ({@link #startWithClock}, {@link RunningServer#movableClock}): moving it moves the server's now.
+     */
+    public MovableClock movableClock() {
+        if (clock instanceof MovableClock movable) {
+            return movable;
+        }
+        throw new IllegalStateException("this server runs on the system clock; start it with a MovableClock");
     }
 
     public AppDeps deps() {
