@@ -15,7 +15,7 @@ public record RefundData(String id, String paymentIntent, Long amount, String cu
                 JsonFields.text(refund, "id"),
                 JsonFields.idOf(refund.path("payment_intent")),
                 JsonFields.wholeNumber(refund, "amount"),
-                JsonFields.text(refund, "currency"),
-                JsonFields.text(refund, "status"));
+                JsonFields.currency(refund, "currency"),
+                JsonFields.status(refund, "status"));
     }
 }

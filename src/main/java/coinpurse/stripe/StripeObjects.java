@@ -51,7 +51,7 @@ final class StripeObjects {
 
     static RefundData toData(Refund refund) {
         return new RefundData(refund.getId(), refund.getPaymentIntent(), refund.getAmount(),
-                refund.getCurrency(), refund.getStatus());
+                JsonFields.currency(refund.getCurrency()), JsonFields.status(refund.getStatus()));
     }
 
     static CheckoutSessionData toData(Session session) {
