@@ -27,12 +27,12 @@ public final class ChildServer implements AutoCloseable {
     private static final Duration START_LIMIT = Duration.ofSeconds(30);
 
     private final Process process;
+    private final int port;
     private final Path log;
-    /** Known once the start line is printed. */
-    private int port;
 
-    private ChildServer(Process process, Path log) {
+    private ChildServer(Process process, int port, Path log) {
         this.process = process;
+        this.port = port;
         this.log = log;
     }
 
@@ -72,30 +72,30 @@ public final class ChildServer implements AutoCloseable {
         builder.environment().put("SERVER_HOST", "127.0.0.1");
         // Any free port, read back from the start line: no other test can take it between a pick and the bind.
         builder.environment().put("SERVER_PORT", "0");
-        ChildServer child = new ChildServer(builder.start(), log);
+        Process process = builder.start();
         try {
-            child.port = child.awaitBoundPort(START_LIMIT);
+            ChildServer child = new ChildServer(process, awaitBoundPort(process, log, START_LIMIT), log);
             child.awaitHealthy(START_LIMIT);
+            return child;
         } catch (RuntimeException notHealthy) {
-            child.close();
+            process.destroyForcibly();
             throw notHealthy;
         }
-        return child;
     }
 
-    private int awaitBoundPort(Duration limit) {
+    private static int awaitBoundPort(Process process, Path log, Duration limit) {
         Instant deadline = Instant.now().plus(limit);
         while (Instant.now().isBefore(deadline)) {
-            Matcher line = SERVING_ON.matcher(output());
+            Matcher line = SERVING_ON.matcher(read(log));
             if (line.find()) {
                 return Integer.parseInt(line.group(1));
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException("the server exited with " + process.exitValue() + ": " + output());
+                throw new IllegalStateException("the server exited with " + process.exitValue() + ": " + read(log));
             }
             pause();
         }
-        throw new IllegalStateException("the server printed no start line in " + limit + ": " + output());
+        throw new IllegalStateException("the server printed no start line in " + limit + ": " + read(log));
     }
 
     private void awaitHealthy(Duration limit) {
@@ -184,8 +184,12 @@ public final class ChildServer implements AutoCloseable {
     }
 
     public String output() {
+        return read(log);
+    }
+
+    private static String read(Path log) {
         try {
-            return java.nio.file.Files.readString(log);
+            return Files.readString(log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
