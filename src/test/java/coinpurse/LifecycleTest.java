@@ -92,8 +92,8 @@ class LifecycleTest {
                 assertFalse(Files.exists(Path.of(db + "-wal")), "a cleanly closed SQLite database leaves no WAL");
 
                 try (coinpurse.db.Database reopened = coinpurse.db.Database.open(db)) {
-                    String status = reopened.read(connection -> new coinpurse.purchases.PaymentSessions(new coinpurse.db.Timestamps(java.time.Clock.systemUTC()))
-                            .find(connection, sessionId).orElseThrow().status().value());
+                    String status = reopened.read(connection -> new coinpurse.purchases.PaymentSessions(
+                            new coinpurse.db.Timestamps(java.time.Clock.systemUTC()), reopened.dialect()).find(connection, sessionId).orElseThrow().status().value());
                     assertEquals("pending", status, "the answered session was recorded before the stop");
                 }
             }

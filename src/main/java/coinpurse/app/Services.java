@@ -83,15 +83,15 @@ public record Services(
                 config.refundEarlyFraudWarnings(), instanceId);
         EventProcessor events = new EventProcessor(db, new StripeEventHandler(new ProcessedEvents(timestamps),
                 fulfilment, reversals, warnings, stripeCalls, config.stripeLivemode()));
+        CheckoutRateLimiter checkoutLimit = new CheckoutRateLimiter(config.checkoutPerMinute(), clock, db);
         Optional<Checkout> checkout = stripe.map(gateway -> new Checkout(gateway,
                 new RedirectUrls(config.allowedRedirectOrigins(), config.stripeSandbox(), config.successUrl(),
                         config.cancelUrl()),
-                new CheckoutRateLimiter(config.checkoutPerMinute(), clock, db), db, sessions, ledger, timestamps,
-                instanceId));
+                checkoutLimit, db, sessions, ledger, timestamps, instanceId));
         Wallet wallet = new Wallet(db, coinBook, balances, new WalletOperations(dialect), timestamps, meters);
         HoldService holds = new HoldService(db, coinBook, balances, outbox, clock);
         return new Services(catalog, sessions, ledger, coinBook, balances, timestamps, fulfilment, events, checkout,
                 wallet, holds, new Reconciler(db, sessions, fulfilment, events), new SettlementMetrics(meters),
-                new Sweeps(db, coinBook, holds), new EventFeed(db));
+                new Sweeps(db, coinBook, holds, checkoutLimit, clock), new EventFeed(db));
     }
 }

@@ -3,6 +3,7 @@ package coinpurse.audit;
 import coinpurse.audit.Problem.Kind;
 import coinpurse.purchases.DisputeStatus;
 import coinpurse.purchases.PaymentSession;
+import coinpurse.purchases.PaymentSessions;
 import coinpurse.purchases.SessionStatus;
 import coinpurse.settlement.OwedBack;
 import coinpurse.settlement.ReversalRecords.Charge;
@@ -35,10 +36,9 @@ import java.util.Optional;
  * </ul>
  */
 final class ReversalCheck implements Check {
-    private static final String SESSIONS = """
-            SELECT session_id, user_id, package_id, amount_cents, currency, coins, bonus, status, payment_intent,
-                   created_at, amount_refunded, coins_reversed, dispute_status
-            FROM payment_sessions ORDER BY user_id, session_id""";
+    private static final String SESSIONS = "SELECT " + PaymentSessions.SESSION_COLUMNS + """
+            , s.amount_refunded, s.coins_reversed, s.dispute_status
+            FROM payment_sessions s ORDER BY s.user_id, s.session_id""";
     private static final String TAKEN_BACK = """
             SELECT reference, MIN(user_id), -SUM(delta), COUNT(*) FROM coin_ledger
             WHERE reason IN ('refund', 'refund_reversed', 'dispute', 'dispute_won')
@@ -54,9 +54,7 @@ final class ReversalCheck implements Check {
         try (PreparedStatement query = connection.prepareStatement(SESSIONS);
                 ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                PaymentSession session = new PaymentSession(rows.getString(1), rows.getString(2), rows.getString(3),
-                        rows.getLong(4), rows.getString(5), rows.getLong(6), rows.getLong(7),
-                        SessionStatus.of(rows.getString(8)), rows.getString(9), rows.getString(10));
+                PaymentSession session = PaymentSessions.sessionOf(rows);
                 Stored stored = new Stored(rows.getLong(11), rows.getLong(12), DisputeStatus.of(rows.getString(13)),
                         session.status());
                 Taken rowsTook = taken.remove(session.sessionId());

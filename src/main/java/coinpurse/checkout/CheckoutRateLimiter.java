@@ -56,6 +56,21 @@ public final class CheckoutRateLimiter {
         });
     }
 
+    /**
+     * Deletes every user's attempts that have left the window, those of users who never came back
+     * included (a user's own attempts are also forgotten at their next try); answers how many.
+     */
+    public int forgetExpired() {
+        String cutoff = Timestamps.format(clock.instant().minus(WINDOW));
+        return db.inTransaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM checkout_attempts WHERE attempted_at <= ?")) {
+                delete.setString(1, cutoff);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
     private static void forgetBefore(Connection connection, String userId, Instant cutoff) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement(
                 "DELETE FROM checkout_attempts WHERE user_id = ? AND attempted_at <= ?")) {

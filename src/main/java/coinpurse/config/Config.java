@@ -50,12 +50,4 @@ public record Config(
     public Optional<Boolean> stripeLivemode() {
         return stripeSecretKey.map(key -> key.startsWith("sk_live_") || key.startsWith("rk_live_"));
     }
-
-    /** The same settings listening on {@code port} (0: any free port, for tests). */
-    public Config withServerPort(int port) {
-        return new Config(serverHost, port, dbPath, dbAccess, stripeSecretKey, stripeWebhookSecrets, stripeApiBase,
-                stripeTimeout, refundEarlyFraudWarnings, jwtSecret, cookieName, allowedRedirectOrigins, successUrl,
-                cancelUrl, corsAllowedOrigins, internalApiKey, instanceId, checkoutPerMinute, packages, metricsEnabled, demo,
-                stripeSandbox, holdsMaxSeconds, eventsWebhookUrl, eventsWebhookSecret);
-    }
 }

@@ -11,11 +11,12 @@ final class NumberSettings {
 
     private NumberSettings() {}
 
+    /** A TCP port; 0 asks the system for any free one (the start line names the port it got). */
     static int port(Settings s, String key, int defaultPort) {
         return s.get(key).map(text -> {
-            if (!WHOLE_NUMBER.matcher(text).matches() || text.length() > 5
-                    || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 65535) {
-                throw s.error(key, quote(text) + " is not a port number (1-65535)");
+            if (!WHOLE_NUMBER.matcher(text).matches() || text.startsWith("-") || text.length() > 5
+                    || Integer.parseInt(text) > 65535) {
+                throw s.error(key, quote(text) + " is not a port number (0-65535, 0 for any free port)");
             }
             return Integer.parseInt(text);
         }).orElse(defaultPort);

@@ -10,7 +10,11 @@ import java.util.Optional;
 
 /** The {@code payment_sessions} table. Writes run on the caller's transaction. */
 public final class PaymentSessions {
-    private static final String SESSION_COLUMNS = """
+    /**
+     * The columns of a {@link PaymentSession}, of {@code payment_sessions s}, in the order
+     * {@link #sessionOf} reads them: any query that selects them first can map its rows with it.
+     */
+    public static final String SESSION_COLUMNS = """
             s.session_id, s.user_id, s.package_id, s.amount_cents, s.currency, s.coins, s.bonus, s.status, \
             s.payment_intent, s.created_at""";
     private static final String FIND = "SELECT " + SESSION_COLUMNS + " FROM payment_sessions s WHERE s.session_id = ?";
@@ -24,11 +28,6 @@ public final class PaymentSessions {
 
     private final Timestamps timestamps;
     private final Dialect dialect;
-
-    /** The sessions of a SQLite database. */
-    public PaymentSessions(Timestamps timestamps) {
-        this(timestamps, Dialect.SQLITE);
-    }
 
     public PaymentSessions(Timestamps timestamps, Dialect dialect) {
         this.timestamps = timestamps;
@@ -172,7 +171,8 @@ public final class PaymentSessions {
         }
     }
 
-    private static PaymentSession sessionOf(ResultSet row) throws SQLException {
+    /** The session in the current row of {@code row}, whose first columns are {@link #SESSION_COLUMNS}. */
+    public static PaymentSession sessionOf(ResultSet row) throws SQLException {
         return new PaymentSession(row.getString(1), row.getString(2), row.getString(3),
                 row.getLong(4), row.getString(5), row.getLong(6), row.getLong(7),
                 SessionStatus.of(row.getString(8)), row.getString(9), row.getString(10));

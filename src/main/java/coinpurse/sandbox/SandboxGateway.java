@@ -63,7 +63,7 @@ final class SandboxGateway implements StripeGateway {
         return catalog.stream()
                 .filter(pack -> priceId.equals(pack.stripePriceId()))
                 .findFirst()
-                .map(pack -> new StripePrice(priceId, pack.priceCents(), pack.currency().toLowerCase(Locale.ROOT)))
+                .map(pack -> new StripePrice(pack.priceCents(), pack.currency().toLowerCase(Locale.ROOT)))
                 .orElseThrow(() -> notFound("price", priceId));
     }
 
@@ -118,7 +118,7 @@ final class SandboxGateway implements StripeGateway {
     }
 
     private static RefundData toData(SandboxPayment payment, SandboxRefund refund) {
-        return new RefundData(refund.id(), payment.paymentIntent(), payment.charge(), refund.amount(),
+        return new RefundData(refund.id(), payment.paymentIntent(), refund.amount(),
                 payment.currency(), refund.status());
     }
 

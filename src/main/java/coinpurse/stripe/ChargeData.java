@@ -30,7 +30,7 @@ public record ChargeData(
                 JsonFields.idOf(charge.path("payment_intent")),
                 JsonFields.wholeNumber(charge, "amount"),
                 JsonFields.wholeNumber(charge, "amount_refunded"),
-                JsonFields.text(charge, "currency"),
+                JsonFields.currency(charge, "currency"),
                 charge.path("refunded").asBoolean(false),
                 refundsOf(charge));
     }

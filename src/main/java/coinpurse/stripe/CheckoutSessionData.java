@@ -47,7 +47,7 @@ public record CheckoutSessionData(
                 JsonFields.text(session, "status"),
                 JsonFields.text(session, "payment_status"),
                 JsonFields.wholeNumber(session, "amount_total"),
-                JsonFields.text(session, "currency"),
+                JsonFields.currency(session, "currency"),
                 JsonFields.text(session, "client_reference_id"),
                 metadata,
                 JsonFields.idOf(session.path("payment_intent")));

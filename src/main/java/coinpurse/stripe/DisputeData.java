@@ -29,8 +29,8 @@ public record DisputeData(
                 JsonFields.idOf(charge),
                 paymentIntent,
                 JsonFields.wholeNumber(dispute, "amount"),
-                JsonFields.text(dispute, "currency"),
-                JsonFields.text(dispute, "status"),
+                JsonFields.currency(dispute, "currency"),
+                JsonFields.status(dispute, "status"),
                 JsonFields.wholeNumber(dispute, "created"));
     }
 }

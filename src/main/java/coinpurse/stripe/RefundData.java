@@ -7,17 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
  * events carry. {@code status} is Stripe's: pending, requires_action, succeeded, failed or
  * canceled; a failed or canceled refund returned no money to the payer.
  */
-public record RefundData(String id, String paymentIntent, String chargeId, Long amount, String currency,
-        String status) {
+public record RefundData(String id, String paymentIntent, Long amount, String currency, String status) {
 
     /** Reads a refund object from JSON, whatever API version it was rendered with. */
     public static RefundData fromJson(JsonNode refund) {
         return new RefundData(
                 JsonFields.text(refund, "id"),
                 JsonFields.idOf(refund.path("payment_intent")),
-                JsonFields.idOf(refund.path("charge")),
                 JsonFields.wholeNumber(refund, "amount"),
-                JsonFields.text(refund, "currency"),
-                JsonFields.text(refund, "status"));
+                JsonFields.currency(refund, "currency"),
+                JsonFields.status(refund, "status"));
     }
 }

@@ -101,7 +101,7 @@ public final class StripeClientGateway implements StripeGateway {
     public StripePrice retrievePrice(String priceId) {
         try {
             Price price = timed("retrieve_price", () -> client.v1().prices().retrieve(priceId));
-            return new StripePrice(price.getId(), price.getUnitAmount(), price.getCurrency());
+            return new StripePrice(price.getUnitAmount(), price.getCurrency());
         } catch (StripeException | RuntimeException e) {
             throw failure("retrieving Price " + priceId, e);
         }

@@ -50,8 +50,8 @@ final class StripeObjects {
     }
 
     static RefundData toData(Refund refund) {
-        return new RefundData(refund.getId(), refund.getPaymentIntent(), refund.getCharge(), refund.getAmount(),
-                refund.getCurrency(), refund.getStatus());
+        return new RefundData(refund.getId(), refund.getPaymentIntent(), refund.getAmount(),
+                JsonFields.currency(refund.getCurrency()), JsonFields.status(refund.getStatus()));
     }
 
     static CheckoutSessionData toData(Session session) {

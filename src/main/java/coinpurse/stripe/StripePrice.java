@@ -1,4 +1,4 @@
 package coinpurse.stripe;
 
 /** A Stripe Price's amount (smallest currency unit) and currency; {@code unitAmount} is null for a custom price. */
-public record StripePrice(String id, Long unitAmount, String currency) {}
+public record StripePrice(Long unitAmount, String currency) {}

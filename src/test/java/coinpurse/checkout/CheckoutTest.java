@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.app.Sweeps;
+import coinpurse.support.MovableClock;
 import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -289,6 +292,36 @@ class CheckoutTest {
             HttpResponse<String> other = limited.post(CREATE, POPULAR, limited.token("co-other"));
             assertEquals(200, other.statusCode(), other.body());
             assertEquals(1, limited.queryLong("SELECT COUNT(*) FROM payment_sessions WHERE user_id = ?", "co-other"));
+        }
+    }
+
+    /**
+     * Attempts of users who never come back do not stay for ever: the sweep deletes those older than
+     * the 60 s window, everyone's in one DELETE, at most once a minute of the server's clock.
+     */
+    @Test
+    void theSweepDeletesCheckoutAttemptsOlderThanTheWindowOnceAMinute(@TempDir Path sweptDir) {
+        MovableClock clock = MovableClock.atNow();
+        try (TestServer swept = TestServer.startWithClock(sweptDir, Map.of(), clock)) {
+            Sweeps sweeps = swept.services().sweeps();
+            assertEquals(200, swept.post(CREATE, POPULAR, swept.token("co-gone-at-0")).statusCode());
+            clock.advance(Duration.ofSeconds(30));
+            assertEquals(200, swept.post(CREATE, POPULAR, swept.token("co-gone-at-30")).statusCode());
+            sweeps.sweepOnce(); // at 30 s: nothing has left the window yet
+            assertEquals(2, swept.rowsIn("checkout_attempts"));
+
+            clock.advance(Duration.ofSeconds(30));
+            assertEquals(200, swept.post(CREATE, POPULAR, swept.token("co-back-at-60")).statusCode());
+            clock.advance(Duration.ofSeconds(1));
+            sweeps.sweepOnce();
+            assertEquals(3, swept.rowsIn("checkout_attempts"), "at 61 s the first has left the window,"
+                    + " but the last deletion was 31 s ago");
+
+            clock.advance(Duration.ofSeconds(29));
+            sweeps.sweepOnce();
+            assertEquals(1, swept.rowsIn("checkout_attempts"), "at 90 s: those of 0 s and 30 s are gone");
+            assertEquals(1, swept.queryLong("SELECT COUNT(*) FROM checkout_attempts WHERE user_id = ?",
+                    "co-back-at-60"));
         }
     }
 

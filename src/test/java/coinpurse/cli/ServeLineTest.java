@@ -58,7 +58,7 @@ class ServeLineTest {
         CliRun throughPicocli = CliRun.run("serve", "--config", "@" + arguments);
 
         assertEquals(2, direct.exit());
-        assertEquals("coinpurse: configuration error: server.port: \"abc\" is not a port number (1-65535)",
+        assertEquals("coinpurse: configuration error: server.port: \"abc\" is not a port number (0-65535, 0 for any free port)",
                 direct.err().strip());
         assertEquals(throughPicocli, direct);
     }

@@ -176,7 +176,8 @@ class ConfigLoaderTest {
     void anErrorFromTheEnvironmentNamesTheVariable() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(Optional.empty(), Map.of("SERVER_PORT", "http"), dir));
-        assertEquals("server.port (environment variable SERVER_PORT): \"http\" is not a port number (1-65535)",
+        assertEquals("server.port (environment variable SERVER_PORT): \"http\" is not a port number (0-65535, 0 for"
+                + " any free port)",
                 e.getMessage());
     }
 
@@ -219,10 +220,17 @@ class ConfigLoaderTest {
     // ---- one kind of value each ----
 
     @ParameterizedTest
-    @ValueSource(strings = {"abc", "0", "65536", "-1", "80.5", "99999999999"})
+    @ValueSource(strings = {"abc", "65536", "-1", "-0", "80.5", "99999999999"})
     void badPortIsRejected(String port) {
         ConfigException e = assertLoadFails("server.port=" + port + "\n");
-        assertEquals("server.port: \"" + port + "\" is not a port number (1-65535)", e.getMessage());
+        assertEquals("server.port: \"" + port + "\" is not a port number (0-65535, 0 for any free port)",
+                e.getMessage());
+    }
+
+    /** 0 asks the system for any free port; the start line names the one bound (cli/ServeOnAnyPortTest). */
+    @Test
+    void portZeroMeansAnyFreePort() throws IOException {
+        assertEquals(0, loadFile("server.port=0\n", Map.of()).serverPort());
     }
 
     @ParameterizedTest

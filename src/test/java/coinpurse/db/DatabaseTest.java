@@ -84,7 +84,7 @@ class DatabaseTest {
         try (Database db = Database.open(dir.resolve("coinpurse.db"))) {
             db.inTransaction(connection -> {
                 ledger.ensureUser(connection, "u1");
-                return new PaymentSessions(timestamps).insert(connection, new PaymentSession("cs_1", "u1", "popular",
+                return new PaymentSessions(timestamps, Dialect.SQLITE).insert(connection, new PaymentSession("cs_1", "u1", "popular",
                         1999, "usd", 500, 50, SessionStatus.PENDING, null, timestamps.now()));
             });
             db.inTransaction(connection -> book.creditPurchase(connection, "u1", "cs_1", 500, 50, 1999, "usd"));

@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.Stripe;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -510,7 +509,7 @@ class UpgradeFromV2Test {
             update.executeUpdate("UPDATE users SET balance = 2461 WHERE id = 'u1'");
         }
         Map<String, String> env = Map.of("DB_PATH", file.toString(), "AUTH_JWT_SECRET", TestServer.JWT_SECRET,
-                "SERVER_HOST", "127.0.0.1", "SERVER_PORT", Integer.toString(freePort()));
+                "SERVER_HOST", "127.0.0.1", "SERVER_PORT", "0");
 
         CliRun start = ChildRun.run(dir, env, "serve");
 
@@ -576,12 +575,6 @@ class UpgradeFromV2Test {
             }
         }
         return state.toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static Path fixtureCopy(String resource, Path to) throws IOException {

@@ -8,13 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import coinpurse.hostile.Route.Caller;
 import coinpurse.support.RawHttp.Answer;
 import coinpurse.support.RawHttp.Request;
+import coinpurse.support.RunningServer;
 import java.time.Instant;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Any body, under any Content-Type, with or without chunking, and any method, at every route,
@@ -22,17 +21,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * the caller and the body call for, and not one coin moved.
  */
 class AnyRouteTest {
-    private static HostileServer hostile;
-
-    @BeforeContainer
-    static void start() {
-        hostile = HostileServer.start();
-    }
-
-    @AfterContainer
-    static void stop() {
-        hostile.close();
-    }
+    @RunningServer
+    static HostileServer hostile;
 
     @Property(tries = 200)
     void anyBodyAtAnyRouteGetsASpecAnswerAndMovesNoCoin(

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import coinpurse.support.RawHttp.Answer;
 import coinpurse.support.RawHttp.Request;
+import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
@@ -32,8 +33,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * User tokens that name no user (forged, broken, expired, not yet valid, signed another way,
@@ -43,17 +42,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class ForgedTokensTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static HostileServer hostile;
-
-    @BeforeContainer
-    static void start() {
-        hostile = HostileServer.start();
-    }
-
-    @AfterContainer
-    static void stop() {
-        hostile.close();
-    }
+    @RunningServer
+    static HostileServer hostile;
 
     @Property(tries = 200)
     void everyForgedBrokenOrStaleTokenIs401(

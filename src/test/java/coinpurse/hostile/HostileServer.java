@@ -9,6 +9,7 @@ import coinpurse.support.LedgerSnapshot;
 import coinpurse.support.RawHttp;
 import coinpurse.support.RawHttp.Answer;
 import coinpurse.support.RawHttp.Request;
+import coinpurse.support.RunningServer;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,13 +17,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The server each hostile test class attacks (one per class, started in its
- * {@code @BeforeContainer}: jqwik runs these classes, and JUnit extensions do not reach it),
- * with what the attacks aim at: a user with coins, a completed purchase, a pending one whose
+ * The server each hostile test class attacks, one per class, as a {@link RunningServer} fixture
+ * ({@code @RunningServer static HostileServer hostile;}), with what the attacks aim at: a user with coins, a completed purchase, a pending one whose
  * paid event would credit 550 coins if it got through. Every request goes out over
  * {@link RawHttp} and its answer through {@link JsonAssertions#assertSpecAnswer};
  * {@link #assertNoCoinMoved()} compares balances and ledger with what they were after seeding.
  */
+@RunningServer(env = {
+    "INTERNAL_API_KEY=" + HostileServer.INTERNAL_KEY,
+    "AUTH_COOKIE_NAME=" + HostileServer.COOKIE,
+    // These classes are about input; the limit has a test of its own (CheckoutLimitTest).
+    "RATELIMIT_CHECKOUT_PER_MINUTE=100000"})
 final class HostileServer implements AutoCloseable {
     static final String INTERNAL_KEY = "hostile-internal-key-0123456789";
     static final String COOKIE = "cp_token";
@@ -46,7 +51,8 @@ final class HostileServer implements AutoCloseable {
     /** What must still hold after every try. */
     private LedgerSnapshot expected;
 
-    private HostileServer(TestServer server) {
+    /** Seeds {@code server}, which this fixture then owns; by {@link RunningServer}. */
+    HostileServer(TestServer server) {
         this.server = server;
         this.http = new RawHttp(server.port());
         this.fuzzToken = server.token("hi-fuzz");
@@ -68,20 +74,6 @@ final class HostileServer implements AutoCloseable {
 
         this.expected = LedgerSnapshot.of(server);
         assertEquals(Map.of("hi-rich", 1000L, "hi-buyer", 550L), expected.balances());
-    }
-
-    static HostileServer start() {
-        TestServer server = TestServer.startInTempDir(Map.of(
-                "INTERNAL_API_KEY", INTERNAL_KEY,
-                "AUTH_COOKIE_NAME", COOKIE,
-                // These classes are about input; the limit has a test of its own (CheckoutLimitTest).
-                "RATELIMIT_CHECKOUT_PER_MINUTE", "100000"));
-        try {
-            return new HostileServer(server);
-        } catch (RuntimeException | Error e) {
-            server.close();
-            throw e;
-        }
     }
 
     /** Sends {@code request}; its answer must be one the SPEC allows ({@link JsonAssertions#assertSpecAnswer}). */

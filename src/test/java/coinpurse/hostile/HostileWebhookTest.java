@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import coinpurse.support.JsonAssertions;
 import coinpurse.support.RawHttp.Answer;
 import coinpurse.support.RawHttp.Request;
+import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import coinpurse.support.WebhookSigner;
 import java.time.Instant;
@@ -25,25 +26,14 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * The webhook under attack: a real paid event under every Stripe-Signature but a correct one,
  * and events signed with the real secret but hostile inside. Neither may credit a coin.
  */
 class HostileWebhookTest {
-    private static HostileServer hostile;
-
-    @BeforeContainer
-    static void start() {
-        hostile = HostileServer.start();
-    }
-
-    @AfterContainer
-    static void stop() {
-        hostile.close();
-    }
+    @RunningServer
+    static HostileServer hostile;
 
     /**
      * The body is a real paid event for a real pending session: accepted, it would credit 550

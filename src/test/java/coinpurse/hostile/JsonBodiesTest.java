@@ -12,13 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.support.RawHttp.Answer;
 import coinpurse.support.RawHttp.Request;
+import coinpurse.support.RunningServer;
 import coinpurse.support.TestServer;
 import coinpurse.support.WebhookSigner;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Example;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * JSON bodies at every JSON route, one edge case at a time: nesting, absurd numbers, duplicate
@@ -26,17 +25,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Each is a 400 (or 413, or 415) with the SPEC's error, and not one coin moved.
  */
 class JsonBodiesTest {
-    private static HostileServer hostile;
-
-    @BeforeContainer
-    static void start() {
-        hostile = HostileServer.start();
-    }
-
-    @AfterContainer
-    static void stop() {
-        hostile.close();
-    }
+    @RunningServer
+    static HostileServer hostile;
 
     @Example
     void jsonEdgeCasesAreRefusedAsBadRequestsAtEveryJsonRoute() {

@@ -10,13 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import coinpurse.support.RawHttp.Answer;
 import coinpurse.support.RawHttp.Request;
+import coinpurse.support.RunningServer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Example;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Requests broken below the app, written byte for byte: bad request lines, headers and framing
@@ -26,17 +25,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class MalformedHttpTest {
     private static final int TEN_MB = 10 * 1024 * 1024;
 
-    private static HostileServer hostile;
-
-    @BeforeContainer
-    static void start() {
-        hostile = HostileServer.start();
-    }
-
-    @AfterContainer
-    static void stop() {
-        hostile.close();
-    }
+    @RunningServer
+    static HostileServer hostile;
 
     /**
      * Malformed requests, written byte for byte, and the status each must get. Jetty refuses all of

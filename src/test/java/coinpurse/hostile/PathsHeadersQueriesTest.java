@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import coinpurse.hostile.Route.Caller;
 import coinpurse.support.RawHttp.Answer;
 import coinpurse.support.RawHttp.Request;
+import coinpurse.support.RunningServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -19,25 +20,14 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Hostile paths (traversal, encodings, huge segments), query strings and headers at every route:
  * a SPEC answer, no user data without a token, and not one coin moved.
  */
 class PathsHeadersQueriesTest {
-    private static HostileServer hostile;
-
-    @BeforeContainer
-    static void start() {
-        hostile = HostileServer.start();
-    }
-
-    @AfterContainer
-    static void stop() {
-        hostile.close();
-    }
+    @RunningServer
+    static HostileServer hostile;
 
     @Property(tries = 200)
     void anyPathAndQueryGetsASpecAnswerAndNoUserDataWithoutAToken(

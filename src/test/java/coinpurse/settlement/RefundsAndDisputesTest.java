@@ -272,6 +272,45 @@ class RefundsAndDisputesTest {
                 eventIdOf(ignored)));
     }
 
+    // ---- fields wider than their columns ----
+
+    /**
+     * A currency that is not three letters, or a status over 32 characters (the widths PostgreSQL keeps
+     * them in; SQLite would keep anything), reads as missing, alike on both backends: the charge or
+     * dispute is rejected as one without it (200, recorded, nothing kept or moved) where PostgreSQL
+     * refused the row (a 500 that Stripe would deliver again for days), and a refund's currency, which
+     * nothing reckons with, is kept as unknown.
+     */
+    @Test
+    void aCurrencyOrStatusWiderThanItsColumnReadsAsMissingOnBothBackends() {
+        Purchase purchase = buy("too-wide");
+        String pi = purchase.paymentIntent();
+        String wideStatus = "needs_response_" + "x".repeat(18);
+        String charge = StripeEvents.event(StripeEvents.newEventId(), "charge.refunded",
+                StripeEvents.refundedCharge(pi, PRICE_CENTS, PRICE_CENTS, "usdx"), Stripe.API_VERSION);
+        String refund = refundObjectEvent(refundObject(pi, "re_test_wide_status_" + pi, "usd", "succeeded" + "x".repeat(24)));
+        String dispute = disputeEvent("charge.dispute.created", pi, wideStatus);
+
+        for (String event : List.of(charge, refund, dispute)) {
+            assertAccepted(server.deliver(event));
+            assertEquals("rejected", outcomeOf(event), event);
+        }
+        assertEquals(COINS_TOTAL, server.storedBalance(purchase.user()));
+        assertEquals("completed", server.storedStatus(purchase.sessionId()));
+        assertEquals(0, coinsReversed(purchase));
+        for (String table : List.of("stripe_charges", "stripe_refunds", "stripe_disputes")) {
+            assertEquals(0, server.queryLong("SELECT COUNT(*) FROM " + table + " WHERE payment_intent = ?", pi), table);
+        }
+
+        String wideCurrency = refundObjectEvent(refundObject(pi, "re_test_wide_currency_" + pi, "us dollars",
+                "succeeded"));
+        assertAccepted(server.deliver(wideCurrency));
+
+        assertEquals(0, server.storedBalance(purchase.user()), "the refund counts; its currency is not needed");
+        assertEquals(null, server.queryString("SELECT currency FROM stripe_refunds WHERE payment_intent = ?", pi));
+        assertBalanceIsTheLedgerSum(purchase);
+    }
+
     // ---- disputes ----
 
     @Test
@@ -474,6 +513,21 @@ class RefundsAndDisputesTest {
                 .put("reason", "fraudulent")
                 .put("status", status);
         return StripeEvents.event(StripeEvents.newEventId(), type, dispute, Stripe.API_VERSION);
+    }
+
+    /** A whole refund of the "popular" package, as a {@code refund.*} event carries it. */
+    private static ObjectNode refundObject(String paymentIntent, String refundId, String currency, String status) {
+        return JSON.createObjectNode()
+                .put("id", refundId)
+                .put("object", "refund")
+                .put("amount", PRICE_CENTS)
+                .put("currency", currency)
+                .put("payment_intent", paymentIntent)
+                .put("status", status);
+    }
+
+    private static String refundObjectEvent(ObjectNode refund) {
+        return StripeEvents.event(StripeEvents.newEventId(), "refund.updated", refund, Stripe.API_VERSION);
     }
 
     /** The stored balance, the API's balance and the ledger's sum all agree. */

@@ -17,11 +17,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code GET /api/payment/status/{session_id}}: own sessions only, and the poll of Stripe behind it. */
+/**
+ * {@code GET /api/payment/status/{session_id}}: own sessions only, and the poll of Stripe behind it.
+ * The servers' clocks stand still until a test moves them: the poll's 5 s throttle never depends on
+ * how fast the machine runs.
+ */
 class StatusTest {
     private static final String STATUS = "/api/payment/status/";
 
-    @RunningServer
+    @RunningServer(movableClock = true)
     static TestServer server;
 
     @Test
@@ -88,7 +92,7 @@ class StatusTest {
         String token = server.token(user);
         String sessionId = server.checkout(token, "popular");
 
-        // Two immediate polls: far inside the 5 s interval, no sleeping involved.
+        // Two polls at the same moment of the server's clock, however long the machine takes between them.
         JsonNode first = poll(server, sessionId, token);
         JsonNode second = poll(server, sessionId, token);
 
@@ -99,6 +103,23 @@ class StatusTest {
         assertEquals(1, server.stripe().retrieveCount(sessionId));
         assertEquals("pending", server.storedStatus(sessionId));
         assertEquals(0, server.ledgerSum(user));
+    }
+
+    @Test
+    void aPendingSessionIsAskedAboutAgainOnceFiveSecondsHavePassed() {
+        MovableClock clock = server.movableClock();
+        String token = server.token("st-throttle-again");
+        String sessionId = server.checkout(token, "popular");
+
+        poll(server, sessionId, token);
+        clock.advance(Duration.ofMillis(4999));
+        poll(server, sessionId, token);
+        assertEquals(1, server.stripe().retrieveCount(sessionId), "within 5 s of the last poll");
+        clock.advance(Duration.ofMillis(1));
+        JsonNode answer = poll(server, sessionId, token);
+
+        assertEquals(2, server.stripe().retrieveCount(sessionId), "5 s after the last poll");
+        assertEquals("pending", answer.get("status").asText());
     }
 
     @Test
@@ -122,7 +143,7 @@ class StatusTest {
     @Test
     void whenStripeCannotBeReachedDuringThePollTheAnswerIsStillPending(@TempDir Path downDir) {
         // Its own server: this test takes its fake Stripe down for good.
-        try (TestServer down = TestServer.start(downDir)) {
+        try (TestServer down = TestServer.startWithClock(downDir, Map.of(), MovableClock.atNow())) {
             String user = "st-stripe-down";
             String token = down.token(user);
             String sessionId = down.checkout(token, "popular");
@@ -170,7 +191,6 @@ class StatusTest {
         assertEquals("pending", server.storedStatus(sessionId));
     }
 
-    /** Polls {@code sessionId}'s status on {@code on} with {@code token}; asserts a 200 and returns its JSON. */
     /**
      * {@code new_balance} is the user's balance now, as the balance route says it: coins of a grant
      * whose {@code expires_at} has come no longer count, though no request has written their
@@ -197,6 +217,7 @@ class StatusTest {
         }
     }
 
+    /** Polls {@code sessionId}'s status on {@code on} with {@code token}; asserts a 200 and returns its JSON. */
     private static JsonNode poll(TestServer on, String sessionId, String token) {
         HttpResponse<String> response = on.get(STATUS + sessionId, token);
         assertEquals(200, response.statusCode(), response.body());

@@ -2,7 +2,6 @@ package coinpurse.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * coinpurse in a child JVM ({@code coinpurse.Main}, on this test run's classpath), for what
@@ -21,6 +22,10 @@ import java.util.concurrent.TimeUnit;
  * {@link #startJar} runs the built jar instead, for the failsafe {@code *IT} tests.
  */
 public final class ChildServer implements AutoCloseable {
+    /** The start's last line names the port the server bound: {@code coinpurse serving on http://HOST:PORT (…}. */
+    private static final Pattern SERVING_ON = Pattern.compile("coinpurse serving on http://\\S*:(\\d+) ");
+    private static final Duration START_LIMIT = Duration.ofSeconds(30);
+
     private final Process process;
     private final int port;
     private final Path log;
@@ -56,8 +61,7 @@ public final class ChildServer implements AutoCloseable {
 
     private static ChildServer launch(Path dir, Map<String, String> env, List<String> command)
             throws IOException {
-        int port = freePort();
-        Path log = dir.resolve("child-" + port + ".log");
+        Path log = Files.createTempFile(dir, "child-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
@@ -66,21 +70,32 @@ public final class ChildServer implements AutoCloseable {
         // The sessions of StripeEvents name the test instance, as a real server's own sessions name it.
         builder.environment().putIfAbsent("APP_INSTANCE_ID", TestServer.INSTANCE_ID);
         builder.environment().put("SERVER_HOST", "127.0.0.1");
-        builder.environment().put("SERVER_PORT", Integer.toString(port));
-        ChildServer child = new ChildServer(builder.start(), port, log);
+        // Any free port, read back from the start line: no other test can take it between a pick and the bind.
+        builder.environment().put("SERVER_PORT", "0");
+        Process process = builder.start();
         try {
-            child.awaitHealthy(Duration.ofSeconds(30));
+            ChildServer child = new ChildServer(process, awaitBoundPort(process, log, START_LIMIT), log);
+            child.awaitHealthy(START_LIMIT);
+            return child;
         } catch (RuntimeException notHealthy) {
-            child.close();
+            process.destroyForcibly();
             throw notHealthy;
         }
-        return child;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    private static int awaitBoundPort(Process process, Path log, Duration limit) {
+        Instant deadline = Instant.now().plus(limit);
+        while (Instant.now().isBefore(deadline)) {
+            Matcher line = SERVING_ON.matcher(read(log));
+            if (line.find()) {
+                return Integer.parseInt(line.group(1));
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server exited with " + process.exitValue() + ": " + read(log));
+            }
+            pause();
         }
+        throw new IllegalStateException("the server printed no start line in " + limit + ": " + read(log));
     }
 
     private void awaitHealthy(Duration limit) {
@@ -115,6 +130,11 @@ public final class ChildServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The port the server bound, as its start line names it. */
+    public int port() {
+        return port;
     }
 
     public String url(String path) {
@@ -164,8 +184,12 @@ public final class ChildServer implements AutoCloseable {
     }
 
     public String output() {
+        return read(log);
+    }
+
+    private static String read(Path log) {
         try {
-            return java.nio.file.Files.readString(log);
+            return Files.readString(log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -49,16 +49,19 @@ public final class TestServer implements AutoCloseable {
     private final Services services;
     private final Javalin app;
     private final Path dir;
+    private final Clock clock;
     /** Whether {@link #close()} deletes {@link #dir}: the server made it ({@link #startInTempDir}). */
     private final boolean ownsDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(FakeStripe stripe, AppDeps deps, Services services, Javalin app, Path dir, boolean ownsDir) {
+    private TestServer(FakeStripe stripe, AppDeps deps, Services services, Javalin app, Path dir, Clock clock,
+            boolean ownsDir) {
         this.stripe = stripe;
         this.deps = deps;
         this.services = services;
         this.app = app;
         this.dir = dir;
+        this.clock = clock;
         this.ownsDir = ownsDir;
     }
 
@@ -77,7 +80,9 @@ public final class TestServer implements AutoCloseable {
      * settings that name the server's own origin (a browser test's redirect origins).
      */
     public static TestServer startOnPort(Path dir, int port, Map<String, String> extraEnv) {
-        return startWithStripe(dir, extraEnv, false, port);
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.put("SERVER_PORT", Integer.toString(port));
+        return startWithStripe(dir, env, false);
     }
 
     /**
@@ -92,7 +97,7 @@ public final class TestServer implements AutoCloseable {
         env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
         env.putAll(extraEnv);
         try {
-            return launch(stripe, dir, env, false, 0, clock);
+            return launch(stripe, dir, env, false, clock);
         } catch (RuntimeException | Error e) {
             stripe.close();
             throw e;
@@ -150,7 +155,7 @@ public final class TestServer implements AutoCloseable {
      * throttles) on {@code clock}: a {@link MovableClock} lets a test say exactly when things happen.
      */
     public static TestServer startInTempDir(Map<String, String> extraEnv, Clock clock) {
-        return inNewTempDir(dir -> startWithStripe(dir, extraEnv, true, 0, clock));
+        return inNewTempDir(dir -> startWithStripe(dir, extraEnv, true, clock));
     }
 
     private static TestServer inNewTempDir(Function<Path, TestServer> start) {
@@ -164,15 +169,10 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static TestServer startWithStripe(Path dir, Map<String, String> extraEnv, boolean ownsDir) {
-        return startWithStripe(dir, extraEnv, ownsDir, 0);
+        return startWithStripe(dir, extraEnv, ownsDir, Clock.systemUTC());
     }
 
-    private static TestServer startWithStripe(Path dir, Map<String, String> extraEnv, boolean ownsDir, int port) {
-        return startWithStripe(dir, extraEnv, ownsDir, port, Clock.systemUTC());
-    }
-
-    private static TestServer startWithStripe(Path dir, Map<String, String> extraEnv, boolean ownsDir, int port,
-            Clock clock) {
+    private static TestServer startWithStripe(Path dir, Map<String, String> extraEnv, boolean ownsDir, Clock clock) {
         FakeStripe stripe = FakeStripe.start();
         Map<String, String> env = new HashMap<>(baseEnv(dir));
         env.put("STRIPE_SECRET_KEY", STRIPE_KEY);
@@ -180,7 +180,7 @@ public final class TestServer implements AutoCloseable {
         env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
         env.putAll(extraEnv);
         try {
-            return launch(stripe, dir, env, ownsDir, port, clock);
+            return launch(stripe, dir, env, ownsDir, clock);
         } catch (RuntimeException | Error e) {
             stripe.close();
             throw e;
@@ -190,7 +190,8 @@ public final class TestServer implements AutoCloseable {
     private static Map<String, String> baseEnv(Path dir) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "SERVER_HOST", "127.0.0.1",
-                "SERVER_PORT", "5000",
+                // Any free port: the server binds it and port() reads it back, so no two servers race for one.
+                "SERVER_PORT", "0",
                 "DB_PATH", dir.resolve("db/coinpurse.db").toString(),
                 "AUTH_JWT_SECRET", JWT_SECRET,
                 "APP_INSTANCE_ID", INSTANCE_ID));
@@ -210,21 +211,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env, boolean ownsDir) {
-        // Port 0: let the OS pick, so test classes never collide.
-        return launch(stripe, dir, env, ownsDir, 0);
+        return launch(stripe, dir, env, ownsDir, Clock.systemUTC());
     }
 
-    private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env, boolean ownsDir, int port) {
-        return launch(stripe, dir, env, ownsDir, port, Clock.systemUTC());
-    }
-
-    private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env, boolean ownsDir, int port,
+    private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env, boolean ownsDir,
             Clock clock) {
-        Config config = ConfigLoader.load(Optional.empty(), env, dir).withServerPort(port);
+        Config config = ConfigLoader.load(Optional.empty(), env, dir);
         AppDeps deps = AppDeps.open(config, clock);
         Services services = Services.create(config, deps.db(), deps.stripe(), clock, deps.meters().registry());
         Javalin app = App.create(deps, services).start();
-        TestServer server = new TestServer(stripe, deps, services, app, dir, ownsDir);
+        TestServer server = new TestServer(stripe, deps, services, app, dir, clock, ownsDir);
         if (stripe != null && !config.stripeWebhookSecrets().isEmpty()) {
             // The fake's Checkout page pays to this server, as Stripe delivers to a configured endpoint.
             stripe.hostCheckout(URI.create(server.url("/api/payment/webhook")), config.stripeWebhookSecrets().get(0));
@@ -251,6 +247,17 @@ public final class TestServer implements AutoCloseable {
         return services;
     }
 
+    /**
+     * The clock every reader of time in this server is on, when the test gave it a {@link MovableClock}
+     * ({@link #startWithClock}, {@link RunningServer#movableClock}): moving it moves the server's now.
+     */
+    public MovableClock movableClock() {
+        if (clock instanceof MovableClock movable) {
+            return movable;
+        }
+        throw new IllegalStateException("this server runs on the system clock; start it with a MovableClock");
+    }
+
     public AppDeps deps() {
         return deps;
     }
@@ -260,6 +267,7 @@ public final class TestServer implements AutoCloseable {
         return app;
     }
 
+    /** The port the server bound (it asked for any free one, unless started {@link #startOnPort on a port}). */
     public int port() {
         return app.port();
     }
