@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import coinpurse.support.CliRun;
 import coinpurse.support.MovableClock;
 import coinpurse.support.PrometheusScrape;
 import coinpurse.support.TestServer;
@@ -282,6 +283,48 @@ class WebhookDeliveryTest {
         sender.deliverDue();
         assertEquals(delivered + 1, metric("coinpurse_events_push_attempts_total", "delivered"));
         assertEquals(0, metric("coinpurse_events_undelivered_oldest_age_seconds", null));
+    }
+
+    @Test
+    void theEventsCommandListsTheUndeliveredWithAttemptsNextAttemptAndLastError() throws Exception {
+        String user = user("cli");
+        receiver.answer(event -> event.get("user_id").asText().equals(user) ? 502 : 200);
+        grant(user, 1);
+        grant(user, 2);
+        sender.deliverDue();
+        Path config = server.writeCliConfig(dir.resolve("cli/" + user + ".properties"));
+
+        CliRun text = CliRun.run("events", "--config", config.toString(), "--undelivered", "--user", user);
+
+        assertEquals(0, text.exit(), text.err());
+        List<String> lines = text.outLines();
+        assertEquals("2 undelivered events of user " + user + ", oldest first:", lines.get(0));
+        assertTrue(lines.get(1).matches("CREATED +USER +SEQ +TYPE +EVENT +STATE +ATTEMPTS +NEXT ATTEMPT +LAST ERROR"),
+                lines.get(1));
+        String next = stored(eventId(user, 1), "next_attempt_at");
+        assertTrue(lines.get(2).matches("\\S+Z +" + user + " +1 +coins\\.granted +" + eventId(user, 1) + " +retrying +1 +"
+                + next + " +HTTP 502"), lines.get(2));
+        assertTrue(lines.get(3).matches("\\S+Z +" + user + " +2 +coins\\.granted +" + eventId(user, 2) + " +queued +0 +-"),
+                lines.get(3));
+
+        JsonNode json = TestServer.parse(CliRun.run("events", "--config", config.toString(), "--undelivered",
+                "--user", user, "--json").out());
+        assertEquals(2, json.get("matching").asLong());
+        JsonNode first = json.get("events").get(0);
+        assertEquals(eventId(user, 1), first.get("event_id").asText());
+        assertEquals("retrying", first.get("state").asText());
+        assertEquals(1, first.get("attempts").asInt());
+        assertEquals(next, first.get("next_attempt_at").asText());
+        assertEquals("HTTP 502", first.get("last_error").asText());
+        assertEquals("queued", json.get("events").get(1).get("state").asText());
+
+        receiver.answerAll(200);
+        clock.advance(Duration.ofMinutes(1));
+        while (sender.deliverDue() > 0) {
+            // both go
+        }
+        CliRun none = CliRun.run("events", "--config", config.toString(), "--undelivered", "--user", user);
+        assertEquals("no undelivered events of user " + user, none.out().strip());
     }
 
     // ---- helpers ----
