@@ -24,7 +24,14 @@ import java.util.Optional;
  */
 final class Deliveries {
     private static final String DUE = "delivery = 'pending' AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?";
+    private static final String CLAIMED = "event_id, type, created_at, user_id, sequence, data, position, attempts,"
+            + " last_delay_ms";
     private static final int MAX_ERROR_LENGTH = 255;
+    /** Sets (%s) on the user's next pending event, once the head has ended: its oldest one still pending. */
+    private static final String NEXT = """
+            UPDATE app_events SET %s
+            WHERE user_id = ? AND delivery = 'pending' AND next_attempt_at IS NULL AND sequence =
+                (SELECT MIN(sequence) FROM app_events WHERE user_id = ? AND delivery = 'pending')""";
 
     private final Database db;
     private final Dialect dialect;
@@ -77,38 +84,59 @@ final class Deliveries {
                     UPDATE app_events SET claimed_until = ?, next_attempt_at = ?
                     WHERE position IN (SELECT position FROM app_events WHERE %s ORDER BY next_attempt_at LIMIT ?%s)
                       AND %s
-                    RETURNING event_id, type, created_at, user_id, sequence, data, position, attempts, last_delay_ms"""
-                    .formatted(DUE, dialect == Dialect.POSTGRES ? " FOR UPDATE SKIP LOCKED" : "", DUE))) {
+                    RETURNING %s"""
+                    .formatted(DUE, dialect == Dialect.POSTGRES ? " FOR UPDATE SKIP LOCKED" : "", DUE, CLAIMED))) {
                 claim.setString(1, lease);
                 claim.setString(2, lease);
                 claim.setString(3, Timestamps.format(now));
                 claim.setInt(4, limit);
                 claim.setString(5, Timestamps.format(now));
-                List<Claimed> claimed = new ArrayList<>();
-                try (ResultSet rows = claim.executeQuery()) {
-                    while (rows.next()) {
-                        // getObject: sqlite-jdbc's wasNull() is not to be trusted on RETURNING's rows.
-                        Object lastDelay = rows.getObject(9);
-                        claimed.add(new Claimed(new AppEvent(rows.getString(1), rows.getString(2), rows.getString(3),
-                                rows.getString(4), rows.getLong(5), rows.getString(6)), rows.getLong(7), rows.getInt(8),
-                                lastDelay == null ? Optional.empty()
-                                        : Optional.of(Duration.ofMillis(((Number) lastDelay).longValue())), lease));
-                    }
-                }
-                return claimed;
+                return claimedRows(claim, lease);
             }
         });
     }
 
-    /** Answered 2xx: never sent again; the user's next event is due now. False when the lease was lost. */
-    boolean delivered(Claimed claimed, Instant now) {
+    private static List<Claimed> claimedRows(PreparedStatement returning, String lease) throws SQLException {
+        List<Claimed> claimed = new ArrayList<>();
+        try (ResultSet rows = returning.executeQuery()) {
+            while (rows.next()) {
+                // getObject: sqlite-jdbc's wasNull() is not to be trusted on RETURNING's rows.
+                Object lastDelay = rows.getObject(9);
+                claimed.add(new Claimed(new AppEvent(rows.getString(1), rows.getString(2), rows.getString(3),
+                        rows.getString(4), rows.getLong(5), rows.getString(6)), rows.getLong(7), rows.getInt(8),
+                        lastDelay == null ? Optional.empty()
+                                : Optional.of(Duration.ofMillis(((Number) lastDelay).longValue())), lease));
+            }
+        }
+        return claimed;
+    }
+
+    /** What recording a 2xx came to: whether the lease was still ours, and the user's next event if claimed with it. */
+    record Delivered(boolean recorded, Optional<Claimed> next) {}
+
+    /**
+     * Answered 2xx: never sent again. The user's next event is due now or, with {@code claimNextUntil},
+     * claimed in the same transaction for this sender until then (it sends it right away).
+     */
+    Delivered delivered(Claimed claimed, Instant now, Optional<Instant> claimNextUntil) {
         return db.inTransaction(connection -> {
             lockUsersQueue(connection, claimed.event().userId());
             if (!finish(connection, claimed, "delivery = 'delivered', delivered_at = ?", Timestamps.format(now))) {
-                return false;
+                return new Delivered(false, Optional.empty());
             }
-            armNext(connection, claimed.event().userId(), now);
-            return true;
+            if (claimNextUntil.isEmpty()) {
+                armNext(connection, claimed.event().userId(), now);
+                return new Delivered(true, Optional.empty());
+            }
+            String lease = Timestamps.format(claimNextUntil.get());
+            try (PreparedStatement claimNext = connection.prepareStatement(NEXT.formatted(
+                    "next_attempt_at = ?, claimed_until = ?") + " RETURNING " + CLAIMED)) {
+                claimNext.setString(1, lease);
+                claimNext.setString(2, lease);
+                claimNext.setString(3, claimed.event().userId());
+                claimNext.setString(4, claimed.event().userId());
+                return new Delivered(true, claimedRows(claimNext, lease).stream().findFirst());
+            }
         });
     }
 
@@ -182,10 +210,7 @@ final class Deliveries {
 
     /** Gives the user's next pending event, now the head of the queue, its time: now. */
     private static void armNext(Connection connection, String userId, Instant now) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE app_events SET next_attempt_at = ?
-                WHERE user_id = ? AND delivery = 'pending' AND next_attempt_at IS NULL AND sequence =
-                    (SELECT MIN(sequence) FROM app_events WHERE user_id = ? AND delivery = 'pending')""")) {
+        try (PreparedStatement update = connection.prepareStatement(NEXT.formatted("next_attempt_at = ?"))) {
             update.setString(1, Timestamps.format(now));
             update.setString(2, userId);
             update.setString(3, userId);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +41,11 @@ public final class WebhookSender implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** How long a claim holds: past an attempt's timeout, so that only a sender that died loses it. */
     static final Duration LEASE = Duration.ofSeconds(30);
+    /**
+     * How many of one user's events a worker of the loop sends in a row: each 2xx claims the user's
+     * next event in the same transaction, then the worker gives the other users a turn.
+     */
+    static final int IN_A_ROW = 16;
     /** The most events {@link #deliverDue} claims at once. */
     private static final int BATCH = 100;
 
@@ -110,7 +116,7 @@ public final class WebhookSender implements AutoCloseable {
         List<Deliveries.Claimed> claimed = deliveries.claim(now, now.plus(LEASE), BATCH);
         List<Future<?>> attempts = new ArrayList<>();
         for (Deliveries.Claimed event : claimed) {
-            attempts.add(workers.submit(() -> attempt(event)));
+            attempts.add(workers.submit(() -> attemptInARow(event, 1)));
         }
         for (Future<?> attempt : attempts) {
             try {
@@ -155,7 +161,7 @@ public final class WebhookSender implements AutoCloseable {
             idleWorkers.acquire();
             workers.execute(() -> {
                 try {
-                    attempt(event);
+                    attemptInARow(event, IN_A_ROW);
                 } finally {
                     idleWorkers.release();
                     synchronized (wakeUp) {
@@ -168,23 +174,34 @@ public final class WebhookSender implements AutoCloseable {
         return !claimed.isEmpty() && idleWorkers.availablePermits() > 0;
     }
 
-    private void attempt(Deliveries.Claimed event) {
+    /** Sends {@code first}, then the user's next events as each is delivered, at most {@code most} in all. */
+    private void attemptInARow(Deliveries.Claimed first, int most) {
+        Deliveries.Claimed event = first;
+        for (int sent = 1; event != null && !Thread.currentThread().isInterrupted(); sent++) {
+            event = attempt(event, sent < most);
+        }
+    }
+
+    /** One attempt, and its result recorded; answers the user's next event when it was claimed with the 2xx. */
+    private Deliveries.Claimed attempt(Deliveries.Claimed event, boolean claimNext) {
         WebhookClient.Answer answer;
         try {
             answer = client.post(event.event(), clock.instant());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+            return null;
         }
         Instant now = clock.instant();
         try {
             if (answer.delivered()) {
-                record(deliveries.delivered(event, now), event);
+                Deliveries.Delivered done = deliveries.delivered(event, now,
+                        claimNext ? Optional.of(now.plus(LEASE)) : Optional.empty());
+                record(done.recorded(), event);
                 metrics.delivered();
                 if (failing.compareAndSet(true, false)) {
                     log.info("events.webhook_url answers 2xx again: pushing events to {}", target);
                 }
-                return;
+                return done.next().orElse(null);
             }
             metrics.failed();
             if (failing.compareAndSet(false, true)) {
@@ -196,7 +213,7 @@ public final class WebhookSender implements AutoCloseable {
                 metrics.gaveUp();
                 log.warn("gave up pushing event {} (user {}, sequence {}) after 3 days: {}; the feed still has it",
                         event.event().id(), event.event().userId(), event.event().sequence(), answer.error());
-                return;
+                return null;
             }
             Duration delay = schedule.delayAfter(event.lastDelay());
             Instant next = now.plus(delay);
@@ -206,6 +223,7 @@ public final class WebhookSender implements AutoCloseable {
             // Not recorded: once the lease passes, the event is sent again (at least once, never lost).
             log.warn("could not record the push of event {}: {}", event.event().id(), e.toString());
         }
+        return null;
     }
 
     private static void record(boolean recorded, Deliveries.Claimed event) {
