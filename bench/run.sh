@@ -290,10 +290,20 @@ rss_loaded=$(rss_mb)
 credit_check=$(tool check "$db_check" bench "$answered") || true
 read -r app_events_end delivered_end < <(tool pushed "$db_check")
 written=$(( app_events_phase - app_events_before ))
+if [ "$push" = loopback ]; then
+  # The sender alone, draining what the load left: its rate and CPU per delivery, the server otherwise idle.
+  drain_cpu=$(cpu_ticks); drain_receiver=$(cpu_ticks "$receiver_pid"); drain_started=${EPOCHREALTIME/./}
+  sleep 10
+  drain_cpu=$(( $(cpu_ticks) - drain_cpu )); drain_receiver=$(( $(cpu_ticks "$receiver_pid") - drain_receiver ))
+  drain_us=$(( ${EPOCHREALTIME/./} - drain_started ))
+  read -r _ drained < <(tool pushed "$db_check")
+  drained=$(( drained - delivered_end ))
+  drain="; then, the sender alone: $(awk -v n="$drained" -v us="$drain_us" 'BEGIN {printf "%.0f", n * 1e6 / us}')/s delivered, server CPU $(ms_per "$drain_cpu" "$drained") ms and receiver CPU $(ms_per "$drain_receiver" "$drained") ms per event"
+fi
 case "$push" in
   off) pushed="not pushed (no events.webhook_url); $written app events written in the webhook phase" ;;
   refused) pushed="to a port nothing listens on: $(( delivered_end - delivered_before )) of $(( app_events_end - app_events_before )) delivered (every attempt refused, retried)" ;;
-  loopback) pushed="to a receiver on loopback: $(( delivered_phase - delivered_before )) of $written delivered during the webhook phase, $(( delivered_end - delivered_before )) of $(( app_events_end - app_events_before )) by the end of the status phase; receiver CPU $(ms_per $(( receiver_after - receiver_before )) $(( delivered_phase - delivered_before ))) ms per event delivered" ;;
+  loopback) pushed="to a receiver on loopback: $(( delivered_phase - delivered_before )) of $written delivered during the webhook phase, $(( delivered_end - delivered_before )) of $(( app_events_end - app_events_before )) by the end of the status phase; receiver CPU $(ms_per $(( receiver_after - receiver_before )) $(( delivered_phase - delivered_before ))) ms per event delivered${drain}" ;;
 esac
 
 webhook_rate=$(rate "$work/webhooks.txt")
