@@ -1,7 +1,6 @@
 package coinpurse.events;
 
 import coinpurse.db.Database;
-import coinpurse.db.DatabaseException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
@@ -219,9 +218,12 @@ public final class WebhookSender implements AutoCloseable {
             Instant next = now.plus(delay);
             Instant deadline = schedule.deadline(event.createdAt());
             record(deliveries.retryAt(event, next.isAfter(deadline) ? deadline : next, delay, answer.error()), event);
-        } catch (DatabaseException e) {
-            // Not recorded: once the lease passes, the event is sent again (at least once, never lost).
-            log.warn("could not record the push of event {}: {}", event.event().id(), e.toString());
+        } catch (RuntimeException e) {
+            // Not recorded (the database failed, or is closing): once the lease passes, the event is sent
+            // again (at least once, never lost).
+            if (!closed) {
+                log.warn("could not record the push of event {}: {}", event.event().id(), e.toString());
+            }
         }
         return null;
     }
