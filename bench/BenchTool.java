@@ -29,6 +29,10 @@ import javax.crypto.spec.SecretKeySpec;
  *       credited exactly once, and that every balance equals its ledger; DB is the SQLite file or
  *       a {@code jdbc:postgresql:} URL.
  *   <li>{@code fsync DIR SECONDS} measures how many small write+fdatasync cycles this disk does per second.
+ *   <li>{@code receive PORT SECRET} is the web app's server for pushed events: an HTTP server on
+ *       127.0.0.1:PORT that verifies each POST's Standard Webhooks signature with SECRET and answers
+ *       204 (400 when it does not verify); it prints how many it took, and how many it refused, when stopped.
+ *   <li>{@code pushed DB} prints how many of the web app's events there are, and how many were delivered.
  * </ul>
  */
 public class BenchTool {
@@ -41,6 +45,8 @@ public class BenchTool {
             case "check" -> check(args[1].startsWith("jdbc:") ? args[1] : "jdbc:sqlite:" + args[1], args[2],
                     Long.parseLong(args[3]));
             case "fsync" -> fsync(Path.of(args[1]), Double.parseDouble(args[2]));
+            case "receive" -> receive(Integer.parseInt(args[1]), args[2]);
+            case "pushed" -> pushed(args[1].startsWith("jdbc:") ? args[1] : "jdbc:sqlite:" + args[1]);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
@@ -130,5 +136,48 @@ public class BenchTool {
             Files.deleteIfExists(file);
         }
         System.out.printf("%.0f%n", count / ((System.nanoTime() - started) / 1e9));
+    }
+
+    private static void receive(int port, String secret) throws Exception {
+        byte[] key = java.util.Base64.getDecoder().decode(secret.substring("whsec_".length()));
+        java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", port), 64);
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                return mac;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                var headers = exchange.getRequestHeaders();
+                Mac mac = macs.get();
+                mac.update((headers.getFirst("webhook-id") + "." + headers.getFirst("webhook-timestamp") + ".")
+                        .getBytes(StandardCharsets.UTF_8));
+                String expected = "v1," + java.util.Base64.getEncoder().encodeToString(mac.doFinal(body));
+                boolean valid = expected.equals(headers.getFirst("webhook-signature"));
+                (valid ? taken : refused).incrementAndGet();
+                exchange.sendResponseHeaders(valid ? 204 : 400, -1);
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+                System.out.printf("received %d, refused %d%n", taken.get(), refused.get())));
+        server.start();
+        System.out.println("listening");
+    }
+
+    private static void pushed(String jdbcUrl) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl);
+                Statement sql = connection.createStatement()) {
+            System.out.printf("%d %d%n", one(sql, "SELECT COUNT(*) FROM app_events"),
+                    one(sql, "SELECT COUNT(*) FROM app_events WHERE delivery = 'delivered'"));
+        }
     }
 }

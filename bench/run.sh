@@ -11,26 +11,34 @@
 #   bench/run.sh --db postgres         # on a throwaway PostgreSQL (src/test/postgres/test-postgres.sh):
 #                                      # one instance, then two instances on the same database
 #   bench/run.sh --metrics             # with metrics.enabled=true (GET /metrics scraped at the end)
+#   bench/run.sh --push loopback       # the web app's events pushed to a receiver on loopback (BenchTool
+#                                      # receive: verifies each signature, answers 204)
+#   bench/run.sh --push refused        # events.webhook_url set, but nothing listens there (every attempt
+#                                      # refused, retried); --push off (the default): no events.webhook_url
 #   ASYNC_PROFILER=/path/libasyncProfiler.so bench/run.sh   # also CPU-profiles each measured webhook
 #                                      # phase (collapsed stacks in target/bench-profiles/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: bench/run.sh [--startup-only] [--db sqlite|postgres] [--metrics]" >&2; exit 2; }
+usage() { echo "usage: bench/run.sh [--startup-only] [--db sqlite|postgres] [--metrics] [--push off|loopback|refused]" >&2; exit 2; }
 startup_only=false
 metrics=false
 db=sqlite
+push=off
 while [ $# -gt 0 ]; do
   case "$1" in
     --startup-only) startup_only=true ;;
     --metrics) metrics=true ;;
     --db) db=${2:-}; shift ;;
     --db=*) db=${1#--db=} ;;
+    --push) push=${2:-}; shift ;;
+    --push=*) push=${1#--push=} ;;
     *) usage ;;
   esac
   shift
 done
 case "$db" in sqlite|postgres) ;; *) usage ;; esac
+case "$push" in off|loopback|refused) ;; *) usage ;; esac
 DURATION=${DURATION:-20}
 EVENTS=${EVENTS:-200000}            # distinct events available to the webhook phase
 WARMUP=${WARMUP:-15}                # seconds of each load before it is measured, for the JIT
@@ -45,9 +53,10 @@ mkdir -p target
 work=$(mktemp -d "$PWD/target/bench.XXXXXX")   # on the disk the database would use
 server_pid=""
 second_pid=""
+receiver_pid=""
 pg_parent=""
 cleanup() {
-  for pid in $server_pid $second_pid; do
+  for pid in $server_pid $second_pid $receiver_pid; do
     { kill "$pid" && wait "$pid"; } 2>/dev/null || true
   done
   if [ -n "$pg_parent" ]; then
@@ -64,6 +73,12 @@ export AUTH_JWT_SECRET=bench-jwt-secret-long-enough-for-hs256-0123456789
 # The made-up sessions name this deployment, so that the server records them from their metadata.
 export APP_INSTANCE_ID=bench
 unset STRIPE_SECRET_KEY STRIPE_API_BASE INTERNAL_API_KEY DB_URL DB_USER DB_PASSWORD METRICS_ENABLED
+unset EVENTS_WEBHOOK_URL EVENTS_WEBHOOK_SECRET
+push_port=$(( PORT + 20 ))   # the receiver's (loopback), or a port nothing listens on (refused)
+if [ "$push" != off ]; then
+  export EVENTS_WEBHOOK_SECRET="whsec_$(printf 'bench-webhook-key-of-32-bytes!!!' | base64)"
+  export EVENTS_WEBHOOK_URL=http://127.0.0.1:$push_port/coinpurse/events
+fi
 if $metrics; then
   export METRICS_ENABLED=true INTERNAL_API_KEY=bench-internal-key-0123456789abcdef
 fi
@@ -150,6 +165,15 @@ measure_startups() {
 }
 
 ./run.sh --help >/dev/null               # builds the jar if it is missing or stale
+
+if [ "$push" = loopback ]; then
+  java -cp "$JAR" bench/BenchTool.java receive "$push_port" "$EVENTS_WEBHOOK_SECRET" >"$work/receiver.log" 2>&1 &
+  receiver_pid=$!
+  until grep -q listening "$work/receiver.log"; do
+    kill -0 "$receiver_pid" 2>/dev/null || { cat "$work/receiver.log" >&2; exit 1; }
+    sleep 0.1
+  done
+fi
 
 # The first server after a build writes run.sh's class-data archive when it stops; production pays
 # that once, so the benchmark does too, before it measures. This start also creates the database.
@@ -247,8 +271,12 @@ profile_stop() {
 echo "bench: webhooks, 16 connections, ${DURATION}s..." >&2
 profile_start "$server_pid"
 cpu_before=$(cpu_ticks); pg_before
+receiver_before=0; [ -n "$receiver_pid" ] && receiver_before=$(cpu_ticks "$receiver_pid")
+read -r app_events_before delivered_before < <(tool pushed "$db_check")
 wrk -t2 -c16 -d"${DURATION}s" --latency -s bench/webhook.lua "$base" -- "$work/events" >"$work/webhooks.txt"
 cpu_after=$(cpu_ticks)
+receiver_after=0; [ -n "$receiver_pid" ] && receiver_after=$(cpu_ticks "$receiver_pid")
+read -r app_events_phase delivered_phase < <(tool pushed "$db_check")
 profile_stop webhooks "$server_pid"
 read -r requests webhook_non2xx webhook_socket_errors < <(webhook_result "$work/webhooks.txt")
 answered=$(( requests - webhook_non2xx ))
@@ -260,6 +288,23 @@ wrk -t2 -c32 -d"${DURATION}s" --latency -H "Authorization: Bearer $token" \
   "$base/api/payment/status/cs_seed" >"$work/status.txt"
 rss_loaded=$(rss_mb)
 credit_check=$(tool check "$db_check" bench "$answered") || true
+read -r app_events_end delivered_end < <(tool pushed "$db_check")
+written=$(( app_events_phase - app_events_before ))
+if [ "$push" = loopback ]; then
+  # The sender alone, draining what the load left: its rate and CPU per delivery, the server otherwise idle.
+  drain_cpu=$(cpu_ticks); drain_receiver=$(cpu_ticks "$receiver_pid"); drain_started=${EPOCHREALTIME/./}
+  sleep 10
+  drain_cpu=$(( $(cpu_ticks) - drain_cpu )); drain_receiver=$(( $(cpu_ticks "$receiver_pid") - drain_receiver ))
+  drain_us=$(( ${EPOCHREALTIME/./} - drain_started ))
+  read -r _ drained < <(tool pushed "$db_check")
+  drained=$(( drained - delivered_end ))
+  drain="; then, the sender alone: $(awk -v n="$drained" -v us="$drain_us" 'BEGIN {printf "%.0f", n * 1e6 / us}')/s delivered, server CPU $(ms_per "$drain_cpu" "$drained") ms and receiver CPU $(ms_per "$drain_receiver" "$drained") ms per event"
+fi
+case "$push" in
+  off) pushed="not pushed (no events.webhook_url); $written app events written in the webhook phase" ;;
+  refused) pushed="to a port nothing listens on: $(( delivered_end - delivered_before )) of $(( app_events_end - app_events_before )) delivered (every attempt refused, retried)" ;;
+  loopback) pushed="to a receiver on loopback: $(( delivered_phase - delivered_before )) of $written delivered during the webhook phase, $(( delivered_end - delivered_before )) of $(( app_events_end - app_events_before )) by the end of the status phase; receiver CPU $(ms_per $(( receiver_after - receiver_before )) $(( delivered_phase - delivered_before ))) ms per event delivered${drain}" ;;
+esac
 
 webhook_rate=$(rate "$work/webhooks.txt")
 status_rate=$(rate "$work/status.txt")
@@ -274,6 +319,7 @@ if $metrics; then
 else
   java_opts="$java_opts; metrics off"
 fi
+java_opts="$java_opts; events pushed: $push"
 header="$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 
 if ! $pg; then
@@ -294,6 +340,7 @@ JVM options: ${java_opts}
 | exactly-once check | ${credit_check} | OK |
 | GET /api/payment/status, 32 connections | ${status_rate}/s, p50 $(pct "$work/status.txt" 50%), p99 $(pct "$work/status.txt" 99%) | ≥ 20000/s, p99 < 5 ms |
 | status errors (non-2xx) | ${status_non2xx:-0} | 0 |
+| the web app's events (2 per webhook event) | ${pushed} | — |
 TABLE
   exit 0
 fi
@@ -358,4 +405,5 @@ JVM options: ${java_opts}; database pool: ${DB_POOL_SIZE:-10} connections per in
 | exactly-once check | ${credit_check} | ${check_a}; ${check_b} |
 | GET /api/payment/status, 32 connections in all | ${status_rate}/s, p50 $(pct "$work/status.txt" 50%), p99 $(pct "$work/status.txt" 99%) | $(sum_rates "$work/status-a.txt" "$work/status-b.txt")/s, p99 $(pct "$work/status-a.txt" 99%) / $(pct "$work/status-b.txt" 99%) |
 | status errors (non-2xx) | ${status_non2xx} | $(non2xx "$work/status-a.txt" "$work/status-b.txt") |
+| the web app's events, one instance (2 per webhook event) | ${pushed} | — |
 TABLE

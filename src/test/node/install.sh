@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the npm packages that tests run (package.json, exact versions, package-lock.json) into
 # src/test/node/node_modules: the Stripe CLI (StripeCliTest), openapi-typescript and typescript
-# (OpenApiTypeScriptTest), jose (docs/api.md's Node token example). Idempotent: nothing to do when
+# (OpenApiTypeScriptTest), jose (docs/api.md's Node token example), standardwebhooks (its Node event
+# receiver). Idempotent: nothing to do when
 # the lock file is the one installed last. Without node and npm it installs Debian's (apt-get, as
 # root, as CI runs), else says how; a test that cannot run is a failure, never a skip.
 set -euo pipefail

@@ -11,6 +11,7 @@ import coinpurse.db.SettingsTable;
 import coinpurse.db.Timestamps;
 import coinpurse.events.EventFeed;
 import coinpurse.events.Outbox;
+import coinpurse.events.WebhookSender;
 import coinpurse.holds.HoldService;
 import coinpurse.metrics.Meters;
 import coinpurse.purchases.InstanceId;
@@ -34,6 +35,7 @@ import coinpurse.wallet.WalletOperations;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Random;
 
 /**
  * The one wiring of coinpurse's services: {@code serve} (through {@link App}), {@code reconcile}
@@ -55,7 +57,8 @@ public record Services(
         Reconciler reconciler,
         SettlementMetrics settlementMetrics,
         Sweeps sweeps,
-        EventFeed eventFeed) {
+        EventFeed eventFeed,
+        Optional<WebhookSender> webhookSender) {
 
     /** The services with metrics off: what {@code reconcile} uses. */
     public static Services create(Config config, Database db, Optional<StripeGateway> stripe, Clock clock) {
@@ -92,6 +95,9 @@ public record Services(
         HoldService holds = new HoldService(db, coinBook, balances, outbox, clock);
         return new Services(catalog, sessions, ledger, coinBook, balances, timestamps, fulfilment, events, checkout,
                 wallet, holds, new Reconciler(db, sessions, fulfilment, events), new SettlementMetrics(meters),
-                new Sweeps(db, coinBook, holds, checkoutLimit, clock), new EventFeed(db));
+                new Sweeps(db, coinBook, holds, checkoutLimit, clock), new EventFeed(db),
+                // Built with events.webhook_url (the config then requires the secret); serve starts it, tests drive it.
+                config.eventsWebhookUrl().map(url -> WebhookSender.create(db, url,
+                        config.eventsWebhookSecret().orElseThrow(), clock, new Random(), meters)));
     }
 }

@@ -5,6 +5,7 @@ import coinpurse.audit.EventLog.Event;
 import coinpurse.audit.EventLog.Filter;
 import coinpurse.audit.EventLog.Page;
 import coinpurse.db.Timestamps;
+import coinpurse.events.UndeliveredEvents;
 import coinpurse.settlement.FulfilmentResult.Outcome;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -21,11 +22,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Lists the Stripe events handled here, newest first, with what each did and why. */
+/**
+ * Lists the Stripe events handled here, newest first, with what each did and why; or, with
+ * {@code --undelivered}, the web app's events not (yet) delivered to {@code events.webhook_url}.
+ */
 @Command(name = "events", mixinStandardHelpOptions = true,
         description = {
             "List the Stripe events handled here (by webhook or reconcile), newest first: when, which, what it did"
                     + " (credited, already_done, updated, kept, ignored, rejected) and why.",
+            "With --undelivered: the web app's events not delivered to events.webhook_url (waiting, retrying, or"
+                    + " given up after 3 days), oldest first, with their attempts, next attempt and last error.",
             "Exit 0, 2 could not read the database."})
 public final class EventsCommand implements Callable<Integer> {
     static final List<String> OUTCOMES = Arrays.stream(Outcome.values())
@@ -53,20 +59,34 @@ public final class EventsCommand implements Callable<Integer> {
             description = "Show at most N events, the newest (default 100).")
     int limit;
 
-    @Option(names = "--json", description = "Print one JSON document: since, matching, events.")
+    @Option(names = "--json", description = "Print one JSON document: since, matching, events"
+            + " (with --undelivered: matching, events).")
     boolean json;
+
+    @Option(names = "--undelivered", description = "The web app's events not delivered to events.webhook_url instead"
+            + " (--user and --limit apply, the oldest first; --since and --outcome do not).")
+    boolean undelivered;
 
     /** What {@code --json} prints. */
     record Report(String since, long matching, List<Event> events) {}
 
+    /** What {@code --undelivered --json} prints. */
+    record UndeliveredReport(long matching, List<UndeliveredEvents.Undelivered> events) {}
+
     @Override
     public Integer call() {
+        if (undelivered && outcome != null) {
+            throw new ParameterException(spec.commandLine(), "--outcome is for Stripe's events, not with --undelivered");
+        }
         if (outcome != null && !OUTCOMES.contains(outcome)) {
             throw new ParameterException(spec.commandLine(), "--outcome: '" + outcome + "' is none of "
                     + String.join(", ", OUTCOMES));
         }
         if (limit < 1) {
             throw new ParameterException(spec.commandLine(), "--limit must be at least 1");
+        }
+        if (undelivered) {
+            return listUndelivered();
         }
         Instant from = Instant.now().minus(since);
         Filter filter = new Filter(from, Optional.ofNullable(outcome), Optional.ofNullable(userId), limit);
@@ -80,6 +100,43 @@ public final class EventsCommand implements Callable<Integer> {
             }
             return 0;
         });
+    }
+
+    private int listUndelivered() {
+        Inspection inspection = new Inspection(spec, "events");
+        return inspection.run(configOption.load(), db -> {
+            UndeliveredEvents.Page page = new UndeliveredEvents().list(db, Optional.ofNullable(userId), limit,
+                    Instant.now());
+            if (json) {
+                inspection.printJson(new UndeliveredReport(page.matching(), page.events()));
+            } else {
+                printUndelivered(inspection.out(), page);
+            }
+            return 0;
+        });
+    }
+
+    private void printUndelivered(PrintWriter out, UndeliveredEvents.Page page) {
+        String which = "undelivered " + (page.matching() == 1 ? "event" : "events")
+                + (userId == null ? "" : " of user " + userId);
+        if (page.events().isEmpty()) {
+            out.println("no " + which);
+            out.flush();
+            return;
+        }
+        out.println(page.matching() > page.events().size()
+                ? "the oldest " + page.events().size() + " of " + page.matching() + " " + which + " (--limit):"
+                : page.matching() + " " + which + ", oldest first:");
+        TextTable table = new TextTable().row("CREATED", "USER", "SEQ", "TYPE", "EVENT", "STATE", "ATTEMPTS",
+                "NEXT ATTEMPT", "LAST ERROR");
+        for (UndeliveredEvents.Undelivered event : page.events()) {
+            table.row(event.createdAt(), event.userId(), Long.toString(event.sequence()), event.type(),
+                    event.eventId(), event.state(), Integer.toString(event.attempts()),
+                    event.nextAttemptAt() == null ? "-" : event.nextAttemptAt(),
+                    event.lastError() == null ? "" : event.lastError());
+        }
+        table.print(out, "");
+        out.flush();
     }
 
     private void print(PrintWriter out, Page page, String from) {

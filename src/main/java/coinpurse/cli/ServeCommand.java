@@ -63,10 +63,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Javalin started = app;
         services.sweeps().start(SWEEP_INTERVAL);
+        services.webhookSender().ifPresent(sender -> sender.start());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: finishing requests in flight, then closing the database");
             started.stop();
             services.sweeps().close();
+            services.webhookSender().ifPresent(sender -> sender.close());
             deps.db().close();
             log.info("database closed");
         }, "coinpurse-shutdown"));

@@ -28,6 +28,9 @@ public final class Outbox {
     public void record(Connection connection, String userId, EventType type, Object data) throws SQLException {
         long sequence = nextSequence(connection, userId);
         String now = timestamps.now();
+        // Only the head of a user's queue has a time to be sent (see WebhookSender): a later event
+        // waits for the one before it, which gives it its time once answered or given up.
+        String sendAt = pushed && !Deliveries.hasPending(connection, userId) ? now : null;
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO app_events (event_id, user_id, sequence, type, created_at, data, delivery, next_attempt_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
@@ -38,7 +41,7 @@ public final class Outbox {
             insert.setString(5, now);
             insert.setString(6, EventJson.of(data));
             insert.setString(7, pushed ? "pending" : "off");
-            insert.setString(8, pushed ? now : null);
+            insert.setString(8, sendAt);
             insert.executeUpdate();
         }
     }

@@ -137,6 +137,30 @@ class StartFailureTest {
         assertOnlyTheTestsFiles();
     }
 
+    /** SPEC "Events for the web app": a start with the URL and no valid secret exits 2 naming events.webhook_secret. */
+    @Test
+    void aWebhookUrlWithoutAValidSecretIsOneLineNamingEventsWebhookSecret() throws IOException {
+        Map<String, String> missing = Map.of("EVENTS_WEBHOOK_URL", "https://shop.example.com/coinpurse-events");
+        Path config = Files.writeString(dir.resolve("c.properties"), "server.port=0\n");
+
+        CliRun none = startBothWays(config, missing);
+        assertEquals(2, none.exit(), none.out() + none.err());
+        assertEquals("", none.out());
+        assertTrue(none.err().matches("coinpurse: configuration error: events\\.webhook_secret[^\n]*must be set with"
+                + " events\\.webhook_url[^\n]*\n"), none.err());
+
+        for (String bad : List.of("not-a-secret", "whsec_c2hvcnQ=", "whsec_!!!")) {
+            Map<String, String> invalid = new java.util.HashMap<>(missing);
+            invalid.put("EVENTS_WEBHOOK_SECRET", bad);
+            CliRun run = startBothWays(config, invalid);
+            assertEquals(2, run.exit(), run.out() + run.err());
+            assertTrue(run.err().matches("coinpurse: configuration error: events\\.webhook_secret[^\n]*must be whsec_"
+                    + "[^\n]*\n"), run.err());
+            assertFalse(run.err().contains(bad), "never shows the secret: " + run.err());
+        }
+        assertOnlyTheTestsFiles();
+    }
+
     @Test
     void theStackComesOnlyAtDebugLevel() throws IOException {
         try (ServerSocket taken = takePort()) {

@@ -471,6 +471,7 @@ public final class TestServer implements AutoCloseable {
     public void close() {
         try {
             services.sweeps().close();
+            services.webhookSender().ifPresent(sender -> sender.close());
             app.stop();
             deps.db().close();
             deps.meters().close();
