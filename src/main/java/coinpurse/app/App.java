@@ -4,7 +4,10 @@ import coinpurse.auth.UserAuth;
 import coinpurse.checkout.CheckoutController;
 import coinpurse.config.Config;
 import coinpurse.demo.DemoController;
+import coinpurse.events.EventStreams;
 import coinpurse.events.EventsController;
+import coinpurse.events.StreamController;
+import coinpurse.events.StreamTimings;
 import coinpurse.holds.HoldsController;
 import coinpurse.http.Cors;
 import coinpurse.http.ErrorMapping;
@@ -64,6 +67,11 @@ public final class App {
 
     /** The routes over {@code services}: each controller gets what it uses. */
     public static Javalin create(AppDeps deps, Services services) {
+        return create(deps, services, new EventStreams(services.eventFeed(), StreamTimings.DEFAULT));
+    }
+
+    /** As {@link #create(AppDeps, Services)}, with {@code streams} as the hub of the event streams (the app stops it). */
+    public static Javalin create(AppDeps deps, Services services, EventStreams streams) {
         Config config = deps.config();
         ObjectMapper mapper = JsonMappers.create();
         JsonBodies json = new JsonBodies(mapper);
@@ -84,6 +92,7 @@ public final class App {
         InternalWalletController internalWallet = new InternalWalletController(internalAuth, json, services.wallet());
         HoldsController holds = new HoldsController(internalAuth, json, services.holds(), config.holdsMaxSeconds());
         EventsController events = new EventsController(internalAuth, services.eventFeed());
+        StreamController stream = new StreamController(auth, services.eventFeed(), streams);
         // Present only with metrics.enabled, which the config refuses without internal.api_key.
         Optional<MetricsController> metrics = deps.meters().prometheusRegistry()
                 .map(registry -> new MetricsController(internalAuth::require, registry));
@@ -134,6 +143,10 @@ public final class App {
             cfg.routes.post("/api/payment/webhook", webhook::receive);
             cfg.routes.get("/api/coins/balance", wallet::balance);
             cfg.routes.get("/api/coins/history", wallet::history);
+            cfg.routes.before("/api/coins/stream", stream::admit);
+            cfg.routes.sse("/api/coins/stream", stream::open);
+            // Open streams are requests in flight: ended first, so that the graceful stop does not wait for them.
+            cfg.events.serverStopping(streams::close);
             cfg.routes.post("/api/internal/coins/spend", internalWallet::spend);
             cfg.routes.post("/api/internal/coins/grant", internalWallet::grant);
             cfg.routes.post("/api/internal/coins/holds", holds::create);
