@@ -13,10 +13,13 @@
 #   bench/run.sh --metrics             # with metrics.enabled=true (GET /metrics scraped at the end)
 #   ASYNC_PROFILER=/path/libasyncProfiler.so bench/run.sh   # also CPU-profiles each measured webhook
 #                                      # phase (collapsed stacks in target/bench-profiles/)
+#   bench/run.sh --streams [--db postgres]   # the buyer's event streams instead (bench/streams.sh):
+#                                      # 1,000 idle streams' RSS and threads, commit-to-event latency
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: bench/run.sh [--startup-only] [--db sqlite|postgres] [--metrics]" >&2; exit 2; }
+usage() { echo "usage: bench/run.sh [--startup-only] [--db sqlite|postgres] [--metrics] | --streams [--db …]" >&2; exit 2; }
+[ "${1:-}" = --streams ] && { shift; exec bench/streams.sh "$@"; }
 startup_only=false
 metrics=false
 db=sqlite

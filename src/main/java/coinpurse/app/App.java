@@ -31,11 +31,17 @@ import coinpurse.wallet.WalletController;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.util.AsyncExecutor;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import kotlin.LazyKt;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -47,6 +53,7 @@ public final class App {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_THREADS = 64;
     private static final int MIN_THREADS = 4;
+    private static final int ASYNC_THREADS = 4;
 
     private App() {}
 
@@ -57,6 +64,23 @@ public final class App {
     private static QueuedThreadPool threadPool() {
         QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         pool.setName("coinpurse-http");
+        return pool;
+    }
+
+    /**
+     * Javalin runs the SSE handler on its async pool, by default a cached pool: a thousand streams
+     * opening at once would start hundreds of threads. The handler only registers its stream with
+     * the hub and returns, so a few threads serve every opening.
+     */
+    private static ThreadPoolExecutor asyncPool() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(ASYNC_THREADS, ASYNC_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "coinpurse-async-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
         return pool;
     }
 
@@ -102,11 +126,13 @@ public final class App {
         Optional<SandboxSignInController> sandboxSignIn = sandbox.filter(s -> config.demo())
                 .map(s -> new SandboxSignInController(deps.tokens(), json));
         AtomicReference<Javalin> created = new AtomicReference<>();
+        ThreadPoolExecutor async = asyncPool();
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.jetty.threadPool = threadPool();
+            cfg.concurrency.executor = LazyKt.lazyOf(new AsyncExecutor(async));
             cfg.jetty.host = config.serverHost();
             cfg.jetty.port = config.serverPort();
             cfg.jetty.modifyHttpConfiguration(http -> {
@@ -147,6 +173,7 @@ public final class App {
             cfg.routes.sse("/api/coins/stream", stream::open);
             // Open streams are requests in flight: ended first, so that the graceful stop does not wait for them.
             cfg.events.serverStopping(streams::close);
+            cfg.events.serverStopped(async::shutdownNow);
             cfg.routes.post("/api/internal/coins/spend", internalWallet::spend);
             cfg.routes.post("/api/internal/coins/grant", internalWallet::grant);
             cfg.routes.post("/api/internal/coins/holds", holds::create);

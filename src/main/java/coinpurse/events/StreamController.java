@@ -30,6 +30,7 @@ public final class StreamController {
     private static final String EVENT_STREAM = "text/event-stream";
     /** A sequence is a long: at most 19 digits; 18 keep any value parseable. */
     private static final int MAX_SEQUENCE_DIGITS = 18;
+    private static final int OUTPUT_BUFFER_BYTES = 1024;
 
     private final UserAuth auth;
     private final EventFeed feed;
@@ -60,6 +61,9 @@ public final class StreamController {
         }
         ctx.attribute(USER, user);
         ctx.attribute(AFTER, after);
+        // Jetty keeps an answer's output buffer (32 KB by default) until the answer ends: each event
+        // is flushed on its own, so a small one does, and a thousand open streams keep 1 MB, not 32.
+        ctx.res().setBufferSize(OUTPUT_BUFFER_BYTES);
     }
 
     /** The SSE handler: registers the client with the hub, which writes to it from now on. */
