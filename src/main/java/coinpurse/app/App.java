@@ -91,7 +91,7 @@ public final class App {
 
     /** The routes over {@code services}: each controller gets what it uses. */
     public static Javalin create(AppDeps deps, Services services) {
-        return create(deps, services, new EventStreams(services.eventFeed(), StreamTimings.DEFAULT));
+        return create(deps, services, new EventStreams(services.eventFeed(), StreamTimings.DEFAULT, deps.clock()));
     }
 
     /** As {@link #create(AppDeps, Services)}, with {@code streams} as the hub of the event streams (the app stops it). */

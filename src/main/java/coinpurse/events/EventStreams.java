@@ -1,5 +1,7 @@
 package coinpurse.events;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * user. While no stream is open it reads nothing; the first stream to open sets it at the feed's
  * end, and that stream's own backfill covers what came before.
  *
- * <p>An open stream holds no thread: the poller, the heartbeat and the check for stuck writes share
+ * <p>An open stream holds no thread: the poller, the heartbeat and the check for stuck writes (and
+ * for streams whose token has expired) share
  * one scheduler thread, and writes run on a few shared writer threads that exist only while there
  * is something to write.
  */
@@ -36,6 +39,7 @@ public final class EventStreams implements AutoCloseable {
 
     private final EventFeed feed;
     private final StreamTimings timings;
+    private final Clock clock;
     private final Map<String, Set<OpenStream>> byUser = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     /** Held while the poller reads and offers, and while a stream is registered. */
@@ -50,18 +54,21 @@ public final class EventStreams implements AutoCloseable {
     /** Whether the last poll failed (the scheduler thread's own). */
     private boolean failing;
 
-    public EventStreams(EventFeed feed, StreamTimings timings) {
+    /** {@code clock}: what a stream's token expiry is compared with (the app's one clock). */
+    public EventStreams(EventFeed feed, StreamTimings timings, Clock clock) {
         this.feed = feed;
         this.timings = timings;
+        this.clock = clock;
     }
 
     /**
      * Opens a stream of {@code userId}'s events after sequence {@code after} into {@code sink}: first
-     * those already stored, then each as it is committed, here or on another instance.
+     * those already stored, then each as it is committed, here or on another instance; until
+     * {@code until}, when the token it was opened with is no longer accepted.
      *
      * @throws IllegalStateException the server is stopping
      */
-    public OpenStream open(String userId, long after, StreamSink sink) {
+    public OpenStream open(String userId, long after, Instant until, StreamSink sink) {
         OpenStream stream;
         synchronized (pollLock) {
             if (closed) {
@@ -71,8 +78,8 @@ public final class EventStreams implements AutoCloseable {
             if (cursor == null) {
                 cursor = feed.end();
             }
-            stream = new OpenStream(userId, after, sink, feed, writers, timings.buffer(), timings.poll().toNanos(),
-                    this::remove);
+            stream = new OpenStream(userId, after, until, sink, feed, writers, timings.buffer(),
+                    timings.poll().toNanos(), this::remove);
             byUser.computeIfAbsent(userId, user -> ConcurrentHashMap.newKeySet()).add(stream);
             open.incrementAndGet();
         }
@@ -99,7 +106,7 @@ public final class EventStreams implements AutoCloseable {
         scheduler.scheduleAtFixedRate(() -> streams().forEach(OpenStream::heartbeat), heartbeat, heartbeat,
                 TimeUnit.NANOSECONDS);
         long check = Math.max(timings.writeTimeout().toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(10));
-        scheduler.scheduleWithFixedDelay(this::dropStuck, check, check, TimeUnit.NANOSECONDS);
+        scheduler.scheduleWithFixedDelay(this::dropStuckOrExpired, check, check, TimeUnit.NANOSECONDS);
     }
 
     private void pollQuietly() {
@@ -139,11 +146,14 @@ public final class EventStreams implements AutoCloseable {
         }
     }
 
-    private void dropStuck() {
+    private void dropStuckOrExpired() {
         long now = System.nanoTime();
         long limit = timings.writeTimeout().toNanos();
+        Instant at = clock.instant();
         for (OpenStream stream : streams()) {
-            if (stream.stuck(now, limit)) {
+            if (!at.isBefore(stream.until())) {
+                stream.stop();
+            } else if (stream.stuck(now, limit)) {
                 stream.drop("a write has waited more than " + timings.writeTimeout().toMillis() + " ms");
             }
         }

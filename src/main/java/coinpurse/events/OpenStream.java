@@ -1,5 +1,6 @@
 package coinpurse.events;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -30,6 +31,7 @@ public final class OpenStream {
     static final int CATCH_UP_PAGE = 100;
 
     private final String userId;
+    private final Instant until;
     private final StreamSink sink;
     private final EventFeed feed;
     private final Executor writers;
@@ -47,8 +49,9 @@ public final class OpenStream {
     /** {@code System.nanoTime()} when the write under way began; 0 when none is. */
     private volatile long writingSince;
 
-    OpenStream(String userId, long after, StreamSink sink, EventFeed feed, Executor writers, int buffer,
-            long stallNanos, Consumer<OpenStream> onEnded) {
+    OpenStream(String userId, long after, Instant until, StreamSink sink, EventFeed feed, Executor writers,
+            int buffer, long stallNanos, Consumer<OpenStream> onEnded) {
+        this.until = until;
         this.stallNanos = stallNanos;
         this.userId = userId;
         this.last = after;
@@ -61,6 +64,11 @@ public final class OpenStream {
 
     String userId() {
         return userId;
+    }
+
+    /** When the token the stream was opened with stops being accepted: the stream ends then. */
+    Instant until() {
+        return until;
     }
 
     /** Starts the backfill: the events after {@code after} that are already stored. */
@@ -121,7 +129,7 @@ public final class OpenStream {
         }
     }
 
-    /** Cuts the client off without a word in the log: the server stops (the hub says so once). */
+    /** Cuts the client off without a word in the log: its token expired, or the server stops (the hub says so once). */
     void stop() {
         if (end()) {
             sink.abort();

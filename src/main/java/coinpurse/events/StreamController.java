@@ -1,10 +1,12 @@
 package coinpurse.events;
 
+import coinpurse.auth.TokenCheck;
 import coinpurse.auth.UserAuth;
 import coinpurse.http.ApiException;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.sse.SseClient;
+import java.time.Instant;
 import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
@@ -18,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * {@code last_event_id} query parameter, for a page that opens a new EventSource after a reload; the
  * header wins, since EventSource sends it on each reconnect) it resumes right after that sequence.
  *
+ * <p>The stream ends when the token it was opened with is no longer accepted: the client reconnects
+ * with the token (or cookie) it has then.
+ *
  * <p>{@link #admit} runs before the answer starts, so that a refusal is still a JSON error: Javalin's
  * SSE handler commits a 200 before it hands over the client. {@link #open} then registers the
  * client with the hub and returns: the open stream holds no thread ({@link SseClient#keepAlive} makes
@@ -27,6 +32,7 @@ public final class StreamController {
     private static final Logger log = LoggerFactory.getLogger(StreamController.class);
     private static final String USER = "coinpurse.stream.user";
     private static final String AFTER = "coinpurse.stream.after";
+    private static final String UNTIL = "coinpurse.stream.until";
     private static final String EVENT_STREAM = "text/event-stream";
     /** A sequence is a long: at most 19 digits; 18 keep any value parseable. */
     private static final int MAX_SEQUENCE_DIGITS = 18;
@@ -47,7 +53,8 @@ public final class StreamController {
         if (!HandlerType.GET.equals(ctx.method())) {
             return; // not the stream: answered as any other unknown method
         }
-        String user = auth.requireUser(ctx);
+        TokenCheck.Accepted token = auth.requireToken(ctx);
+        String user = token.userId();
         String accept = ctx.header("Accept");
         if (accept == null || !accept.contains(EVENT_STREAM)) {
             throw new ApiException(406, "not_acceptable", "This route answers only Server-Sent Events:"
@@ -61,6 +68,7 @@ public final class StreamController {
         }
         ctx.attribute(USER, user);
         ctx.attribute(AFTER, after);
+        ctx.attribute(UNTIL, token.acceptedUntil());
         // Jetty keeps an answer's output buffer (32 KB by default) until the answer ends: each event
         // is flushed on its own, so a small one does, and a thousand open streams keep 1 MB, not 32.
         ctx.res().setBufferSize(OUTPUT_BUFFER_BYTES);
@@ -71,11 +79,12 @@ public final class StreamController {
         Context ctx = client.ctx();
         String user = ctx.attribute(USER);
         Long after = ctx.attribute(AFTER);
+        Instant until = ctx.attribute(UNTIL);
         client.keepAlive();
         SseSink sink = new SseSink(client, ServletContextRequest.getServletContextRequest(ctx.req())
                 .getServletChannel().getEndPoint());
         try {
-            OpenStream stream = streams.open(user, after, sink);
+            OpenStream stream = streams.open(user, after, until, sink);
             client.onClose(stream::clientGone);
         } catch (RuntimeException e) {
             // The server stops, or the database does not answer: the client tries again.

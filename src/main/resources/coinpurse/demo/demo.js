@@ -93,7 +93,7 @@
   // with fetch. A dropped stream is opened again with Last-Event-ID (no event lost, none twice);
   // onOpen runs on each open, after which every new event arrives; onFail runs once the stream
   // cannot be had (an old server, a proxy that buffers), and the page falls back to asking.
-  const STREAM_RETRIES = 3;
+  const STREAM_RETRIES = 6; // at once, then after 1, 2, 4, 8 and 16 s: a restart takes a second or two
 
   function follow(onEvent, onOpen, onFail) {
     const stop = new AbortController();
@@ -169,7 +169,7 @@
         onFail();
         return;
       }
-      setTimeout(connect, 1000 * failures);
+      setTimeout(connect, failures === 1 ? 0 : 1000 * 2 ** (failures - 2));
     }
 
     connect();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.support.EventStreamClient;
 import coinpurse.support.EventStreamClient.Event;
+import coinpurse.support.MovableClock;
 import coinpurse.support.StuckClient;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -182,6 +183,29 @@ class EventStreamTest {
         HttpResponse<String> otherCookie = server.send(HttpRequest.newBuilder(URI.create(server.url("/api/coins/stream")))
                 .header("Accept", "text/event-stream").header("Cookie", "other=" + token).GET());
         assertError(otherCookie, 401, "unauthorized");
+    }
+
+    /** A stream lasts as long as the token it was opened with is accepted; then the client must come back with a new one. */
+    @Test
+    void theStreamEndsWhenItsTokenExpires(@TempDir Path clockDir) throws Exception {
+        MovableClock clock = MovableClock.atNow();
+        try (TestServer timed = TestServer.startWithStreamTimings(clockDir, Map.of(),
+                StreamTimings.DEFAULT.withWriteTimeout(Duration.ofMillis(400)), clock)) {
+            String token = timed.deps().tokens().issue(user("expiring"), Duration.ofMinutes(5));
+            try (EventStreamClient stream = EventStreamClient.open(timed.url("/api/coins/stream"),
+                    Map.of("Authorization", "Bearer " + token))) {
+                assertEquals(200, stream.status());
+                awaitOpen(timed, 1);
+                clock.advance(Duration.ofMinutes(4));
+                assertFalse(stream.awaitEnd(Duration.ofMillis(500)), "ended while its token was valid");
+
+                clock.advance(Duration.ofMinutes(3)); // past exp and the minute of leeway
+                assertTrue(stream.awaitEnd(WAIT), "still open with an expired token");
+            }
+            assertError(timed.send(HttpRequest.newBuilder(URI.create(timed.url("/api/coins/stream")))
+                    .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token).GET()),
+                    401, "unauthorized");
+        }
     }
 
     @Test

@@ -107,6 +107,12 @@ public final class TestServer implements AutoCloseable {
     /** As {@link #start(Path, Map)}, its event streams on {@code streamTimings} (a short heartbeat, a small buffer). */
     public static TestServer startWithStreamTimings(Path dir, Map<String, String> extraEnv,
             StreamTimings streamTimings) {
+        return startWithStreamTimings(dir, extraEnv, streamTimings, Clock.systemUTC());
+    }
+
+    /** As {@link #startWithStreamTimings(Path, Map, StreamTimings)}, every reader of time on {@code clock}. */
+    public static TestServer startWithStreamTimings(Path dir, Map<String, String> extraEnv,
+            StreamTimings streamTimings, Clock clock) {
         FakeStripe stripe = FakeStripe.start();
         Map<String, String> env = new HashMap<>(baseEnv(dir));
         env.put("STRIPE_SECRET_KEY", STRIPE_KEY);
@@ -114,7 +120,7 @@ public final class TestServer implements AutoCloseable {
         env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
         env.putAll(extraEnv);
         try {
-            return launch(stripe, dir, env, false, 0, Clock.systemUTC(), streamTimings);
+            return launch(stripe, dir, env, false, 0, clock, streamTimings);
         } catch (RuntimeException | Error e) {
             stripe.close();
             throw e;
@@ -237,7 +243,7 @@ public final class TestServer implements AutoCloseable {
         Config config = ConfigLoader.load(Optional.empty(), env, dir).withServerPort(port);
         AppDeps deps = AppDeps.open(config, clock);
         Services services = Services.create(config, deps.db(), deps.stripe(), clock, deps.meters().registry());
-        EventStreams streams = new EventStreams(services.eventFeed(), streamTimings);
+        EventStreams streams = new EventStreams(services.eventFeed(), streamTimings, clock);
         Javalin app = App.create(deps, services, streams).start();
         TestServer server = new TestServer(stripe, deps, services, app, dir, ownsDir, streams);
         if (stripe != null && !config.stripeWebhookSecrets().isEmpty()) {
