@@ -79,7 +79,7 @@ public final class EventStreams implements AutoCloseable {
                 cursor = feed.end();
             }
             stream = new OpenStream(userId, after, until, sink, feed, writers, timings.buffer(),
-                    timings.poll().toNanos(), this::remove);
+                    timings.stall().toNanos(), this::remove);
             byUser.computeIfAbsent(userId, user -> ConcurrentHashMap.newKeySet()).add(stream);
             open.incrementAndGet();
         }
