@@ -17,10 +17,13 @@
 #                                      # refused, retried); --push off (the default): no events.webhook_url
 #   ASYNC_PROFILER=/path/libasyncProfiler.so bench/run.sh   # also CPU-profiles each measured webhook
 #                                      # phase (collapsed stacks in target/bench-profiles/)
+#   bench/run.sh --streams [--db postgres]   # the buyer's event streams instead (bench/streams.sh):
+#                                      # 1,000 idle streams' RSS and threads, commit-to-event latency
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: bench/run.sh [--startup-only] [--db sqlite|postgres] [--metrics] [--push off|loopback|refused]" >&2; exit 2; }
+usage() { echo "usage: bench/run.sh [--startup-only] [--db sqlite|postgres] [--metrics] [--push off|loopback|refused] | --streams [--db …]" >&2; exit 2; }
+[ "${1:-}" = --streams ] && { shift; exec bench/streams.sh "$@"; }
 startup_only=false
 metrics=false
 db=sqlite

@@ -4,7 +4,10 @@ import coinpurse.auth.UserAuth;
 import coinpurse.checkout.CheckoutController;
 import coinpurse.config.Config;
 import coinpurse.demo.DemoController;
+import coinpurse.events.EventStreams;
 import coinpurse.events.EventsController;
+import coinpurse.events.StreamController;
+import coinpurse.events.StreamTimings;
 import coinpurse.holds.HoldsController;
 import coinpurse.http.Cors;
 import coinpurse.http.ErrorMapping;
@@ -30,11 +33,17 @@ import coinpurse.wallet.WalletController;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.util.AsyncExecutor;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import kotlin.LazyKt;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -46,6 +55,7 @@ public final class App {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_THREADS = 64;
     private static final int MIN_THREADS = 4;
+    private static final int ASYNC_THREADS = 4;
 
     private App() {}
 
@@ -59,6 +69,23 @@ public final class App {
         return pool;
     }
 
+    /**
+     * Javalin runs the SSE handler on its async pool, by default a cached pool: a thousand streams
+     * opening at once would start hundreds of threads. The handler only registers its stream with
+     * the hub and returns, so a few threads serve every opening.
+     */
+    private static ThreadPoolExecutor asyncPool() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(ASYNC_THREADS, ASYNC_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "coinpurse-async-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
     public static Javalin create(AppDeps deps) {
         return create(deps, Services.create(deps.config(), deps.db(), deps.stripe(), deps.clock(),
                 deps.meters().registry()));
@@ -66,6 +93,11 @@ public final class App {
 
     /** The routes over {@code services}: each controller gets what it uses. */
     public static Javalin create(AppDeps deps, Services services) {
+        return create(deps, services, new EventStreams(services.eventFeed(), StreamTimings.DEFAULT, deps.clock()));
+    }
+
+    /** As {@link #create(AppDeps, Services)}, with {@code streams} as the hub of the event streams (the app stops it). */
+    public static Javalin create(AppDeps deps, Services services, EventStreams streams) {
         Config config = deps.config();
         ObjectMapper mapper = JsonMappers.create();
         JsonBodies json = new JsonBodies(mapper);
@@ -87,6 +119,7 @@ public final class App {
         HoldsController holds = new HoldsController(internalAuth, json, services.holds(), config.holdsMaxSeconds());
         EventsController events = new EventsController(internalAuth, services.eventFeed());
         LiabilityController liability = new LiabilityController(internalAuth, deps.db(), new Liabilities(), deps.clock());
+        StreamController stream = new StreamController(auth, services.eventFeed(), streams);
         // Present only with metrics.enabled, which the config refuses without internal.api_key.
         Optional<MetricsController> metrics = deps.meters().prometheusRegistry()
                 .map(registry -> new MetricsController(internalAuth::require, registry));
@@ -96,11 +129,13 @@ public final class App {
         Optional<SandboxSignInController> sandboxSignIn = sandbox.filter(s -> config.demo())
                 .map(s -> new SandboxSignInController(deps.tokens(), json));
         AtomicReference<Javalin> created = new AtomicReference<>();
+        ThreadPoolExecutor async = asyncPool();
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.jetty.threadPool = threadPool();
+            cfg.concurrency.executor = LazyKt.lazyOf(new AsyncExecutor(async));
             cfg.jetty.host = config.serverHost();
             cfg.jetty.port = config.serverPort();
             cfg.jetty.modifyHttpConfiguration(http -> {
@@ -137,6 +172,11 @@ public final class App {
             cfg.routes.post("/api/payment/webhook", webhook::receive);
             cfg.routes.get("/api/coins/balance", wallet::balance);
             cfg.routes.get("/api/coins/history", wallet::history);
+            cfg.routes.before("/api/coins/stream", stream::admit);
+            cfg.routes.sse("/api/coins/stream", stream::open);
+            // Open streams are requests in flight: ended first, so that the graceful stop does not wait for them.
+            cfg.events.serverStopping(streams::close);
+            cfg.events.serverStopped(async::shutdownNow);
             cfg.routes.post("/api/internal/coins/spend", internalWallet::spend);
             cfg.routes.post("/api/internal/coins/grant", internalWallet::grant);
             cfg.routes.post("/api/internal/coins/holds", holds::create);

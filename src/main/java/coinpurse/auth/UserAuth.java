@@ -27,11 +27,16 @@ public final class UserAuth {
 
     /** The caller's user id; 401 when there is no valid token. */
     public String requireUser(Context ctx) {
+        return requireToken(ctx).userId();
+    }
+
+    /** The caller's accepted token: its user, and until when it is accepted; 401 when there is none. */
+    public Accepted requireToken(Context ctx) {
         String token = tokenOf(ctx).orElseThrow(() ->
                 ApiException.unauthorized("Sign in first: send your token as 'Authorization: Bearer <token>'."));
         TokenCheck check = tokens.check(token);
         if (check instanceof Accepted accepted) {
-            return accepted.userId();
+            return accepted;
         }
         Refused refused = (Refused) check;
         // The route's template, not the path sent: nothing of the request but fixed words reaches the line.

@@ -19,7 +19,8 @@ import java.util.Set;
  */
 public final class Cors {
     private static final String ALLOWED_METHODS = "GET, POST";
-    private static final String ALLOWED_HEADERS = "Authorization, Content-Type";
+    /** Last-Event-ID: a page that reads the event stream with fetch resumes it with that header. */
+    private static final String ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID";
     private static final String PREFLIGHT_CACHE_SECONDS = "600";
     private static final Set<HandlerType> SAFE_METHODS = Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
 

@@ -88,6 +88,94 @@
     return sandboxOn;
   }
 
+  // ---- the user's events, live: GET /api/coins/stream ----
+  // EventSource cannot send the Authorization header this page signs in with, so the stream is read
+  // with fetch. A dropped stream is opened again with Last-Event-ID (no event lost, none twice);
+  // onOpen runs on each open, after which every new event arrives; onFail runs once the stream
+  // cannot be had (an old server, a proxy that buffers), and the page falls back to asking.
+  const STREAM_RETRIES = 6; // at once, then after 1, 2, 4, 8 and 16 s: a restart takes a second or two
+
+  function follow(onEvent, onOpen, onFail) {
+    const stop = new AbortController();
+    let lastId = null;
+    let failures = 0;
+
+    async function connect() {
+      const headers = { Accept: 'text/event-stream', Authorization: 'Bearer ' + token() };
+      if (lastId !== null) {
+        headers['Last-Event-ID'] = lastId;
+      }
+      let response;
+      try {
+        response = await fetch('/api/coins/stream', { headers: headers, cache: 'no-store', signal: stop.signal });
+      } catch (e) {
+        return again();
+      }
+      if (response.status !== 200 || !response.body) {
+        return response.status >= 500 ? again() : onFail();
+      }
+      failures = 0;
+      onOpen();
+      try {
+        await read(response.body.pipeThrough(new TextDecoderStream()).getReader());
+      } catch (e) {
+        // the connection broke: open it again below
+      }
+      again();
+    }
+
+    // One event per blank line; `id:` is its sequence, `event:` its type, `data:` its JSON.
+    async function read(reader) {
+      let text = '';
+      let event = {};
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          return;
+        }
+        text += chunk.value;
+        let end;
+        while ((end = text.indexOf('\n')) >= 0) {
+          const line = text.slice(0, end).replace(/\r$/, '');
+          text = text.slice(end + 1);
+          if (line === '') {
+            if (event.data !== undefined) {
+              lastId = event.id !== undefined ? event.id : lastId;
+              onEvent(event.type || 'message', JSON.parse(event.data));
+            }
+            event = {};
+          } else if (!line.startsWith(':')) {
+            const colon = line.indexOf(':');
+            const field = colon < 0 ? line : line.slice(0, colon);
+            const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+            if (field === 'id') {
+              event.id = value;
+            } else if (field === 'event') {
+              event.type = value;
+            } else if (field === 'data') {
+              event.data = event.data === undefined ? value : event.data + '\n' + value;
+            }
+          }
+        }
+      }
+    }
+
+    function again() {
+      if (stop.signal.aborted) {
+        return;
+      }
+      failures += 1;
+      if (failures > STREAM_RETRIES) {
+        onFail();
+        return;
+      }
+      setTimeout(connect, failures === 1 ? 0 : 1000 * 2 ** (failures - 2));
+    }
+
+    connect();
+    return stop;
+  }
+
   // ---- the shop: sign in, balance, packages, Buy ----
 
   async function showSignIn() {
@@ -113,6 +201,27 @@
     loadAccount();
   }
 
+  // The balance moves as the user's coins do: each coins.* event carries the balance after it.
+  let following = null;
+  function followBalance() {
+    if (following) {
+      following.abort();
+    }
+    following = follow((type, event) => {
+      if (type.startsWith('coins.')) {
+        $('balance').textContent = event.data.balance_after;
+      }
+    }, async () => {
+      // Read once the stream is open, so that no change falls between the two.
+      const answer = await api('GET', '/api/coins/balance');
+      if (answer.status === 200) {
+        $('balance').textContent = answer.data.balance;
+      }
+    }, () => {
+      following = null;
+    });
+  }
+
   async function loadAccount() {
     if (!token()) {
       await showSignIn();
@@ -125,6 +234,7 @@
       show('sign-in', false);
       show('sandbox-sign-in', false);
       show('account', true);
+      followBalance();
       return;
     }
     if (answer.status === 401) {
@@ -220,6 +330,10 @@
     });
     $('sandbox-sign-in-form').addEventListener('submit', signInByName);
     $('sign-out').addEventListener('click', () => {
+      if (following) {
+        following.abort();
+        following = null;
+      }
       sessionStorage.removeItem(TOKEN_KEY);
       loadAccount();
     });
@@ -246,6 +360,46 @@
       say('Signed out: open the shop, sign in again, and come back to this address.');
       return;
     }
+    // The purchase's purchase.updated event says when it completes; the status route is read once,
+    // when the stream is open, and polled only if the stream cannot be had.
+    let settled = false;
+    let polling = false;
+    const showStatus = (data) => {
+      if (data.status === 'completed') {
+        $('coins-added').textContent = data.coins_added;
+        $('new-balance').textContent = data.new_balance;
+        show('result', true);
+      }
+      $('status').textContent = data.status === 'pending' ? 'waiting for the payment to be confirmed…' : data.status;
+      settled = settled || data.status !== 'pending';
+    };
+    const stream = follow((type, event) => {
+      if (type === 'purchase.updated' && event.data.session_id === sessionId) {
+        showStatus(event.data);
+      }
+    }, async () => {
+      if (settled) {
+        return;
+      }
+      const answer = await api('GET', '/api/payment/status/' + encodeURIComponent(sessionId));
+      if (answer.status !== 200) {
+        $('status').textContent = 'unknown';
+        say(messageOf(answer));
+        stream.abort();
+        return;
+      }
+      if (!settled) {
+        showStatus(answer.data);
+      }
+    }, () => {
+      if (!settled && !polling) {
+        polling = true;
+        pollStatus(sessionId);
+      }
+    });
+  }
+
+  async function pollStatus(sessionId) {
     for (let attempt = 1; attempt <= POLL_AT_MOST; attempt++) {
       const answer = await api('GET', '/api/payment/status/' + encodeURIComponent(sessionId));
       if (answer.status !== 200) {

@@ -118,6 +118,29 @@ class DemoBrowserTest {
         wait.until(textToBe(By.id("balance"), "550"));
     }
 
+    /**
+     * Back from Checkout before the webhook came: the success page reads the status once, sees it
+     * pending, and learns of the payment from its event stream, without asking the status route again.
+     */
+    @Test
+    void theSuccessPageLearnsOfTheLatePaymentFromTheStream() {
+        String token = server.token("browser-late");
+        String sessionId = server.checkout(token, "popular");
+        browser.get(server.url("/#token=" + token));
+        wait.until(textToBe(By.id("user"), "browser-late"));
+
+        browser.get(server.url("/demo/success.html?session_id=" + sessionId));
+        wait.until(textToBe(By.id("status"), "waiting for the payment to be confirmed…"));
+        assertEquals(200, server.deliver(server.paidEvent(sessionId)).statusCode());
+
+        wait.until(textToBe(By.id("new-balance"), "550"));
+        assertEquals("completed", browser.findElement(By.id("status")).getText());
+        assertEquals(1L, browser.executeScript("return performance.getEntriesByType('resource')"
+                + ".filter((e) => e.name.includes('/api/payment/status/')).length;"),
+                "the status route was read once, when the stream opened; the event told the rest");
+        shot("demo-5-late-payment.png");
+    }
+
     @Test
     void aCancelledCheckoutChangesNothing() throws IOException {
         String token = server.token("browser-canceller");

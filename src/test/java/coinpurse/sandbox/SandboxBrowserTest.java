@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -29,7 +30,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The README's quick start in a real browser (headless Chromium): {@code stripe.sandbox=true} and
  * {@code app.demo=true}, nothing else, no Stripe account. Sign in by name on the demo page, buy,
  * get declined and pay on the sandbox's Checkout page, then refund part of the purchase and lose a
- * dispute there, the demo page's balance following each step. Screenshots go under the build folder.
+ * dispute there, the demo page's balance following each step (an open shop page follows a refund by its
+ * event stream). Screenshots go under the build folder.
  */
 @Tag("browser")
 class SandboxBrowserTest {
@@ -87,6 +89,14 @@ class SandboxBrowserTest {
         assertEquals("550", browser.findElement(By.id("coins-added")).getText());
         shot("sandbox-3-paid.png");
 
+        // The shop stays open in a second tab while the purchase is refunded in the first.
+        String paidTab = browser.getWindowHandle();
+        browser.switchTo().newWindow(WindowType.TAB);
+        String shopTab = browser.getWindowHandle();
+        browser.get(server.url("/#token=" + server.token("sandbox-shopper")));
+        wait.until(textToBe(By.id("balance"), "550"));
+        browser.switchTo().window(paidTab);
+
         wait.until(elementToBeClickable(By.id("sandbox-link"))).click();
         wait.until(visibilityOfElementLocated(By.id("refund-amount")));
         WebElement amount = browser.findElement(By.id("refund-amount"));
@@ -98,7 +108,18 @@ class SandboxBrowserTest {
         assertTrue(browser.findElement(By.id("events")).getText().contains("charge.refunded → 200"),
                 browser.findElement(By.id("events")).getText());
         shot("sandbox-4-refunded.png");
-        // floor(550 coins × 500 / 1999 cents) = 137 taken back
+
+        // floor(550 coins × 500 / 1999 cents) = 137 taken back: the open shop shows it from its event
+        // stream, with no reload and no question to the status route.
+        browser.switchTo().window(shopTab);
+        wait.until(textToBe(By.id("balance"), "413"));
+        assertEquals(0L, browser.executeScript("return performance.getEntriesByType('resource')"
+                + ".filter((e) => e.name.includes('/api/payment/status/')).length;"));
+        assertEquals(1L, browser.executeScript("return performance.getEntriesByType('navigation').length;"),
+                "the shop was not reloaded");
+        shot("sandbox-4-shop-followed.png");
+        browser.close();
+        browser.switchTo().window(paidTab);
         assertShopBalance("413");
 
         browser.get(sandboxPage);

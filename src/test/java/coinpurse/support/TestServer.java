@@ -8,6 +8,8 @@ import coinpurse.app.AppDeps;
 import coinpurse.config.Config;
 import coinpurse.wallet.CoinBook;
 import coinpurse.config.ConfigLoader;
+import coinpurse.events.EventStreams;
+import coinpurse.events.StreamTimings;
 import coinpurse.http.MethodOverrideGuard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,6 +49,7 @@ public final class TestServer implements AutoCloseable {
     private final FakeStripe stripe;
     private final AppDeps deps;
     private final Services services;
+    private final EventStreams streams;
     private final Javalin app;
     private final Path dir;
     private final Clock clock;
@@ -55,7 +58,8 @@ public final class TestServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestServer(FakeStripe stripe, AppDeps deps, Services services, Javalin app, Path dir, Clock clock,
-            boolean ownsDir) {
+            boolean ownsDir, EventStreams streams) {
+        this.streams = streams;
         this.stripe = stripe;
         this.deps = deps;
         this.services = services;
@@ -98,6 +102,29 @@ public final class TestServer implements AutoCloseable {
         env.putAll(extraEnv);
         try {
             return launch(stripe, dir, env, false, clock);
+        } catch (RuntimeException | Error e) {
+            stripe.close();
+            throw e;
+        }
+    }
+
+    /** As {@link #start(Path, Map)}, its event streams on {@code streamTimings} (a short heartbeat, a small buffer). */
+    public static TestServer startWithStreamTimings(Path dir, Map<String, String> extraEnv,
+            StreamTimings streamTimings) {
+        return startWithStreamTimings(dir, extraEnv, streamTimings, Clock.systemUTC());
+    }
+
+    /** As {@link #startWithStreamTimings(Path, Map, StreamTimings)}, every reader of time on {@code clock}. */
+    public static TestServer startWithStreamTimings(Path dir, Map<String, String> extraEnv,
+            StreamTimings streamTimings, Clock clock) {
+        FakeStripe stripe = FakeStripe.start();
+        Map<String, String> env = new HashMap<>(baseEnv(dir));
+        env.put("STRIPE_SECRET_KEY", STRIPE_KEY);
+        env.put("STRIPE_API_BASE", stripe.apiBase());
+        env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        env.putAll(extraEnv);
+        try {
+            return launch(stripe, dir, env, false, clock, streamTimings);
         } catch (RuntimeException | Error e) {
             stripe.close();
             throw e;
@@ -216,11 +243,17 @@ public final class TestServer implements AutoCloseable {
 
     private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env, boolean ownsDir,
             Clock clock) {
+        return launch(stripe, dir, env, ownsDir, clock, StreamTimings.DEFAULT);
+    }
+
+    private static TestServer launch(FakeStripe stripe, Path dir, Map<String, String> env, boolean ownsDir,
+            Clock clock, StreamTimings streamTimings) {
         Config config = ConfigLoader.load(Optional.empty(), env, dir);
         AppDeps deps = AppDeps.open(config, clock);
         Services services = Services.create(config, deps.db(), deps.stripe(), clock, deps.meters().registry());
-        Javalin app = App.create(deps, services).start();
-        TestServer server = new TestServer(stripe, deps, services, app, dir, clock, ownsDir);
+        EventStreams streams = new EventStreams(services.eventFeed(), streamTimings, clock);
+        Javalin app = App.create(deps, services, streams).start();
+        TestServer server = new TestServer(stripe, deps, services, app, dir, clock, ownsDir, streams);
         if (stripe != null && !config.stripeWebhookSecrets().isEmpty()) {
             // The fake's Checkout page pays to this server, as Stripe delivers to a configured endpoint.
             stripe.hostCheckout(URI.create(server.url("/api/payment/webhook")), config.stripeWebhookSecrets().get(0));
@@ -256,6 +289,11 @@ public final class TestServer implements AutoCloseable {
             return movable;
         }
         throw new IllegalStateException("this server runs on the system clock; start it with a MovableClock");
+    }
+
+    /** The hub of this server's event streams: how many are open. */
+    public EventStreams eventStreams() {
+        return streams;
     }
 
     public AppDeps deps() {
