@@ -1,15 +1,14 @@
 package coinpurse.cli;
 
 import coinpurse.config.Config;
-import coinpurse.config.JdbcUrls;
 import coinpurse.db.Backup;
 import coinpurse.db.DatabaseException;
 import coinpurse.db.OpenMode;
 import coinpurse.db.SqliteDatabase;
 import coinpurse.metrics.Meters;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,14 +37,14 @@ public final class BackupCommand implements Callable<Integer> {
         Config config = configOption.load();
         if (config.usesPostgres()) {
             // VACUUM INTO is SQLite's; a PostgreSQL database is copied with its own tools.
-            spec.commandLine().getErr().println("coinpurse: backup copies the SQLite file; this server runs on"
-                    + " PostgreSQL at " + JdbcUrls.hostAndPort(config.dbAccess().postgresUrl().orElseThrow())
-                    + ": use pg_dump (or your provider's point-in-time recovery)");
-            return 1;
+            spec.commandLine().getErr().println("coinpurse: backup copies the SQLite file; this server runs on "
+                    + CommandDatabase.where(config) + ": use pg_dump (or your provider's point-in-time recovery)");
+            return ExitCodes.FAILED;
         }
         Path source = config.dbPath().toAbsolutePath();
-        if (!Files.isRegularFile(source)) {
-            return fail("no database at " + source + " (check db.path)");
+        Optional<String> missing = CommandDatabase.missing(source);
+        if (missing.isPresent()) {
+            return fail(missing.get());
         }
         try {
             Backup.requireNew(target); // before opening the database, so that a refused run touches nothing
@@ -57,18 +56,17 @@ public final class BackupCommand implements Callable<Integer> {
             Backup.Result result = new Backup(db).to(target);
             spec.commandLine().getOut().println("backed up " + source + " to " + result.file()
                     + " (" + result.bytes() + " bytes)");
-            return 0;
+            return ExitCodes.OK;
         } catch (Backup.TargetExistsException e) {
             return fail(e.getMessage());
         } catch (IOException e) {
             return fail("cannot write " + target + ": " + e);
         } catch (DatabaseException e) {
-            return fail(e.getMessage() + ": " + e.getCause().getMessage());
+            return fail(CommandDatabase.failure(e));
         }
     }
 
     private int fail(String message) {
-        spec.commandLine().getErr().println("coinpurse: backup failed: " + message);
-        return 1;
+        return ErrorLine.print(spec, "backup failed", message, ExitCodes.FAILED);
     }
 }

@@ -10,12 +10,10 @@ import coinpurse.db.CopyToPostgres.Summary;
 import coinpurse.db.CopyToPostgres.TableRows;
 import coinpurse.db.Database;
 import coinpurse.db.DatabaseException;
-import coinpurse.db.RootCause;
 import coinpurse.wallet.LotsFromHistoryException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
@@ -55,9 +53,10 @@ public final class CopyDbCommand implements Callable<Integer> {
         Config config = configOption.load();
         String database = requirePostgresUrl(to);
         Path source = config.dbPath().toAbsolutePath();
-        if (!Files.isRegularFile(source)) {
+        Optional<String> missing = CommandDatabase.missing(source);
+        if (missing.isPresent()) {
             // Opening it would create an empty one, and copy nothing.
-            return fail("no database at " + source + " (check db.path and the working directory)", config);
+            return fail(missing.get(), config);
         }
         DatabaseAccess target = new DatabaseAccess(Optional.of(to), config.dbAccess().user(),
                 config.dbAccess().password(), 2);
@@ -71,13 +70,11 @@ public final class CopyDbCommand implements Callable<Integer> {
                 return fail("copied into " + where + ", but " + e.getMessage(), config);
             }
             print(summary, source, where);
-            return 0;
+            return ExitCodes.OK;
         } catch (CopyToPostgres.CopyFailedException e) {
             return fail(e.getMessage(), config);
         } catch (DatabaseException e) {
-            String root = RootCause.firstLine(e);
-            return fail(e.getMessage().contains(root) ? e.getMessage() : e.getMessage() + ": " + root
-                    + "; nothing was written", config);
+            return fail(CommandDatabase.failure(e) + "; nothing was written", config);
         }
     }
 
@@ -120,8 +117,6 @@ public final class CopyDbCommand implements Callable<Integer> {
         if (password.isPresent()) {
             shown = shown.replace(password.get(), "***");
         }
-        spec.commandLine().getOut().flush();
-        spec.commandLine().getErr().println("coinpurse: copy-db failed: " + shown.lines().findFirst().orElse(""));
-        return 1;
+        return ErrorLine.print(spec, "copy-db failed", shown.lines().findFirst().orElse(""), ExitCodes.FAILED);
     }
 }

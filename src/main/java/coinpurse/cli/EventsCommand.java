@@ -82,9 +82,7 @@ public final class EventsCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--outcome: '" + outcome + "' is none of "
                     + String.join(", ", OUTCOMES));
         }
-        if (limit < 1) {
-            throw new ParameterException(spec.commandLine(), "--limit must be at least 1");
-        }
+        LimitOption.requirePositive(spec, limit);
         if (undelivered) {
             return listUndelivered();
         }
@@ -98,7 +96,7 @@ public final class EventsCommand implements Callable<Integer> {
             } else {
                 print(inspection.out(), page, Timestamps.format(from));
             }
-            return 0;
+            return ExitCodes.OK;
         });
     }
 
@@ -112,7 +110,7 @@ public final class EventsCommand implements Callable<Integer> {
             } else {
                 printUndelivered(inspection.out(), page);
             }
-            return 0;
+            return ExitCodes.OK;
         });
     }
 

@@ -5,26 +5,24 @@ import coinpurse.config.Config;
 import coinpurse.db.Database;
 import coinpurse.db.DatabaseException;
 import coinpurse.db.OpenMode;
-import coinpurse.db.RootCause;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.util.Optional;
 import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * What {@code verify}, {@code events} and {@code user} share: they read the database that the
+ * What {@code verify}, {@code events}, {@code user} and {@code liability} share: they read the database that the
  * config names, never create, migrate or change one, and print text for a person or JSON for a
- * script. Their exit codes follow grep and diff: 0 all is well, 1 the answer is no (a problem
- * found, an unknown user), 2 trouble (no database, one of another schema version, the database
- * failed, a configuration error).
+ * script. Their exit codes follow grep and diff ({@link ExitCodes}): 0 all is well, 1 the answer
+ * is no (a problem found, an unknown user), 2 trouble (no database, one of another schema version,
+ * the database failed, a configuration error).
  */
 final class Inspection {
-    static final int TROUBLE = 2;
     private static final ObjectMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -38,19 +36,18 @@ final class Inspection {
         this.command = command;
     }
 
-    /** Runs {@code work} on the configured database, or answers {@link #TROUBLE} saying why it could not. */
+    /** Runs {@code work} on the configured database, or answers {@link ExitCodes#TROUBLE} saying why it could not. */
     int run(Config config, Function<Database, Integer> work) {
-        if (!config.usesPostgres() && !Files.isRegularFile(config.dbPath())) {
+        Optional<String> missing = CommandDatabase.missing(config);
+        if (missing.isPresent()) {
             // Opening it would create an empty database, and report on nothing.
-            return trouble("no database at " + config.dbPath().toAbsolutePath()
-                    + " (check db.path and the working directory)");
+            return trouble(missing.get());
         }
         // Read-only and never migrated: an older database is refused, saying what upgrades it.
         try (Database db = AppDeps.openDatabase(config, OpenMode.READ_ONLY)) {
             return work.apply(db);
         } catch (DatabaseException e) {
-            String root = RootCause.firstLine(e);
-            return trouble(e.getMessage().contains(root) ? e.getMessage() : e.getMessage() + ": " + root);
+            return trouble(CommandDatabase.failure(e));
         }
     }
 
@@ -70,14 +67,10 @@ final class Inspection {
 
     /** A one-line answer of "no" on stderr (an unknown user): exit 1. */
     int no(String message) {
-        out().flush();
-        spec.commandLine().getErr().println("coinpurse: " + command + ": " + message);
-        return 1;
+        return ErrorLine.print(spec, command, message, ExitCodes.NO);
     }
 
     private int trouble(String message) {
-        out().flush();
-        spec.commandLine().getErr().println("coinpurse: " + command + " could not run: " + message);
-        return TROUBLE;
+        return ErrorLine.print(spec, command + " could not run", message, ExitCodes.TROUBLE);
     }
 }

@@ -62,7 +62,7 @@ public final class LiabilityCommand implements Callable<Integer> {
             } else {
                 print(inspection.out(), report);
             }
-            return 0;
+            return ExitCodes.OK;
         });
     }
 

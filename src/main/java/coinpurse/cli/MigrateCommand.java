@@ -2,13 +2,11 @@ package coinpurse.cli;
 
 import coinpurse.app.AppDeps;
 import coinpurse.config.Config;
-import coinpurse.config.JdbcUrls;
 import coinpurse.db.Database;
 import coinpurse.db.DatabaseException;
 import coinpurse.db.OpenMode;
-import coinpurse.db.RootCause;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,12 +34,11 @@ public final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Config config = configOption.load();
-        String where = config.usesPostgres()
-                ? "PostgreSQL at " + JdbcUrls.hostAndPort(config.dbAccess().postgresUrl().orElseThrow())
-                : config.dbPath().toAbsolutePath().toString();
-        if (!config.usesPostgres() && !Files.isRegularFile(config.dbPath())) {
+        String where = CommandDatabase.where(config);
+        Optional<String> missing = CommandDatabase.missing(config);
+        if (missing.isPresent()) {
             // Migrating would create a new database; serve does that, at its first start.
-            return fail("no database at " + where + " (check db.path and the working directory)");
+            return fail(missing.get());
         }
         try {
             int before;
@@ -57,16 +54,13 @@ public final class MigrateCommand implements Callable<Integer> {
                     ? "the database at " + where + " is at schema version " + after + " already: nothing to migrate"
                     : "migrated the database at " + where + " from schema version " + before + " to " + after);
             out.flush();
-            return 0;
+            return ExitCodes.OK;
         } catch (DatabaseException e) {
-            String root = RootCause.firstLine(e);
-            return fail(e.getMessage().contains(root) ? e.getMessage() : e.getMessage() + ": " + root);
+            return fail(CommandDatabase.failure(e));
         }
     }
 
     private int fail(String message) {
-        spec.commandLine().getOut().flush();
-        spec.commandLine().getErr().println("coinpurse: migrate failed: " + message);
-        return 1;
+        return ErrorLine.print(spec, "migrate failed", message, ExitCodes.FAILED);
     }
 }

@@ -6,7 +6,6 @@ import coinpurse.config.Config;
 import coinpurse.config.ConfigException;
 import coinpurse.db.Database;
 import coinpurse.db.DatabaseException;
-import coinpurse.db.RootCause;
 import coinpurse.settlement.Reconciler;
 import coinpurse.settlement.Reconciler.Change;
 import coinpurse.settlement.Reconciler.EventSummary;
@@ -15,7 +14,6 @@ import coinpurse.settlement.StripeEventHandler;
 import coinpurse.stripe.StripeFailureException;
 import coinpurse.stripe.StripeGateway;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,14 +58,14 @@ public final class ReconcileCommand implements Callable<Integer> {
             // Not an error: the sandbox sends every event to the webhook at once, and only its server knows them.
             spec.commandLine().getOut().println("stripe.sandbox=true: the sandbox's Stripe lives in the serving"
                     + " process's memory and its events reach the webhook at once; nothing to reconcile");
-            return 0;
+            return ExitCodes.OK;
         }
         String key = config.stripeSecretKey().orElseThrow(() -> new ConfigException(
                 "stripe.secret_key (STRIPE_SECRET_KEY) is not set; reconcile needs it to ask Stripe for sessions"));
-        if (!config.usesPostgres() && !Files.isRegularFile(config.dbPath())) {
+        Optional<String> missing = CommandDatabase.missing(config);
+        if (missing.isPresent()) {
             // The server creates the database; a reconcile run from the wrong folder must not start another.
-            return fail("no database at " + config.dbPath().toAbsolutePath() + " (check db.path and the working"
-                    + " directory)");
+            return fail(missing.get());
         }
         PrintWriter out = spec.commandLine().getOut();
         Instant from = Instant.now().minus(since).truncatedTo(ChronoUnit.SECONDS);
@@ -80,7 +78,7 @@ public final class ReconcileCommand implements Callable<Integer> {
             if (alone == null) {
                 out.println("another reconcile is running on this database; nothing to do here");
                 out.flush();
-                return 0;
+                return ExitCodes.OK;
             }
             Reconciler reconciler = Services.create(config, db, Optional.of(stripe), Clock.systemUTC()).reconciler();
             EventSummary events = reconciler.replay(
@@ -102,12 +100,12 @@ public final class ReconcileCommand implements Callable<Integer> {
             });
             out.println(summarize(summary));
             out.flush();
-            return 0;
+            return ExitCodes.OK;
         } catch (StripeFailureException e) {
             // The message names what failed and why: "cannot reach Stripe at <api base> (…)", or Stripe's answer.
             return fail(e.getMessage() + AGAIN);
         } catch (DatabaseException e) {
-            return fail("database failed: " + e.getMessage() + ": " + RootCause.firstLine(e) + AGAIN);
+            return fail("database failed: " + CommandDatabase.failure(e) + AGAIN);
         }
     }
 
@@ -133,8 +131,6 @@ public final class ReconcileCommand implements Callable<Integer> {
 
     /** Reports an expected failure in one line; what was done before it stays done. */
     private int fail(String message) {
-        spec.commandLine().getOut().flush();
-        spec.commandLine().getErr().println("coinpurse: reconcile stopped: " + message);
-        return 1;
+        return ErrorLine.print(spec, "reconcile stopped", message, ExitCodes.FAILED);
     }
 }

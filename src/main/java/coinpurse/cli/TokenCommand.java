@@ -32,11 +32,11 @@ public final class TokenCommand implements Callable<Integer> {
     public Integer call() {
         if (!TokenService.isUserId(userId)) {
             spec.commandLine().getErr().println("USER_ID must be 1 to 128 characters, none of them a control character.");
-            return 2;
+            return ExitCodes.TROUBLE;
         }
         Config config = configOption.load();
         TokenService tokens = new TokenService(JwtSecretFile.resolve(config.jwtSecret(), config.dbPath()));
         spec.commandLine().getOut().println(tokens.issue(userId, ttl));
-        return 0;
+        return ExitCodes.OK;
     }
 }

@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -55,9 +54,7 @@ public final class UserCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (limit < 1) {
-            throw new ParameterException(spec.commandLine(), "--limit must be at least 1");
-        }
+        LimitOption.requirePositive(spec, limit);
         Inspection inspection = new Inspection(spec, "user");
         return inspection.run(configOption.load(), db -> {
             Optional<UserReport> found = new UserLookup().find(db, userId, limit);
@@ -70,7 +67,7 @@ public final class UserCommand implements Callable<Integer> {
             } else {
                 print(inspection.out(), found.get());
             }
-            return 0;
+            return ExitCodes.OK;
         });
     }
 

@@ -60,7 +60,7 @@ public final class VerifyCommand implements Callable<Integer> {
             } else {
                 print(inspection.out(), report);
             }
-            return report.ok() ? 0 : 1;
+            return report.ok() ? ExitCodes.OK : ExitCodes.NO;
         });
     }
 

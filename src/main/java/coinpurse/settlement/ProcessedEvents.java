@@ -46,18 +46,22 @@ public final class ProcessedEvents {
 
     /**
      * Remembers what handling the event did, in the handling's transaction (over the row of older
-     * rules that ignored it). False when another transaction (on PostgreSQL, perhaps another
-     * instance) recorded the same event first: that one's handling stands, and this one's found it
-     * already done under the same locks.
+     * rules that ignored it), with the user of the payment session it is about (by {@code sessionId},
+     * else by {@code paymentIntent}; none when no session here is), which {@code events --user}
+     * matches. False when another transaction (on PostgreSQL, perhaps another instance) recorded the
+     * same event first: that one's handling stands, and this one's found it already done under the
+     * same locks.
      */
     public boolean record(Connection connection, String eventId, String type, String sessionId,
-            FulfilmentResult result) throws SQLException {
+            String paymentIntent, FulfilmentResult result) throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement("""
-                INSERT INTO processed_events (event_id, type, session_id, outcome, detail, processed_at, rules_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO processed_events
+                    (event_id, type, session_id, outcome, detail, processed_at, rules_version, user_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT user_id FROM payment_sessions
+                    WHERE session_id = ? OR payment_intent = ? ORDER BY created_at LIMIT 1))
                 ON CONFLICT (event_id) DO UPDATE SET
                     outcome = excluded.outcome, detail = excluded.detail, processed_at = excluded.processed_at,
-                    rules_version = excluded.rules_version
+                    rules_version = excluded.rules_version, user_id = excluded.user_id
                 WHERE processed_events.outcome = ?
                     AND (processed_events.rules_version IS NULL OR processed_events.rules_version < ?)""")) {
             upsert.setString(1, eventId);
@@ -69,8 +73,10 @@ public final class ProcessedEvents {
                     ? detail.substring(0, DETAIL_LENGTH) : detail);
             upsert.setString(6, timestamps.now());
             upsert.setInt(7, RULES_VERSION);
-            upsert.setString(8, IGNORED);
-            upsert.setInt(9, RULES_VERSION);
+            upsert.setString(8, sessionId);
+            upsert.setString(9, paymentIntent);
+            upsert.setString(10, IGNORED);
+            upsert.setInt(11, RULES_VERSION);
             return upsert.executeUpdate() == 1;
         }
     }

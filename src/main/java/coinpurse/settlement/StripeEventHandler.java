@@ -85,7 +85,7 @@ public final class StripeEventHandler {
         // The same event handled at once elsewhere (another instance) meets the same payment and
         // session locks here, so one of the two finds the work done; the first record stands.
         FulfilmentResult result = handle(connection, event, answers);
-        return events.record(connection, event.id(), event.type(), event.sessionId(), result)
+        return events.record(connection, event.id(), event.type(), event.sessionId(), event.paymentIntent(), result)
                 ? result
                 : FulfilmentResult.of(Outcome.ALREADY_DONE, "event handled at the same time elsewhere");
     }

@@ -30,7 +30,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,6 +120,9 @@ class CopyDbCommandTest {
         assertEquals(7 * 2 + 6, questions.size(), questions.toString()); // 7 users, 6 finished sessions
         Map<String, List<Map<String, Object>>> before = tables(sqliteConnection(sqliteFile));
         before.forEach((table, rows) -> assertFalse(rows.isEmpty(), table + " has rows to copy"));
+        assertEquals(Set.of("alice", "bob", "carol", "dave", "hank"), before.get("processed_events").stream()
+                .map(event -> event.get("user_id")).filter(Objects::nonNull).collect(Collectors.toSet()),
+                "the events' users, to be copied with them");
         String url = TestPostgres.server().newDatabase();
 
         CliRun run = copyDb("--to", url, "--config", sqliteConfig(sqliteFile).toString());

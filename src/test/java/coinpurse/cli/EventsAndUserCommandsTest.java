@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import coinpurse.db.Timestamps;
 import coinpurse.support.CliRun;
 import coinpurse.support.RunningServer;
+import coinpurse.support.StripeEvents;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -15,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,9 +37,16 @@ class EventsAndUserCommandsTest {
     /** Alice's purchase event, made two days old: outside the default 24 h. */
     static String oldEvent;
 
+    /** The events about the purchases of users whose ids hold LIKE's wildcards, written before the story's. */
+    static final Map<String, List<String>> WILDCARD_EVENTS = new LinkedHashMap<>();
+
     @BeforeAll
     static void tellTheStory() throws Exception {
+        buy("a_%", true);
+        buy("ab", false);
+        buy("a_b", false);
         story = MoneyStory.tell(server);
+        story.eventsOf.putAll(WILDCARD_EVENTS);
         config = server.writeCliConfig(Files.createTempDirectory("events-cli").resolve("cli.properties"));
         oldEvent = story.eventsOf.get("alice").get(0);
         sql(server, "UPDATE processed_events SET processed_at = '"
@@ -99,6 +109,22 @@ class EventsAndUserCommandsTest {
         CliRun none = cli("events", "--outcome", "kept");
         assertEquals(0, none.exit());
         assertTrue(none.out().startsWith("no kept events since "), none.out());
+    }
+
+    /**
+     * A user is matched by the id stored with each event, exactly: {@code _} and {@code %} are
+     * characters of the id, no wildcards, and a refund event (about a payment intent) is its buyer's.
+     */
+    @Test
+    void aUserIdWithWildcardCharactersMatchesOnlyThatUsersEvents() {
+        assertEquals(3, WILDCARD_EVENTS.get("a_%").size(), "a purchase and its refund's events");
+        assertEquals(Set.copyOf(WILDCARD_EVENTS.get("a_%")), Set.copyOf(eventIds("--user", "a_%")));
+        assertEquals(WILDCARD_EVENTS.get("ab"), eventIds("--user", "ab"));
+        assertEquals(WILDCARD_EVENTS.get("a_b"), eventIds("--user", "a_b"));
+        assertEquals(List.of(), eventIds("--user", "a%"));
+        assertEquals(List.of(), eventIds("--user", "_b"));
+        JsonNode json = TestServer.parse(cli("events", "--json", "--user", "a_%").out());
+        json.get("events").forEach(event -> assertEquals("a_%", event.get("user_id").asText(), event.toString()));
     }
 
     @Test
@@ -209,6 +235,18 @@ class EventsAndUserCommandsTest {
         assertEquals("", run.out());
         assertEquals("coinpurse: user: no user nobody in this database (a user is stored from their first checkout,"
                 + " purchase or grant)", run.err().strip());
+    }
+
+    private static void buy(String user, boolean refund) {
+        String session = server.checkout(server.token(user), "popular");
+        List<String> events = new ArrayList<>(server.stripe().completeCheckout(session));
+        if (refund) {
+            events.addAll(server.stripe().refund(server.stripe().paymentIntentOf(session), 1000, "succeeded").events());
+        }
+        for (String event : events) {
+            assertEquals(200, server.deliver(event).statusCode());
+            WILDCARD_EVENTS.computeIfAbsent(user, u -> new ArrayList<>()).add(StripeEvents.eventIdOf(event));
+        }
     }
 
     private static void assertHasLine(CliRun run, String regex) {
