@@ -17,6 +17,8 @@
 #                                      # refused, retried); --push off (the default): no events.webhook_url
 #   ASYNC_PROFILER=/path/libasyncProfiler.so bench/run.sh   # also CPU-profiles each measured webhook
 #                                      # phase (collapsed stacks in target/bench-profiles/)
+#   JAR=/work/wt/other/target/coinpurse.jar bench/run.sh   # measures another build (say, an older
+#                                      # commit's worktree), started with that checkout's run.sh
 #   bench/run.sh --streams [--db postgres]   # the buyer's event streams instead (bench/streams.sh):
 #                                      # 1,000 idle streams' RSS and threads, commit-to-event latency
 set -euo pipefail
@@ -48,7 +50,8 @@ WARMUP=${WARMUP:-15}                # seconds of each load before it is measured
 WARM_EVENTS=$(( WARMUP * 8000 ))
 STARTS=${STARTS:-5}                 # starts measured each way
 PORT=${PORT:-5077}
-JAR=target/coinpurse.jar
+JAR=${JAR:-target/coinpurse.jar}  # another build: JAR=/other/checkout/target/coinpurse.jar
+runsh=$(dirname "$JAR")/../run.sh  # started with its own checkout's run.sh (./run.sh by default)
 $startup_only || command -v wrk >/dev/null || { echo "bench: wrk is missing: apt-get install wrk" >&2; exit 1; }
 command -v curl >/dev/null || { echo "bench: curl is missing: apt-get install curl" >&2; exit 1; }
 
@@ -124,9 +127,12 @@ exec {nap_fd}<>"$work/nap"
 nap() { read -r -t 0.01 -u "$nap_fd" _ || true; }
 healthy() {
   { exec {http_fd}<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null || return 1
-  printf 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&"$http_fd"
+  # A server still starting may reset the connection: the write must fail, not SIGPIPE the bench.
+  trap '' PIPE
+  printf 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&"$http_fd" 2>/dev/null
+  trap - PIPE
   local status=""
-  IFS= read -r -t 5 -u "$http_fd" status || true
+  IFS= read -r -t 5 -u "$http_fd" status 2>/dev/null || true
   exec {http_fd}<&-
   [[ $status == "HTTP/1.1 200 "* ]]
 }
@@ -158,7 +164,7 @@ measure_startups() {
     serve_timed java -jar "$JAR"
     java_ms+=("$startup_ms")
     stop_server
-    serve_timed ./run.sh
+    serve_timed "$runsh"
     runsh_ms+=("$startup_ms")
     stop_server
   done
@@ -167,12 +173,12 @@ measure_startups() {
   echo "bench: healthy after (ms), java -jar: ${java_ms[*]}; ./run.sh: ${runsh_ms[*]}" >&2
 }
 
-./run.sh --help >/dev/null               # builds the jar if it is missing or stale
+"$runsh" --help >/dev/null               # builds the jar if it is missing or stale
 
 if [ "$push" = loopback ]; then
   java -cp "$JAR" bench/BenchTool.java receive "$push_port" "$EVENTS_WEBHOOK_SECRET" >"$work/receiver.log" 2>&1 &
   receiver_pid=$!
-  until grep -q listening "$work/receiver.log"; do
+  until grep -qs listening "$work/receiver.log"; do
     kill -0 "$receiver_pid" 2>/dev/null || { cat "$work/receiver.log" >&2; exit 1; }
     sleep 0.1
   done
@@ -181,7 +187,7 @@ fi
 # The first server after a build writes run.sh's class-data archive when it stops; production pays
 # that once, so the benchmark does too, before it measures. This start also creates the database.
 echo "bench: a first start and stop (creates the database, and the class-data archive if stale)..." >&2
-log=$work/first.log serve_timed ./run.sh serve
+log=$work/first.log serve_timed "$runsh" serve
 echo "bench: the first start, creating the database, was healthy after $startup_ms ms" >&2
 curl -sf -o /dev/null "$base/api/payment/packages"
 stop_server
@@ -216,14 +222,14 @@ else
   db_check=$DB_PATH
 fi
 
-log=$work/server.log serve_timed ./run.sh serve
+log=$work/server.log serve_timed "$runsh" serve
 sleep 1
 rss_idle=$(rss_mb)
 
 IFS=$'\t' read -r seed_signature seed_body < "$work/events/seed.txt"
 curl -sf -o /dev/null -X POST -H "Stripe-Signature: $seed_signature" -H "Content-Type: application/json" \
   --data-binary "$seed_body" "$base/api/payment/webhook"
-token=$(./run.sh token bench-status 2>/dev/null)
+token=$("$runsh" token bench-status 2>/dev/null)
 
 echo "bench: warming up..." >&2
 wrk -t2 -c16 -d"${WARMUP}s" -s bench/webhook.lua "$base" -- "$work/warm" >/dev/null
@@ -323,6 +329,7 @@ else
   java_opts="$java_opts; metrics off"
 fi
 java_opts="$java_opts; events pushed: $push"
+[ "$JAR" = target/coinpurse.jar ] || java_opts="$java_opts; jar $JAR"
 header="$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 
 if ! $pg; then
@@ -352,7 +359,7 @@ one_pg_cpu=$pg_cpu one_pg_commits=$pg_commits one_pg_syncs=$pg_syncs
 
 # A second instance on the same database, on the next port; each gets half of the load.
 echo "bench: a second instance on port $(( PORT + 1 ))..." >&2
-SERVER_PORT=$(( PORT + 1 )) ./run.sh serve >"$work/second.log" 2>&1 &
+SERVER_PORT=$(( PORT + 1 )) "$runsh" serve >"$work/second.log" 2>&1 &
 second_pid=$!
 base2=http://127.0.0.1:$(( PORT + 1 ))
 until curl -sf -o /dev/null "$base2/health"; do
