@@ -13,10 +13,13 @@
 #   bench/run.sh --metrics             # with metrics.enabled=true (GET /metrics scraped at the end)
 #   ASYNC_PROFILER=/path/libasyncProfiler.so bench/run.sh   # also CPU-profiles each measured webhook
 #                                      # phase (collapsed stacks in target/bench-profiles/)
+#   bench/run.sh --wallet              # the wallet's calls instead (bench/wallet.sh): spend, hold
+#                                      # create and capture, one at a time: p50/p99 and CPU per call
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: bench/run.sh [--startup-only] [--db sqlite|postgres] [--metrics]" >&2; exit 2; }
+usage() { echo "usage: bench/run.sh [--startup-only] [--db sqlite|postgres] [--metrics] | --wallet" >&2; exit 2; }
+[ "${1:-}" = --wallet ] && { shift; exec bench/wallet.sh "$@"; }
 startup_only=false
 metrics=false
 db=sqlite
