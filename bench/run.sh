@@ -21,11 +21,14 @@
 #                                      # commit's worktree), started with that checkout's run.sh
 #   bench/run.sh --streams [--db postgres]   # the buyer's event streams instead (bench/streams.sh):
 #                                      # 1,000 idle streams' RSS and threads, commit-to-event latency
+#   bench/run.sh --wallet              # the wallet's calls instead (bench/wallet.sh): spend, hold
+#                                      # create and capture, one at a time: p50/p99 and CPU per call
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: bench/run.sh [--startup-only] [--db sqlite|postgres] [--metrics] [--push off|loopback|refused] | --streams [--db …]" >&2; exit 2; }
+usage() { echo "usage: bench/run.sh [--startup-only] [--db sqlite|postgres] [--metrics] [--push off|loopback|refused] | --streams [--db …] | --wallet" >&2; exit 2; }
 [ "${1:-}" = --streams ] && { shift; exec bench/streams.sh "$@"; }
+[ "${1:-}" = --wallet ] && { shift; exec bench/wallet.sh "$@"; }
 startup_only=false
 metrics=false
 db=sqlite

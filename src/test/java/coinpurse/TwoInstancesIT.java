@@ -23,6 +23,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -169,6 +171,103 @@ class TwoInstancesIT {
                 assertEquals(10, count(sql, "SELECT COUNT(*) FROM coin_ledger WHERE user_id = ?", "granted"));
                 assertBalancesAreLedgerSums(sql);
             }
+        }
+    }
+
+    /**
+     * Holds on both instances: parallel creates past what is available leave exactly as many as
+     * fit; captures and releases of one hold sent to both at once resolve it once; and both
+     * instances' sweeps, let loose together on holds past their deadline, expire each once. One
+     * pair of instances for all three, to keep the run short.
+     */
+    @Test
+    void holdsOnBothAreMadeAsFarAsCoinsGoAndEachIsResolvedOnceByRequestsOrSweeps() throws Exception {
+        String db = TestPostgres.server().newDatabase();
+        try (ChildServer a = start("a", db, Map.of()); ChildServer b = start("b", db, Map.of());
+                Connection sql = DriverManager.getConnection(db)) {
+            recordHoldStatusChanges(sql);
+
+            // Creates past what is available, spread over both: floor(850 / 100) of them are made.
+            assertEquals(200, send(internal(a, "grant", "holder", 1000, "holder-grant")).statusCode());
+            HttpResponse<String> firstHold = send(hold(b, "holder", 150, "holder-first", 60));
+            assertEquals(200, firstHold.statusCode(), firstHold.body());
+            String first = TestServer.parse(firstHold.body()).get("hold_id").asText();
+            List<HttpResponse<String>> creates = Concurrently.allAtOnce(30,
+                    i -> () -> send(hold(i % 2 == 0 ? a : b, "holder", 100, "holder-hold-" + i, 60)));
+            List<String> made = new ArrayList<>();
+            for (HttpResponse<String> answer : creates) {
+                if (answer.statusCode() == 200) {
+                    made.add(TestServer.parse(answer.body()).get("hold_id").asText());
+                } else {
+                    assertEquals(409, answer.statusCode(), answer.body());
+                    assertEquals("insufficient_funds", TestServer.parse(answer.body()).get("error").asText());
+                }
+            }
+            assertEquals(8, made.size(), "floor(850 / 100)");
+            assertEquals(950, count(sql, "SELECT SUM(amount) FROM holds WHERE user_id = ? AND status = 'open'",
+                    "holder"));
+
+            // Captures and releases of each hold, two of each, half to each instance, all at once.
+            made.add(first);
+            List<HttpResponse<String>> ends = Concurrently.allAtOnce(made.size() * 4, i -> () -> send(
+                    resolve(i % 2 == 0 ? a : b, made.get(i / 4), (i / 2) % 2 == 0 ? "capture" : "release")));
+            long captured = 0;
+            for (int h = 0; h < made.size(); h++) {
+                String holdId = made.get(h);
+                String status = statusOf(sql, holdId);
+                assertTrue(status.equals("captured") || status.equals("released"), status);
+                String firstAnswer = null;
+                for (HttpResponse<String> answer : ends.subList(h * 4, h * 4 + 4)) {
+                    if (answer.statusCode() == 200) {
+                        firstAnswer = firstAnswer == null ? answer.body() : firstAnswer;
+                        assertEquals(firstAnswer, answer.body(), "both instances answer the first resolution again");
+                        assertEquals(status, TestServer.parse(answer.body()).get("status").asText());
+                    } else {
+                        assertEquals(409, answer.statusCode(), answer.body());
+                        assertEquals(status, TestServer.parse(answer.body()).get("status").asText(), answer.body());
+                        assertEquals("hold_closed", TestServer.parse(answer.body()).get("error").asText());
+                    }
+                }
+                assertEquals(List.of(status), statusChanges(sql, holdId), "resolved once");
+                long rows = count(sql, "SELECT COUNT(*) FROM coin_ledger WHERE reason = 'capture' AND reference = ?",
+                        holdId);
+                assertEquals(status.equals("captured") ? 1 : 0, rows, holdId);
+                captured += status.equals("captured") ? count(sql, "SELECT amount FROM holds WHERE hold_id = ?", holdId)
+                        : 0;
+            }
+            assertEquals(1000 - captured, balance(sql, "holder"));
+
+            // Both instances' sweeps, on holds past their deadline: the test holds the holds' rows
+            // until each instance's sweep is waiting for one of them, then lets both go at once. Due
+            // in 3 s: time enough to lock them all before the first comes due.
+            List<String> due = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String user = "swept-" + (i % 4);
+                if (i < 4) {
+                    assertEquals(200, send(internal(b, "grant", user, 100, user + "-grant")).statusCode());
+                }
+                due.add(TestServer.parse(send(hold(i % 2 == 0 ? a : b, user, 30, user + "-hold-" + i, 3)).body())
+                        .get("hold_id").asText());
+            }
+            try (Connection gate = DriverManager.getConnection(db)) {
+                gate.setAutoCommit(false);
+                try (PreparedStatement lock = gate.prepareStatement(
+                        "SELECT hold_id FROM holds WHERE hold_id = ANY (?) FOR UPDATE")) {
+                    lock.setArray(1, gate.createArrayOf("text", due.toArray()));
+                    lock.executeQuery().close();
+                }
+                awaitBothSweepsWaiting(sql);
+                gate.commit();
+            }
+            awaitExpired(sql, due);
+            for (String holdId : due) {
+                assertEquals(List.of("expired"), statusChanges(sql, holdId), "expired once, by one instance");
+            }
+            for (int u = 0; u < 4; u++) {
+                assertEquals(100, balance(sql, "swept-" + u), "an expired hold spends nothing");
+                assertEquals(1, count(sql, "SELECT COUNT(*) FROM coin_ledger WHERE user_id = ?", "swept-" + u));
+            }
+            assertBalancesAreLedgerSums(sql);
         }
     }
 
@@ -323,6 +422,102 @@ class TwoInstancesIT {
                         + ", \"idempotency_key\": \"" + key + "\"}"))
                 .timeout(REQUEST_TIMEOUT)
                 .build();
+    }
+
+    private static HttpRequest hold(ChildServer server, String user, long amount, String key, long seconds) {
+        return HttpRequest.newBuilder(URI.create(server.url("/api/internal/coins/holds")))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + INTERNAL_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user_id\": \"" + user + "\", \"amount\": " + amount
+                        + ", \"idempotency_key\": \"" + key + "\", \"reason\": \"job\", \"expires_in_seconds\": "
+                        + seconds + "}"))
+                .timeout(REQUEST_TIMEOUT)
+                .build();
+    }
+
+    private static HttpRequest resolve(ChildServer server, String holdId, String how) {
+        return HttpRequest.newBuilder(URI.create(server.url("/api/internal/coins/holds/" + holdId + "/" + how)))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + INTERNAL_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .timeout(REQUEST_TIMEOUT)
+                .build();
+    }
+
+    /**
+     * A trigger of the test's own on the instances' database that writes down every update of a
+     * hold's status, by whichever instance: "resolved once" is one row here.
+     */
+    private static void recordHoldStatusChanges(Connection sql) throws SQLException {
+        try (Statement ddl = sql.createStatement()) {
+            ddl.execute("CREATE TABLE hold_status_changes (seq BIGINT GENERATED ALWAYS AS IDENTITY,"
+                    + " hold_id TEXT NOT NULL, status TEXT NOT NULL)");
+            ddl.execute("""
+                    CREATE FUNCTION record_hold_status() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        INSERT INTO hold_status_changes (hold_id, status) VALUES (NEW.hold_id, NEW.status);
+                        RETURN NULL;
+                    END $$""");
+            ddl.execute("CREATE TRIGGER hold_status_changed AFTER UPDATE OF status ON holds"
+                    + " FOR EACH ROW EXECUTE FUNCTION record_hold_status()");
+        }
+    }
+
+    private static List<String> statusChanges(Connection sql, String holdId) throws SQLException {
+        try (PreparedStatement query = sql.prepareStatement(
+                "SELECT status FROM hold_status_changes WHERE hold_id = ? ORDER BY seq")) {
+            query.setString(1, holdId);
+            try (ResultSet rows = query.executeQuery()) {
+                List<String> statuses = new ArrayList<>();
+                while (rows.next()) {
+                    statuses.add(rows.getString(1));
+                }
+                return statuses;
+            }
+        }
+    }
+
+    private static String statusOf(Connection sql, String holdId) throws SQLException {
+        try (PreparedStatement query = sql.prepareStatement("SELECT status FROM holds WHERE hold_id = ?")) {
+            query.setString(1, holdId);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getString(1);
+            }
+        }
+    }
+
+    /**
+     * Until two sessions of the instances wait for a lock: nothing else runs, and each instance
+     * sweeps on one thread, so that is each instance's sweep, stopped at the test's locked holds.
+     */
+    private static void awaitBothSweepsWaiting(Connection sql) throws SQLException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (count(sql, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND wait_event_type = 'Lock' AND application_name = ?", "coinpurse") < 2) {
+            assertTrue(System.nanoTime() < deadline, "the two instances' sweeps never reached the held holds");
+            pause();
+        }
+    }
+
+    private static void awaitExpired(Connection sql, List<String> holdIds) throws SQLException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (String holdId : holdIds) {
+            while (!statusOf(sql, holdId).equals("expired")) {
+                assertTrue(System.nanoTime() < deadline, "the sweeps never expired " + holdId);
+                pause();
+            }
+        }
+    }
+
+    /** Between two looks at the database while waiting for the instances: the deadline bounds the wait. */
+    private static void pause() {
+        try {
+            TimeUnit.MILLISECONDS.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private HttpResponse<String> send(HttpRequest request) {

@@ -111,7 +111,8 @@ public final class HoldService {
      */
     public Captured capture(String holdId, OptionalLong amount) {
         return db.inTransaction(connection -> {
-            Hold hold = lockedOpen(connection, holdId, HoldStatus.CAPTURED);
+            Locked locked = lockedOpen(connection, holdId, HoldStatus.CAPTURED);
+            Hold hold = locked.hold();
             if (hold.status() == HoldStatus.CAPTURED) {
                 return captured(hold);
             }
@@ -120,7 +121,7 @@ public final class HoldService {
                 throw new CaptureExceedsHoldException(holdId, hold.amount(), taking);
             }
             LedgerEntry entry = coins.spend(connection, hold.userId(), taking, Reasons.CAPTURE, holdId, true);
-            Balance after = resolve(connection, hold, HoldStatus.CAPTURED, taking, entry.id());
+            Balance after = resolve(connection, hold, HoldStatus.CAPTURED, locked.now(), taking, entry.id());
             return new Captured(holdId, HoldStatus.CAPTURED.value(), taking, entry.id(), after.balance(),
                     after.available());
         });
@@ -129,11 +130,12 @@ public final class HoldService {
     /** Frees the hold's coins, spending nothing; a released hold answers its release again. */
     public Released release(String holdId) {
         return db.inTransaction(connection -> {
-            Hold hold = lockedOpen(connection, holdId, HoldStatus.RELEASED);
+            Locked locked = lockedOpen(connection, holdId, HoldStatus.RELEASED);
+            Hold hold = locked.hold();
             if (hold.status() == HoldStatus.RELEASED) {
                 return released(hold);
             }
-            Balance after = resolve(connection, hold, HoldStatus.RELEASED, null, null);
+            Balance after = resolve(connection, hold, HoldStatus.RELEASED, locked.now(), null, null);
             return new Released(holdId, HoldStatus.RELEASED.value(), after.balance(), after.available());
         });
     }
@@ -156,10 +158,11 @@ public final class HoldService {
             boolean now = db.inTransaction(connection -> {
                 coins.open(connection, due.userId());
                 Optional<Hold> hold = holds.findForUpdate(connection, due.holdId());
-                if (hold.isEmpty() || !hold.get().isDue(timestamps.now())) {
+                String at = timestamps.now();
+                if (hold.isEmpty() || !hold.get().isDue(at)) {
                     return false; // resolved meanwhile, by a request or another instance
                 }
-                resolve(connection, hold.get(), HoldStatus.EXPIRED, null, null);
+                resolve(connection, hold.get(), HoldStatus.EXPIRED, at, null, null);
                 return true;
             });
             expired += now ? 1 : 0;
@@ -167,22 +170,28 @@ public final class HoldService {
         return expired;
     }
 
+    /** A hold locked with its user, and the time this transaction decides and stamps its end by. */
+    private record Locked(Hold hold, String now) {}
+
     /**
      * The hold, locked with its user, after its deadline's due expiry: as resolved {@code wanted}
-     * (to answer it again), or open; any other end is the caller's 409.
+     * (to answer it again), or open; any other end is the caller's 409. The time is read once, after
+     * the locks, so that a capture or release decided before the deadline is never stamped at or
+     * after it.
      */
-    private Hold lockedOpen(Connection connection, String holdId, HoldStatus wanted) throws SQLException {
+    private Locked lockedOpen(Connection connection, String holdId, HoldStatus wanted) throws SQLException {
         Hold seen = find(connection, holdId);
         coins.open(connection, seen.userId());
         Hold hold = holds.findForUpdate(connection, holdId).orElseThrow();
-        if (hold.statusAt(timestamps.now()) == HoldStatus.EXPIRED) {
+        String now = timestamps.now();
+        if (hold.statusAt(now) == HoldStatus.EXPIRED) {
             // Past its deadline it is expired whether or not the sweep has marked it yet (the sweep will).
             throw new HoldExpiredException(holdId, hold.expiresAt());
         }
         if (hold.status() != HoldStatus.OPEN && hold.status() != wanted) {
             throw new HoldClosedException(holdId, hold.status());
         }
-        return hold;
+        return new Locked(hold, now);
     }
 
     /** The hold {@code holdId}; an id no hold could have (too long, a control character) is as unknown. */
@@ -193,10 +202,12 @@ public final class HoldService {
         return holds.find(connection, holdId).orElseThrow(() -> new UnknownHoldException(holdId));
     }
 
-    /** Resolves the open hold as {@code status}; answers the user's balance and available coins after it. */
-    private Balance resolve(Connection connection, Hold hold, HoldStatus status, Long captured, Long entryId)
-            throws SQLException {
-        String now = timestamps.now();
+    /**
+     * Resolves the open hold as {@code status} at {@code now}; answers the user's balance and
+     * available coins after it.
+     */
+    private Balance resolve(Connection connection, Hold hold, HoldStatus status, String now, Long captured,
+            Long entryId) throws SQLException {
         // Resolved first, so that the balance read after it no longer counts the hold's coins as held.
         holds.resolve(connection, hold.holdId(), status, now, captured, entryId);
         outbox.record(connection, hold.userId(), switch (status) {

@@ -14,11 +14,15 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +49,7 @@ class HoldsTest {
     static void start() {
         clock = MovableClock.atNow();
         server = TestServer.startWithClock(dir.resolve("server"), Map.of("INTERNAL_API_KEY", API_KEY), clock);
+        recordStatusChanges(server);
     }
 
     @AfterAll
@@ -212,6 +217,140 @@ class HoldsTest {
         }
     }
 
+    /**
+     * At the deadline (exactly, and a little after) captures, releases and sweeps all at once: the
+     * hold expires once, every capture and release is told so, and nothing is spent.
+     */
+    @Test
+    void atOrAfterTheDeadlineCapturesReleasesAndSweepsAtOnceExpireTheHoldOnce() throws Exception {
+        for (int round = 0; round < 4; round++) {
+            String user = user("deadline-race-" + round);
+            grant(user, 100);
+            String holdId = ok(createHold(user, 40, key(), 1)).get("hold_id").asText();
+            clock.advance(Duration.ofMillis(round % 2 == 0 ? 1000 : 1500));
+
+            List<HttpResponse<String>> answers = race(holdId, 3, 2, false);
+
+            answers.forEach(answer -> assertClosed(answer, "hold_expired", "expired"));
+            assertEquals(List.of("expired"), statusChanges(holdId), "expired once, by a sweep");
+            assertEquals(0, captureRows(holdId));
+            assertEquals(List.of(100L, 0L, 100L), balanceHeldAvailable(user), "nothing spent, nothing held");
+            assertEquals(100, server.storedBalance(user));
+        }
+    }
+
+    /**
+     * A millisecond before the deadline, sweeps alone leave the hold open; captures and releases
+     * racing sweeps resolve it once, and the sweep never expires it, then or after the deadline.
+     */
+    @Test
+    void justBeforeTheDeadlineCapturesAndReleasesRacingTheSweepResolveTheHoldOnceAndTheSweepLeavesIt()
+            throws Exception {
+        for (int round = 0; round < 4; round++) {
+            String user = user("before-deadline-" + round);
+            grant(user, 100);
+            String holdId = ok(createHold(user, 40, key(), 2)).get("hold_id").asText();
+            clock.advance(Duration.ofMillis(1999));
+
+            race(holdId, 0, 3, false);
+            assertEquals("open", storedStatus(holdId), "no sweep expires a hold before its deadline");
+            assertEquals(List.of(), statusChanges(holdId));
+
+            List<HttpResponse<String>> answers = race(holdId, 3, 3, false);
+
+            String status = storedStatus(holdId);
+            assertTrue(status.equals("captured") || status.equals("released"), status);
+            assertAnswersAgreeWith(status, answers);
+            assertEquals(List.of(status), statusChanges(holdId));
+            clock.advance(Duration.ofSeconds(1));
+            server.services().sweeps().sweepOnce();
+            assertEquals(List.of(status), statusChanges(holdId), "a resolved hold never expires");
+            assertEquals(status.equals("captured") ? 1 : 0, captureRows(holdId));
+            long balance = status.equals("captured") ? 60 : 100;
+            assertEquals(List.of(balance, 0L, balance), balanceHeldAvailable(user));
+        }
+    }
+
+    /**
+     * The clock reaches the deadline while captures, releases and sweeps run: whichever comes first
+     * ends the hold, once, and every answer tells that same end; a capture or release won only
+     * before the deadline.
+     */
+    @Test
+    void aDeadlinePassingDuringTheRaceEndsTheHoldOnceAndEveryAnswerAgrees() throws Exception {
+        for (int round = 0; round < 6; round++) {
+            String user = user("crossing-" + round);
+            grant(user, 100);
+            JsonNode created = ok(createHold(user, 40, key(), 1));
+            String holdId = created.get("hold_id").asText();
+            clock.advance(Duration.ofMillis(999));
+
+            List<HttpResponse<String>> answers = race(holdId, 3, 2, true);
+            // The race's sweeps may all have run before the deadline: one more, past it, settles
+            // the hold, and leaves one that a capture or release ended as it was.
+            server.services().sweeps().sweepOnce();
+
+            String status = storedStatus(holdId);
+            assertAnswersAgreeWith(status, answers);
+            assertEquals(List.of(status), statusChanges(holdId));
+            if (!status.equals("expired")) {
+                String resolvedAt = server.queryString("SELECT resolved_at FROM holds WHERE hold_id = ?", holdId);
+                assertTrue(resolvedAt.compareTo(created.get("expires_at").asText()) < 0,
+                        status + " at " + resolvedAt + ", not before the deadline " + created.get("expires_at").asText());
+            }
+            assertEquals(status.equals("captured") ? 1 : 0, captureRows(holdId));
+            long balance = status.equals("captured") ? 60 : 100;
+            assertEquals(List.of(balance, 0L, balance), balanceHeldAvailable(user));
+        }
+    }
+
+    /**
+     * Captures racing a refund that takes the very coins held: ten holds of 50 of a purchase's 550
+     * coins, captured one after another while the refund of the whole purchase arrives, so that
+     * some captures come before it and some after. Each capture spends once (into debt after the
+     * refund); any order ends with the same balance, lots and debt.
+     */
+    @Test
+    void capturesRacingARefundOfTheHeldCoinsEachSpendOnceAndAnyOrderEndsTheSame() throws Exception {
+        int capturesAfterTheRefund = 0;
+        // Four rounds, and more while none has put a capture after the refund (the first round,
+        // with the refund's path still cold, often captures all ten first).
+        for (int round = 0; round < 4 || (capturesAfterTheRefund == 0 && round < 12); round++) {
+            String user = user("capture-vs-refund-" + round);
+            String sessionId = server.checkout(server.token(user), "popular");
+            server.deliver(server.paidEvent(sessionId));
+            List<String> holdIds = new java.util.ArrayList<>();
+            for (int h = 0; h < 10; h++) {
+                holdIds.add(ok(createHold(user, 50, key(), 60)).get("hold_id").asText());
+            }
+            List<String> refund = server.stripe().refund(server.storedPaymentIntent(sessionId), 1999, "succeeded")
+                    .events();
+
+            List<List<HttpResponse<String>>> answers = Concurrently.allAtOnce(2, i -> () -> i == 0
+                    ? refund.stream().map(server::deliver).toList()
+                    : holdIds.stream().map(holdId -> post(HOLDS + "/" + holdId + "/capture", "{}")).toList());
+
+            answers.get(0).forEach(answer -> assertEquals(200, answer.statusCode(), answer.body()));
+            for (int h = 0; h < holdIds.size(); h++) {
+                JsonNode captured = ok(answers.get(1).get(h));
+                assertEquals(50, captured.get("captured").asLong());
+                assertEquals(List.of("captured"), statusChanges(holdIds.get(h)));
+                assertEquals(1, captureRows(holdIds.get(h)));
+                capturesAfterTheRefund += captured.get("balance").asLong() < 0 ? 1 : 0;
+            }
+            assertEquals(-550, server.queryLong(
+                    "SELECT COALESCE(SUM(delta), 0) FROM coin_ledger WHERE user_id = ? AND reason = 'refund'", user));
+            JsonNode balance = balance(user);
+            assertEquals(List.of(-500L, 0L, 0L, 0L, -500L), List.of(balance.get("balance").asLong(),
+                    balance.get("paid").asLong(), balance.get("bonus").asLong(), balance.get("held").asLong(),
+                    balance.get("available").asLong()));
+            assertEquals(500, server.queryLong("SELECT debt FROM users WHERE id = ?", user));
+            assertEquals(0, server.queryLong("SELECT COALESCE(SUM(remaining), 0) FROM coin_lots WHERE user_id = ?", user));
+            assertEquals(server.ledgerSum(user), server.storedBalance(user));
+        }
+        assertTrue(capturesAfterTheRefund > 0, "no capture came after the refund: the race was never run");
+    }
+
     @Test
     void theSameKeyReturnsTheFirstHoldAndAnotherBodyIsAConflict() throws Exception {
         String user = user("idempotent");
@@ -332,6 +471,107 @@ class HoldsTest {
         assertEquals(List.of("error", "message", "status"), fields(body), response.body());
         assertEquals(code, body.get("error").asText(), response.body());
         assertEquals(status, body.get("status").asText(), response.body());
+    }
+
+    /**
+     * {@code pairs} captures and as many releases (alternating, so neither kind is always first in
+     * line) and {@code sweeps} sweeps of one hold, all released at once, and with {@code
+     * reachDeadline} the clock moved on by a millisecond among them; answers the captures' and
+     * releases' answers.
+     */
+    private static List<HttpResponse<String>> race(String holdId, int pairs, int sweeps, boolean reachDeadline)
+            throws Exception {
+        int requests = 2 * pairs;
+        List<Optional<HttpResponse<String>>> answers = Concurrently.allAtOnce(
+                requests + sweeps + (reachDeadline ? 1 : 0), i -> () -> {
+                    if (i < requests) {
+                        return Optional.of(i % 2 == 0 ? post(HOLDS + "/" + holdId + "/capture", "{}")
+                                : post(HOLDS + "/" + holdId + "/release", ""));
+                    }
+                    if (i < requests + sweeps) {
+                        server.services().sweeps().sweepOnce();
+                    } else {
+                        clock.advance(Duration.ofMillis(1));
+                    }
+                    return Optional.empty();
+                });
+        return answers.stream().flatMap(Optional::stream).toList();
+    }
+
+    /**
+     * Every answer of a race tells the hold's one end: the winning kind 200 with one same answer,
+     * the other kind 409 {@code hold_closed}; after an expiry, all 409 {@code hold_expired}.
+     */
+    private static void assertAnswersAgreeWith(String status, List<HttpResponse<String>> answers) {
+        String first = null;
+        for (HttpResponse<String> answer : answers) {
+            if (status.equals("expired")) {
+                assertClosed(answer, "hold_expired", "expired");
+            } else if (answer.statusCode() == 200) {
+                assertEquals(status, TestServer.json(answer).get("status").asText(), answer.body());
+                first = first == null ? answer.body() : first;
+                assertEquals(first, answer.body(), "the same request again answers as the first");
+            } else {
+                assertClosed(answer, "hold_closed", status);
+            }
+        }
+    }
+
+    /** The statuses the hold's row was given, in order, as the trigger {@link #recordStatusChanges} saw them. */
+    private static List<String> statusChanges(String holdId) {
+        return server.deps().db().read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT status FROM hold_status_changes WHERE hold_id = ? ORDER BY seq")) {
+                query.setString(1, holdId);
+                try (ResultSet rows = query.executeQuery()) {
+                    List<String> statuses = new java.util.ArrayList<>();
+                    while (rows.next()) {
+                        statuses.add(rows.getString(1));
+                    }
+                    return statuses;
+                }
+            }
+        });
+    }
+
+    /**
+     * A trigger of the test's own that writes down every update of a hold's status, however many
+     * transactions make one: "resolved exactly once" is one row here, whatever the answers said.
+     */
+    private static void recordStatusChanges(TestServer on) {
+        on.deps().db().inTransaction(connection -> {
+            try (Statement sql = connection.createStatement()) {
+                if (TestServer.onPostgres()) {
+                    sql.execute("CREATE TABLE hold_status_changes (seq BIGINT GENERATED ALWAYS AS IDENTITY,"
+                            + " hold_id TEXT NOT NULL, status TEXT NOT NULL)");
+                    sql.execute("""
+                            CREATE FUNCTION record_hold_status() RETURNS trigger LANGUAGE plpgsql AS $$
+                            BEGIN
+                                INSERT INTO hold_status_changes (hold_id, status) VALUES (NEW.hold_id, NEW.status);
+                                RETURN NULL;
+                            END $$""");
+                    sql.execute("CREATE TRIGGER hold_status_changed AFTER UPDATE OF status ON holds"
+                            + " FOR EACH ROW EXECUTE FUNCTION record_hold_status()");
+                } else {
+                    sql.execute("CREATE TABLE hold_status_changes (seq INTEGER PRIMARY KEY,"
+                            + " hold_id TEXT NOT NULL, status TEXT NOT NULL)");
+                    sql.execute("""
+                            CREATE TRIGGER hold_status_changed AFTER UPDATE OF status ON holds
+                            BEGIN INSERT INTO hold_status_changes (hold_id, status) VALUES (NEW.hold_id, NEW.status); END""");
+                }
+            }
+            return null;
+        });
+    }
+
+    private static long captureRows(String holdId) {
+        return server.queryLong("SELECT COUNT(*) FROM coin_ledger WHERE reason = 'capture' AND reference = ?", holdId);
+    }
+
+    private static List<Long> balanceHeldAvailable(String user) {
+        JsonNode balance = balance(user);
+        return List.of(balance.get("balance").asLong(), balance.get("held").asLong(),
+                balance.get("available").asLong());
     }
 
     private static String storedStatus(String holdId) {
