@@ -69,7 +69,7 @@ cleanup() {
     src/test/postgres/test-postgres.sh stop "$pg_parent/server" || true
     rm -rf "$pg_parent"
   fi
-  rm -rf "$work"
+  [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"   # BENCH_KEEP=1 keeps the logs
 }
 trap cleanup EXIT
 
