@@ -87,6 +87,10 @@ count_round_trips() {
 # A second instance on the same database, on the next port; each gets half of the load: webhooks,
 # then status polls. Sets the two-instance results the PostgreSQL table reads.
 two_instances() {
+  # Each instance with its own events (as behind a load balancer), one wrk thread each; signed now.
+  tool events "$work/events-a" twoa "$(( EVENTS / 2 ))" 1 "$STRIPE_WEBHOOK_SECRET"
+  tool events "$work/events-b" twob "$(( EVENTS / 2 ))" 1 "$STRIPE_WEBHOOK_SECRET"
+  tool events "$work/warm-b" warmb "$(( WARM_EVENTS / 2 ))" 1 "$STRIPE_WEBHOOK_SECRET"
   echo "bench: a second instance on port $(( PORT + 1 ))..." >&2
   SERVER_PORT=$(( PORT + 1 )) "$run_sh" serve >"$work/second.log" 2>&1 &
   second_pid=$!
