@@ -2,8 +2,6 @@ package coinpurse.wallet;
 
 import coinpurse.db.Deferred;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**

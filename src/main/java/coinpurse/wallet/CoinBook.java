@@ -278,7 +278,6 @@ public final class CoinBook {
         return wanted;
     }
 
-    /** The ledger row, and its event in the same transaction. */
     /** One ledger row of {@code delta} and the moves of {@code plan}, whose kinds make its paid and bonus parts. */
     private LedgerEntry write(Connection connection, Account account, long delta, List<Move> plan, String reason,
             String reference) throws SQLException {
