@@ -85,7 +85,7 @@ final class Pipeline implements InvocationHandler {
         return real.prepareStatement(sql);
     }
 
-    /** Drops what is queued (a transaction's BEGIN stays while it was not sent): it rolled back or is being closed. */
+    /** Drops what is queued, a BEGIN not sent yet included: the work rolled back or the connection is being closed. */
     void discard() {
         queued.clear();
     }
