@@ -1,7 +1,6 @@
 package coinpurse.db;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
@@ -58,12 +57,17 @@ public enum Dialect {
      * run one at a time.
      */
     public void lock(Connection connection, String key) throws SQLException {
+        lockOn(connection, "?", key);
+    }
+
+    /**
+     * As {@link #lock}, on the key that the SQL text expression {@code key} makes of {@code
+     * parameters} (none when it is null). Sent with the transaction's next statement ({@link Deferred}).
+     */
+    public void lockOn(Connection connection, String key, Object... parameters) throws SQLException {
         if (this != POSTGRES) {
             return;
         }
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
-            lock.setString(1, key);
-            lock.execute();
-        }
+        Deferred.execute(connection, "SELECT pg_advisory_xact_lock(hashtextextended(" + key + ", 0))", parameters);
     }
 }

@@ -62,8 +62,12 @@ public final class PostgresDatabase implements Database {
 
     @Override
     public <T> T read(SqlWork<T> work) {
-        try (Connection connection = pool.getConnection()) {
-            return work.run(connection);
+        try (Connection real = pool.getConnection()) {
+            // Deferred queries go with the next statement, each in autocommit as ever.
+            Connection connection = Pipeline.around(real);
+            T result = work.run(connection);
+            Pipeline.of(connection).flush();
+            return result;
         } catch (SQLException e) {
             throw new DatabaseException("database read failed", e);
         }

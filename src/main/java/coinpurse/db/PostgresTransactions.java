@@ -5,13 +5,16 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
  * Write transactions on PostgreSQL, each on its own pooled connection, many at once, at READ
  * COMMITTED: the guarantees come from the database (unique constraints, {@code INSERT … ON
  * CONFLICT}, row and advisory locks taken by the work itself, see {@link Dialect}). A
  * transaction that PostgreSQL aborts for a serialization failure or a deadlock (SQLSTATE 40001,
- * 40P01) did nothing, and is run again from the start, a few times.
+ * 40P01) did nothing, and is run again from the start, a few times. The work's {@link Deferred}
+ * statements travel with its next statement or its COMMIT ({@link Pipeline}).
  */
 final class PostgresTransactions {
     static final int ATTEMPTS = 5;
@@ -40,8 +43,10 @@ final class PostgresTransactions {
     }
 
     private <T> T once(SqlWork<T> work, boolean commit) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
+        try (Connection real = dataSource.getConnection()) {
+            // The BEGIN goes with the work's first statement, its deferred ones with the next, the
+            // last ones with the COMMIT; the pooled connection stays in autocommit.
+            Connection connection = Pipeline.transaction(real);
             try {
                 T result = work.run(connection);
                 if (commit) {
@@ -54,9 +59,10 @@ final class PostgresTransactions {
                 return result;
             } catch (SQLException | RuntimeException e) {
                 Quietly.rollback(connection, e);
+                if (!real.isClosed() && real.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE) {
+                    real.abort(Runnable::run); // no ROLLBACK got through: never back to the pool inside a transaction
+                }
                 throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
         }
     }

@@ -48,17 +48,6 @@ final class Deliveries {
         }
     }
 
-    /** Whether {@code userId} has an event waiting to be pushed: the outbox's question, under the user's row lock. */
-    static boolean hasPending(Connection connection, String userId) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT 1 FROM app_events WHERE user_id = ? AND delivery = 'pending' LIMIT 1")) {
-            query.setString(1, userId);
-            try (ResultSet row = query.executeQuery()) {
-                return row.next();
-            }
-        }
-    }
-
     /** Whether any event is due at {@code now}: one probe of the index, and no write, when none is. */
     boolean anyDue(Instant now) {
         return db.read(connection -> {

@@ -1,9 +1,8 @@
 package coinpurse.events;
 
+import coinpurse.db.Deferred;
 import coinpurse.db.Timestamps;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
 
@@ -24,38 +23,23 @@ public final class Outbox {
         this.pushed = pushed;
     }
 
-    /** Records the event of a change made now in this transaction; {@code data} becomes its JSON. */
+    /**
+     * Records the event of a change made now in this transaction; {@code data} becomes its JSON.
+     * Two statements that need no answer ({@link Deferred}): the event, numbered after the user's
+     * last, then the user's last number moved on.
+     */
     public void record(Connection connection, String userId, EventType type, Object data) throws SQLException {
-        long sequence = nextSequence(connection, userId);
         String now = timestamps.now();
         // Only the head of a user's queue has a time to be sent (see WebhookSender): a later event
         // waits for the one before it, which gives it its time once answered or given up.
-        String sendAt = pushed && !Deliveries.hasPending(connection, userId) ? now : null;
-        try (PreparedStatement insert = connection.prepareStatement("""
+        Deferred.execute(connection, """
                 INSERT INTO app_events (event_id, user_id, sequence, type, created_at, data, delivery, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            insert.setString(1, "evt_" + UUID.randomUUID().toString().replace("-", ""));
-            insert.setString(2, userId);
-            insert.setLong(3, sequence);
-            insert.setString(4, type.value());
-            insert.setString(5, now);
-            insert.setString(6, EventJson.of(data));
-            insert.setString(7, pushed ? "pending" : "off");
-            insert.setString(8, sendAt);
-            insert.executeUpdate();
-        }
-    }
-
-    private static long nextSequence(Connection connection, String userId) throws SQLException {
-        try (PreparedStatement next = connection.prepareStatement(
-                "UPDATE users SET last_event_sequence = last_event_sequence + 1 WHERE id = ? RETURNING last_event_sequence")) {
-            next.setString(1, userId);
-            try (ResultSet row = next.executeQuery()) {
-                if (!row.next()) {
-                    throw new IllegalStateException("an event of user " + userId + ", who is not stored");
-                }
-                return row.getLong(1);
-            }
-        }
+                VALUES (?, ?, (SELECT last_event_sequence + 1 FROM users WHERE id = ?), ?, ?, ?, ?,
+                    CASE WHEN ? = 1 AND NOT EXISTS (SELECT 1 FROM app_events WHERE user_id = ? AND delivery = 'pending')
+                        THEN ? END)""",
+                "evt_" + UUID.randomUUID().toString().replace("-", ""), userId, userId, type.value(), now,
+                EventJson.of(data), pushed ? "pending" : "off", pushed ? 1 : 0, userId, now);
+        Deferred.execute(connection, "UPDATE users SET last_event_sequence = last_event_sequence + 1 WHERE id = ?",
+                userId);
     }
 }

@@ -1,5 +1,6 @@
 package coinpurse.purchases;
 
+import coinpurse.db.Deferred;
 import coinpurse.db.Dialect;
 import coinpurse.db.Timestamps;
 import java.sql.Connection;
@@ -25,6 +26,13 @@ public final class PaymentSessions {
             , s.amount_refunded, s.coins_reversed, s.dispute_status, s.paid_reversed
             FROM payment_sessions s WHERE s.payment_intent = ?
             ORDER BY s.created_at, s.session_id LIMIT 1""";
+
+    /**
+     * SQL for the user of session {@code ?}, else the user {@code ?} (which may be null): for a lock
+     * taken before the session is known here ({@code Ledger#lockUserOf}).
+     */
+    public static final String USER_OF_SESSION_OR =
+            "COALESCE((SELECT user_id FROM payment_sessions WHERE session_id = ?), ?)";
 
     private final Timestamps timestamps;
     private final Dialect dialect;
@@ -192,19 +200,14 @@ public final class PaymentSessions {
         }
     }
 
+    /** Marks the session completed, sent with the transaction's next statement ({@link Deferred}). */
     public void markCompleted(Connection connection, String sessionId, String paymentIntent)
             throws SQLException {
         String now = timestamps.now();
-        try (PreparedStatement update = connection.prepareStatement("""
+        Deferred.execute(connection, """
                 UPDATE payment_sessions
                 SET status = 'completed', payment_intent = COALESCE(?, payment_intent),
                     completed_at = ?, updated_at = ?
-                WHERE session_id = ?""")) {
-            update.setString(1, paymentIntent);
-            update.setString(2, now);
-            update.setString(3, now);
-            update.setString(4, sessionId);
-            update.executeUpdate();
-        }
+                WHERE session_id = ?""", paymentIntent, now, now, sessionId);
     }
 }

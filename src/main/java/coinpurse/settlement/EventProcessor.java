@@ -1,8 +1,10 @@
 package coinpurse.settlement;
 
 import coinpurse.db.Database;
+import coinpurse.db.DatabaseException;
 import coinpurse.settlement.FulfilmentResult.Outcome;
 import coinpurse.stripe.StripeEvent;
+import java.sql.SQLException;
 
 /**
  * Handles one verified Stripe event, however it arrived (the webhook, {@code reconcile}'s replay):
@@ -30,7 +32,13 @@ public final class EventProcessor {
             return FulfilmentResult.of(Outcome.ALREADY_DONE, "event delivered before");
         }
         StripeAnswers answers = handler.stripeAnswersFor(event, false);
-        return db.inTransaction(connection -> handler.handleOnce(connection, event, answers));
+        StripeEventHandler.Handled handled = db.inTransaction(connection -> handler.handleOnceLater(connection, event,
+                answers));
+        try {
+            return handled.get(); // committed: its record went with the COMMIT, so the answer is here
+        } catch (SQLException e) {
+            throw new DatabaseException("database transaction failed", e);
+        }
     }
 
     /** What {@link #process} would do, rolled back: it reads from Stripe but changes nothing there or here. */

@@ -2,6 +2,7 @@ package coinpurse.settlement;
 
 import coinpurse.catalog.CoinPackage;
 import coinpurse.catalog.PackageCatalog;
+import coinpurse.db.Deferred;
 import coinpurse.db.Timestamps;
 import coinpurse.purchases.PaymentSession;
 import coinpurse.purchases.PaymentSessions;
@@ -62,8 +63,11 @@ public final class Fulfilment {
         if (!paid.isPaid()) {
             return FulfilmentResult.of(Outcome.IGNORED, "payment_status is " + paid.paymentStatus());
         }
+        Deferred.Later<Boolean> reversalsKept = null;
         if (paid.paymentIntent() != null) {
             sessions.lockPayment(connection, paid.paymentIntent());
+            // Asked now, under the payment's lock, and sent with the session's lookup: no round trip of its own.
+            reversalsKept = reversals.anyKept(connection, paid.paymentIntent());
         }
         Optional<Known> known = findOrRecord(connection, paid);
         if (known.isEmpty()) {
@@ -96,7 +100,7 @@ public final class Fulfilment {
             return new FulfilmentResult(Outcome.CREDITED, credited, new Moved(session.coinsTotal(), null, 0));
         }
         // A refund or dispute that arrived before this credit is applied now, in the same transaction.
-        FulfilmentResult reversed = reversals.settleFulfilled(connection, paid.paymentIntent());
+        FulfilmentResult reversed = reversals.settleFulfilled(connection, paid.paymentIntent(), reversalsKept);
         return new FulfilmentResult(Outcome.CREDITED, switch (reversed.outcome()) {
             case UPDATED -> credited + "; then " + reversed.detail();
             case REJECTED -> credited + "; its refunds and disputes were not applied: " + reversed.detail();
@@ -135,18 +139,19 @@ public final class Fulfilment {
      * in the result's detail (the webhook's log line) rather than logged here, on the writer thread.
      */
     private Optional<Known> findOrRecord(Connection connection, CheckoutSessionData data) throws SQLException {
-        Optional<PaymentSession> seen = sessions.find(connection, data.id());
-        Optional<PaymentSession> fromMetadata = seen.isPresent() ? Optional.empty() : fromMetadata(data);
-        Optional<String> userId = seen.or(() -> fromMetadata).map(PaymentSession::userId);
-        if (userId.isEmpty()) {
-            return Optional.empty();
-        }
-        // The user's lock before this transaction's first write: see Ledger#lockUser.
-        ledger.lockUser(connection, userId.get());
+        // The user's lock before this transaction's first write (see Ledger#lockUser): the stored
+        // session's user, else the one its metadata names when it is this deployment's. Looked up
+        // by the statement that locks, which goes with the row's lookup: one round trip.
+        String named = metadataUser(data);
+        ledger.lockUserOf(connection, PaymentSessions.USER_OF_SESSION_OR, data.id(), named);
         Optional<PaymentSession> stored = sessions.findForUpdate(connection, data.id());
         if (stored.isPresent()) {
+            if (!stored.get().userId().equals(named)) {
+                ledger.lockUser(connection, stored.get().userId()); // recorded meanwhile for someone else
+            }
             return Optional.of(new Known(stored.get(), false));
         }
+        Optional<PaymentSession> fromMetadata = fromMetadata(data);
         if (fromMetadata.isEmpty()) {
             return Optional.empty();
         }
@@ -156,6 +161,15 @@ public final class Fulfilment {
         }
         // Another process recorded it meanwhile: what it stored is the truth.
         return Optional.of(new Known(sessions.findForUpdate(connection, data.id()).orElseThrow(), false));
+    }
+
+    /** The user an unknown session's metadata names, if it names this deployment (null otherwise). */
+    private String metadataUser(CheckoutSessionData data) {
+        if (notThisDeployments(data).isPresent()) {
+            return null;
+        }
+        String userId = data.metadata().getOrDefault("user_id", data.clientReferenceId());
+        return userId == null || userId.isBlank() ? null : userId;
     }
 
     /**

@@ -1,5 +1,6 @@
 package coinpurse.settlement;
 
+import coinpurse.db.Deferred;
 import coinpurse.db.Timestamps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,11 +51,13 @@ public final class ProcessedEvents {
      * else by {@code paymentIntent}; none when no session here is), which {@code events --user}
      * matches. False when another transaction (on PostgreSQL, perhaps another instance) recorded the
      * same event first: that one's handling stands, and this one's found it already done under the
-     * same locks.
+     * same locks. Sent with the transaction's next statement, usually its COMMIT ({@link Deferred});
+     * the answer is known once it was sent.
      */
-    public boolean record(Connection connection, String eventId, String type, String sessionId,
+    public Deferred.Later<Boolean> record(Connection connection, String eventId, String type, String sessionId,
             String paymentIntent, FulfilmentResult result) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement("""
+        String detail = result.detail();
+        return Deferred.query(connection, ResultSet::next, """
                 INSERT INTO processed_events
                     (event_id, type, session_id, outcome, detail, processed_at, rules_version, user_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT user_id FROM payment_sessions
@@ -63,21 +66,9 @@ public final class ProcessedEvents {
                     outcome = excluded.outcome, detail = excluded.detail, processed_at = excluded.processed_at,
                     rules_version = excluded.rules_version, user_id = excluded.user_id
                 WHERE processed_events.outcome = ?
-                    AND (processed_events.rules_version IS NULL OR processed_events.rules_version < ?)""")) {
-            upsert.setString(1, eventId);
-            upsert.setString(2, type);
-            upsert.setString(3, sessionId);
-            upsert.setString(4, result.label());
-            String detail = result.detail();
-            upsert.setString(5, detail != null && detail.length() > DETAIL_LENGTH
-                    ? detail.substring(0, DETAIL_LENGTH) : detail);
-            upsert.setString(6, timestamps.now());
-            upsert.setInt(7, RULES_VERSION);
-            upsert.setString(8, sessionId);
-            upsert.setString(9, paymentIntent);
-            upsert.setString(10, IGNORED);
-            upsert.setInt(11, RULES_VERSION);
-            return upsert.executeUpdate() == 1;
-        }
+                    AND (processed_events.rules_version IS NULL OR processed_events.rules_version < ?)
+                RETURNING event_id""", eventId, type, sessionId, result.label(),
+                detail != null && detail.length() > DETAIL_LENGTH ? detail.substring(0, DETAIL_LENGTH) : detail,
+                timestamps.now(), RULES_VERSION, sessionId, paymentIntent, IGNORED, RULES_VERSION);
     }
 }

@@ -1,5 +1,6 @@
 package coinpurse.settlement;
 
+import coinpurse.db.Deferred;
 import coinpurse.db.Timestamps;
 import coinpurse.stripe.RefundData;
 import java.sql.Connection;
@@ -178,20 +179,16 @@ public final class ReversalRecords {
         disputes.save(connection, disputeId, paymentIntent, status, createdEpochSecond, fundsReinstated);
     }
 
-    /** True when anything is recorded for {@code paymentIntent}: one cheap read on the fulfilment path. */
-    public boolean anyFor(Connection connection, String paymentIntent) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("""
+    /**
+     * Whether anything is recorded for {@code paymentIntent}: one cheap read on the fulfilment path,
+     * sent with the transaction's next statement ({@link Deferred}).
+     */
+    public Deferred.Later<Boolean> anyFor(Connection connection, String paymentIntent) throws SQLException {
+        return Deferred.query(connection, ResultSet::next, """
                 SELECT 1 FROM stripe_charges WHERE payment_intent = ?
                 UNION ALL SELECT 1 FROM stripe_refunds WHERE payment_intent = ?
                 UNION ALL SELECT 1 FROM stripe_disputes WHERE payment_intent = ?
-                LIMIT 1""")) {
-            query.setString(1, paymentIntent);
-            query.setString(2, paymentIntent);
-            query.setString(3, paymentIntent);
-            try (ResultSet row = query.executeQuery()) {
-                return row.next();
-            }
-        }
+                LIMIT 1""", paymentIntent, paymentIntent, paymentIntent);
     }
 
     /** Everything recorded for {@code paymentIntent}. */

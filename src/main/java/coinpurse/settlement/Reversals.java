@@ -1,5 +1,6 @@
 package coinpurse.settlement;
 
+import coinpurse.db.Deferred;
 import coinpurse.purchases.DisputeStatus;
 import coinpurse.purchases.PaymentSession;
 import coinpurse.purchases.PaymentSessions;
@@ -115,11 +116,20 @@ public final class Reversals {
      * {@link #settle} for a purchase fulfilled just now: usually nothing is kept for its payment,
      * which one read tells.
      */
-    public FulfilmentResult settleFulfilled(Connection connection, String paymentIntent) throws SQLException {
-        if (!records.anyFor(connection, paymentIntent)) {
+    public FulfilmentResult settleFulfilled(Connection connection, String paymentIntent,
+            Deferred.Later<Boolean> anyKept) throws SQLException {
+        if (!anyKept.get()) {
             return FulfilmentResult.of(Outcome.ALREADY_DONE, "no refund or dispute kept for " + paymentIntent);
         }
         return settle(connection, paymentIntent, Cause.FULFILMENT);
+    }
+
+    /**
+     * Whether anything about {@code paymentIntent}'s refunds and disputes is kept, for {@link
+     * #settleFulfilled}: asked early (under the payment's lock), its answer read when needed.
+     */
+    public Deferred.Later<Boolean> anyKept(Connection connection, String paymentIntent) throws SQLException {
+        return records.anyFor(connection, paymentIntent);
     }
 
     /**

@@ -2,6 +2,7 @@ package coinpurse.settlement;
 
 import coinpurse.auth.UserAuth;
 import coinpurse.db.Database;
+import coinpurse.db.Deferred;
 import coinpurse.db.Timestamps;
 import coinpurse.purchases.PaymentSessions;
 import coinpurse.purchases.SessionStatus;
@@ -9,6 +10,7 @@ import coinpurse.purchases.UnknownSessionException;
 import coinpurse.stripe.CheckoutSessionData;
 import coinpurse.stripe.StripeFailureException;
 import coinpurse.stripe.StripeGateway;
+import coinpurse.wallet.Balance;
 import coinpurse.wallet.Balances;
 import io.javalin.http.Context;
 import java.util.Optional;
@@ -66,6 +68,8 @@ public final class StatusController {
      */
     private Answer answer(String userId, String sessionId) {
         return db.read(connection -> {
+            // Asked with the session's lookup, in one round trip; read only for a completed session of the user.
+            Deferred.Later<Balance> balance = balances.later(connection, userId, timestamps.now());
             PaymentSessions.Standing found = sessions.findStanding(connection, sessionId)
                     .filter(it -> it.userId().equals(userId))
                     .orElseThrow(() -> new UnknownSessionException(sessionId));
@@ -73,7 +77,7 @@ public final class StatusController {
                 return new Answer(found.status().value(), sessionId, null, null);
             }
             return new Answer(found.status().value(), sessionId, found.coinsTotal(),
-                    balances.of(connection, userId, timestamps.now()).balance());
+                    balance.get().balance());
         });
     }
 

@@ -1,5 +1,6 @@
 package coinpurse.settlement;
 
+import coinpurse.db.Deferred;
 import coinpurse.purchases.SessionStatus;
 import coinpurse.settlement.FulfilmentResult.Outcome;
 import coinpurse.stripe.ChargeData;
@@ -79,15 +80,32 @@ public final class StripeEventHandler {
     /** Handles the event unless it was handled before, and remembers what it did. */
     public FulfilmentResult handleOnce(Connection connection, StripeEvent event, StripeAnswers answers)
             throws SQLException {
+        return handleOnceLater(connection, event, answers).get();
+    }
+
+    /**
+     * As {@link #handleOnce}, but what it did is told by {@link Handled#get} once the transaction
+     * committed: the record of the event goes with the COMMIT, in one round trip on PostgreSQL.
+     */
+    public Handled handleOnceLater(Connection connection, StripeEvent event, StripeAnswers answers)
+            throws SQLException {
         if (events.isDone(connection, event.id())) {
-            return FulfilmentResult.of(Outcome.ALREADY_DONE, "event delivered before");
+            return () -> FulfilmentResult.of(Outcome.ALREADY_DONE, "event delivered before");
         }
         // The same event handled at once elsewhere (another instance) meets the same payment and
         // session locks here, so one of the two finds the work done; the first record stands.
         FulfilmentResult result = handle(connection, event, answers);
-        return events.record(connection, event.id(), event.type(), event.sessionId(), event.paymentIntent(), result)
+        Deferred.Later<Boolean> recorded = events.record(connection, event.id(), event.type(), event.sessionId(),
+                event.paymentIntent(), result);
+        return () -> recorded.get()
                 ? result
                 : FulfilmentResult.of(Outcome.ALREADY_DONE, "event handled at the same time elsewhere");
+    }
+
+    /** What handling an event did, known once its record was sent. */
+    @FunctionalInterface
+    public interface Handled {
+        FulfilmentResult get() throws SQLException;
     }
 
     /** True when this event was handled before (by the webhook or an earlier replay) and needs nothing more. */

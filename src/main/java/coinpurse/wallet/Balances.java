@@ -1,8 +1,7 @@
 package coinpurse.wallet;
 
+import coinpurse.db.Deferred;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
@@ -24,21 +23,21 @@ public final class Balances {
 
     /** The user's balance at {@code now} (ISO text); a user never seen has nothing. */
     public Balance of(Connection connection, String userId, String now) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(BALANCE)) {
-            query.setString(1, now);
-            query.setString(2, now);
-            query.setString(3, userId);
-            try (ResultSet row = query.executeQuery()) {
-                if (!row.next()) {
-                    return new Balance(userId, 0, 0, 0, 0, 0);
-                }
-                long debt = row.getLong(1);
-                long paid = row.getLong(2);
-                long bonus = row.getLong(3);
-                long held = row.getLong(4);
-                long balance = paid + bonus - debt;
-                return new Balance(userId, balance, paid, bonus, held, balance - held);
+        return later(connection, userId, now).get();
+    }
+
+    /** As {@link #of}, sent with the next statement ({@link Deferred}): read it when it is needed. */
+    public Deferred.Later<Balance> later(Connection connection, String userId, String now) throws SQLException {
+        return Deferred.query(connection, row -> {
+            if (!row.next()) {
+                return new Balance(userId, 0, 0, 0, 0, 0);
             }
-        }
+            long debt = row.getLong(1);
+            long paid = row.getLong(2);
+            long bonus = row.getLong(3);
+            long held = row.getLong(4);
+            long balance = paid + bonus - debt;
+            return new Balance(userId, balance, paid, bonus, held, balance - held);
+        }, BALANCE, now, now, userId);
     }
 }

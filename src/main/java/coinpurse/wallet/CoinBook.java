@@ -49,9 +49,12 @@ public final class CoinBook {
 
     /** The user locked (created if new), after their lots due by now have left as {@code expired}. */
     public Account open(Connection connection, String userId) throws SQLException {
-        Account account = ledger.lock(connection, userId);
-        for (LedgerEntry expired : expireDue(connection, account)) {
-            account = Ledger.after(account, expired);
+        Ledger.Locked locked = ledger.lock(connection, userId, timestamps.now());
+        Account account = locked.account();
+        if (locked.lotsDue()) {
+            for (LedgerEntry expired : expireDue(connection, account)) {
+                account = Ledger.after(account, expired);
+            }
         }
         return account;
     }
@@ -112,9 +115,11 @@ public final class CoinBook {
         }
         LedgerEntry entry = rows.append(connection, account, total, paid, bonus, reason, reference);
         for (int i = 0; i < credited.size(); i++) {
-            Lot lot = lots.insert(connection, userId, credited.get(i), entry.id(), entry.createdAt());
             if (repaid[i] > 0) {
+                Lot lot = lots.insert(connection, userId, credited.get(i), entry.id(), entry.createdAt());
                 lots.move(connection, lot, entry.id(), repaid[i], entry.createdAt());
+            } else {
+                lots.insertLater(connection, userId, credited.get(i), entry.id(), entry.createdAt());
             }
         }
         return entry;
@@ -126,7 +131,13 @@ public final class CoinBook {
      */
     public LedgerEntry spend(Connection connection, String userId, long amount, String reason, String reference,
             boolean mayOwe) throws SQLException {
-        Account account = open(connection, userId);
+        return spend(connection, open(connection, userId), amount, reason, reference, mayOwe);
+    }
+
+    /** As {@link #spend(Connection, String, long, String, String, boolean)}, on the account {@link #open} answered. */
+    public LedgerEntry spend(Connection connection, Account account, long amount, String reason, String reference,
+            boolean mayOwe) throws SQLException {
+        String userId = account.userId();
         List<Move> plan = new ArrayList<>();
         long shortfall = take(lots.spendable(connection, userId, timestamps.now()), amount, plan);
         if (shortfall > 0 && !mayOwe) {
@@ -224,7 +235,7 @@ public final class CoinBook {
 
     /** Every lot of the user whose {@code expires_at} has come loses its coins: one {@code expired} row each. */
     public List<LedgerEntry> expireDue(Connection connection, String userId) throws SQLException {
-        return expireDue(connection, ledger.lock(connection, userId));
+        return expireDue(connection, ledger.lock(connection, userId, timestamps.now()).account());
     }
 
     private List<LedgerEntry> expireDue(Connection connection, Account account) throws SQLException {
@@ -267,7 +278,6 @@ public final class CoinBook {
         return wanted;
     }
 
-    /** The ledger row, and its event in the same transaction. */
     /** One ledger row of {@code delta} and the moves of {@code plan}, whose kinds make its paid and bonus parts. */
     private LedgerEntry write(Connection connection, Account account, long delta, List<Move> plan, String reason,
             String reference) throws SQLException {

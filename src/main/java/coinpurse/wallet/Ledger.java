@@ -1,12 +1,12 @@
 package coinpurse.wallet;
 
+import coinpurse.db.Deferred;
 import coinpurse.db.Dialect;
 import coinpurse.db.Timestamps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,12 +28,8 @@ public final class Ledger {
 
     /** Creates the user with a balance of 0 if this is the first time we see them. */
     public void ensureUser(Connection connection, String userId) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO users (id, balance, created_at) VALUES (?, 0, ?) ON CONFLICT (id) DO NOTHING")) {
-            insert.setString(1, userId);
-            insert.setString(2, timestamps.now());
-            insert.executeUpdate();
-        }
+        Deferred.execute(connection, "INSERT INTO users (id, balance, created_at) VALUES (?, 0, ?) ON CONFLICT (id) DO NOTHING",
+                userId, timestamps.now());
     }
 
     /** The user's stored balance, or empty for a user never seen. */
@@ -59,26 +55,44 @@ public final class Ledger {
     }
 
     /**
+     * {@link #lockUser} of the user that the SQL expression {@code userIdSql} names with {@code
+     * parameters}; none when it names none (null).
+     */
+    public void lockUserOf(Connection connection, String userIdSql, Object... parameters) throws SQLException {
+        dialect.lockOn(connection, "'user:' || " + userIdSql, parameters);
+    }
+
+    /** A user's account, locked, and whether any of their lots is due to expire by then. */
+    record Locked(Account account, boolean lotsDue) {}
+
+    /**
      * The user's balance and debt, the user created first if new, and locked until the transaction
      * ends: every change of a user's coins takes this lock first ({@link #lockUser}, then the row),
-     * so changes of one user run one at a time (on SQLite every write does anyway).
+     * so changes of one user run one at a time (on SQLite every write does anyway). In the same
+     * statement: whether lots of the user are due to expire by {@code now} (ISO text), so that a
+     * user without any costs no second query.
      */
-    public Account lock(Connection connection, String userId) throws SQLException {
+    Locked lock(Connection connection, String userId, String now) throws SQLException {
         lockUser(connection, userId);
-        Optional<Account> found = locked(connection, userId);
+        Optional<Locked> found = locked(connection, userId, now);
         if (found.isPresent()) {
             return found.get();
         }
         ensureUser(connection, userId);
-        return locked(connection, userId).orElseThrow();
+        return locked(connection, userId, now).orElseThrow();
     }
 
-    private Optional<Account> locked(Connection connection, String userId) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT balance, debt FROM users WHERE id = ?" + dialect.forUpdate())) {
-            query.setString(1, userId);
+    private Optional<Locked> locked(Connection connection, String userId, String now) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT balance, debt, EXISTS (SELECT 1 FROM coin_lots l WHERE l.user_id = users.id
+                    AND l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at <= ?)
+                FROM users WHERE id = ?""" + dialect.forUpdate())) {
+            query.setString(1, now);
+            query.setString(2, userId);
             try (ResultSet row = query.executeQuery()) {
-                return row.next() ? Optional.of(new Account(userId, row.getLong(1), row.getLong(2))) : Optional.empty();
+                return row.next()
+                        ? Optional.of(new Locked(new Account(userId, row.getLong(1), row.getLong(2)), row.getBoolean(3)))
+                        : Optional.empty();
             }
         }
     }
@@ -100,13 +114,8 @@ public final class Ledger {
         String now = timestamps.now();
         long id = insertEntry(connection, before.userId(), delta, balanceAfter, paid, bonus, reason, reference, now)
                 .orElseThrow(() -> new DuplicateLedgerEntryException(reference));
-        try (PreparedStatement update =
-                connection.prepareStatement("UPDATE users SET balance = ?, debt = ? WHERE id = ?")) {
-            update.setLong(1, balanceAfter);
-            update.setLong(2, debtAfter);
-            update.setString(3, before.userId());
-            update.executeUpdate();
-        }
+        Deferred.execute(connection, "UPDATE users SET balance = ?, debt = ? WHERE id = ?", balanceAfter, debtAfter,
+                before.userId());
         return new LedgerEntry(id, before.userId(), delta, balanceAfter, paid, bonus, reason, reference, now);
     }
 
@@ -126,7 +135,8 @@ public final class Ledger {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO coin_ledger (user_id, delta, balance_after, paid, bonus, reason, reference, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO NOTHING""", Statement.RETURN_GENERATED_KEYS)) {
+                ON CONFLICT DO NOTHING
+                RETURNING id""")) {
             insert.setString(1, userId);
             insert.setLong(2, delta);
             insert.setLong(3, balanceAfter);
@@ -135,12 +145,8 @@ public final class Ledger {
             insert.setString(6, reason);
             insert.setString(7, reference);
             insert.setString(8, now);
-            if (insert.executeUpdate() == 0) {
-                return OptionalLong.empty();
-            }
-            try (ResultSet keys = insert.getGeneratedKeys()) {
-                keys.next();
-                return OptionalLong.of(keys.getLong(1));
+            try (ResultSet key = insert.executeQuery()) {
+                return key.next() ? OptionalLong.of(key.getLong(1)) : OptionalLong.empty();
             }
         }
     }

@@ -1,5 +1,6 @@
 package coinpurse.wallet;
 
+import coinpurse.db.Deferred;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,6 +46,15 @@ final class Lots {
                         lot.amountCents(), lot.currency(), lot.expiresAt(), now);
             }
         }
+    }
+
+    /** As {@link #insert}, sent with the next statement ({@link Deferred}): for a lot whose id no one needs. */
+    void insertLater(Connection connection, String userId, NewLot lot, long entryId, String now) throws SQLException {
+        Deferred.execute(connection, """
+                INSERT INTO coin_lots (user_id, kind, session_id, entry_id, coins, remaining, amount_cents, currency,
+                    expires_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", userId, lot.kind().value(), lot.sessionId(), entryId,
+                lot.coins(), lot.coins(), lot.amountCents(), lot.currency(), lot.expiresAt(), now);
     }
 
     /** The user's lots with coins left that have not expired by {@code now}, in the order a spend takes them. */
@@ -114,20 +124,9 @@ final class Lots {
 
     /** Takes {@code coins} from the lot (gives them back when negative) for ledger row {@code entryId}. */
     Lot move(Connection connection, Lot lot, long entryId, long coins, String now) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO lot_moves (lot_id, entry_id, coins, created_at) VALUES (?, ?, ?, ?)")) {
-            insert.setLong(1, lot.id());
-            insert.setLong(2, entryId);
-            insert.setLong(3, coins);
-            insert.setString(4, now);
-            insert.executeUpdate();
-        }
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE coin_lots SET remaining = remaining - ? WHERE id = ?")) {
-            update.setLong(1, coins);
-            update.setLong(2, lot.id());
-            update.executeUpdate();
-        }
+        Deferred.execute(connection, "INSERT INTO lot_moves (lot_id, entry_id, coins, created_at) VALUES (?, ?, ?, ?)",
+                lot.id(), entryId, coins, now);
+        Deferred.execute(connection, "UPDATE coin_lots SET remaining = remaining - ? WHERE id = ?", coins, lot.id());
         return lot.withRemaining(lot.remaining() - coins);
     }
 

@@ -1,6 +1,8 @@
 package coinpurse.wallet;
 
 import coinpurse.db.Database;
+import coinpurse.db.DatabaseException;
+import coinpurse.db.Deferred;
 import coinpurse.db.Timestamps;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,7 +63,10 @@ public final class Wallet {
                         outcome.receipt().entryId(), outcome.receipt().balance());
             }
             return outcome.receipt();
-        } catch (DuplicateOperationException raced) {
+        } catch (DuplicateOperationException | DatabaseException raced) {
+            if (raced instanceof DatabaseException failed && !WalletOperations.isDuplicate(failed)) {
+                throw failed;
+            }
             // Another transaction recorded the key after our lookup. The key's lock (and BEGIN
             // IMMEDIATE on SQLite) rules this out; the primary key is the backstop. Ours rolled
             // back; its answer stands.
@@ -95,13 +100,17 @@ public final class Wallet {
         }
         LedgerEntry entry;
         if (operation.kind() == WalletOperation.Kind.SPEND) {
-            coins.open(connection, operation.userId());
-            long available = balances.of(connection, operation.userId(), timestamps.now()).available();
+            // The user's lock, what is available and the locked account: one round trip on PostgreSQL,
+            // and the account read once (the spend works on what open answered).
+            coins.lockUser(connection, operation.userId());
+            Deferred.Later<Balance> balance = balances.later(connection, operation.userId(), timestamps.now());
+            Account account = coins.open(connection, operation.userId());
+            long available = balance.get().available();
             if (available < operation.amount()) {
                 throw new InsufficientFundsException(operation.userId(), available, operation.amount());
             }
-            entry = coins.spend(connection, operation.userId(), operation.amount(), Reasons.SPEND,
-                    operation.idempotencyKey(), false);
+            entry = coins.spend(connection, account, operation.amount(), Reasons.SPEND, operation.idempotencyKey(),
+                    false);
         } else {
             String expiresAt = null;
             if (operation.expiresAt() != null) {

@@ -1,5 +1,7 @@
 package coinpurse.wallet;
 
+import coinpurse.db.DatabaseException;
+import coinpurse.db.Deferred;
 import coinpurse.db.Dialect;
 import coinpurse.db.SqlErrors;
 import coinpurse.db.Timestamps;
@@ -54,31 +56,29 @@ public final class WalletOperations {
     }
 
     /**
-     * Records {@code operation} as answered by {@code entry}, on the caller's transaction.
-     * Throws {@link DuplicateOperationException} when its key is recorded already.
+     * Records the operation and its answer. Sent with the transaction's COMMIT on PostgreSQL
+     * ({@link Deferred}): a key recorded meanwhile fails the commit ({@link #isDuplicate}); on
+     * SQLite it throws {@link DuplicateOperationException} here.
      */
     public void record(Connection connection, WalletOperation operation, LedgerEntry entry) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO wallet_operations (idempotency_key, kind, user_id, amount, reason, ledger_entry_id,
-                    balance_after, created_at, expires_at, paid, bonus)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            insert.setString(1, operation.idempotencyKey());
-            insert.setString(2, operation.kind().value());
-            insert.setString(3, operation.userId());
-            insert.setLong(4, operation.amount());
-            insert.setString(5, operation.reason());
-            insert.setLong(6, entry.id());
-            insert.setLong(7, entry.balanceAfter());
-            insert.setString(8, entry.createdAt());
-            insert.setString(9, operation.expiresAt() == null ? null : Timestamps.format(operation.expiresAt()));
-            insert.setLong(10, entry.paid());
-            insert.setLong(11, entry.bonus());
-            insert.executeUpdate();
+        try {
+            Deferred.execute(connection, """
+                    INSERT INTO wallet_operations (idempotency_key, kind, user_id, amount, reason, ledger_entry_id,
+                        balance_after, created_at, expires_at, paid, bonus)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", operation.idempotencyKey(), operation.kind().value(),
+                    operation.userId(), operation.amount(), operation.reason(), entry.id(), entry.balanceAfter(),
+                    entry.createdAt(), operation.expiresAt() == null ? null : Timestamps.format(operation.expiresAt()),
+                    entry.paid(), entry.bonus());
         } catch (SQLException e) {
             if (SqlErrors.isUniqueViolation(e)) {
                 throw new DuplicateOperationException(operation.idempotencyKey());
             }
             throw e;
         }
+    }
+
+    /** True when a transaction failed because its operation's key was recorded meanwhile. */
+    static boolean isDuplicate(DatabaseException failed) {
+        return failed.getCause() instanceof SQLException e && SqlErrors.isUniqueViolation(e);
     }
 }
