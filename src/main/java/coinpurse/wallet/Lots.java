@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +27,8 @@ final class Lots {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO coin_lots (user_id, kind, session_id, entry_id, coins, remaining, amount_cents, currency,
                     expires_at, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                RETURNING id""")) {
             insert.setString(1, userId);
             insert.setString(2, lot.kind().value());
             insert.setString(3, lot.sessionId());
@@ -39,8 +39,8 @@ final class Lots {
             insert.setString(8, lot.currency());
             insert.setString(9, lot.expiresAt());
             insert.setString(10, now);
-            insert.executeUpdate();
-            try (ResultSet keys = insert.getGeneratedKeys()) {
+            // RETURNING rather than generated keys: sqlite-jdbc prepares a query of its own for those.
+            try (ResultSet keys = insert.executeQuery()) {
                 keys.next();
                 return new Lot(keys.getLong(1), userId, lot.kind(), lot.sessionId(), entryId, lot.coins(), lot.coins(),
                         lot.amountCents(), lot.currency(), lot.expiresAt(), now);
