@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ErrorMapping {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
+    /** How much of a body over the limit is read and dropped before the 413 (beyond it, the connection is cut). */
+    private static final long DISCARDED_AT_MOST = 8L * 1024 * 1024;
 
     private ErrorMapping() {}
 
@@ -88,10 +91,35 @@ public final class ErrorMapping {
     private static void respondToJavalin(Context ctx, HttpResponseException e) {
         int status = e.getStatus();
         switch (status) {
-            case 413 -> respond(ctx, 413, "payload_too_large", "The request body is too large.");
+            case 413 -> {
+                discardTheRest(ctx);
+                respond(ctx, 413, "payload_too_large", "The request body is too large.");
+            }
             case 400 -> respond(ctx, 400, "bad_request", "The request could not be read.");
             case 404 -> respond(ctx, 404, "not_found", "No such route: " + ctx.method() + " " + ctx.path());
             default -> respond(ctx, status, "http_" + status, "The request could not be handled.");
+        }
+    }
+
+    /**
+     * Reads and drops what is left of a chunked body over the limit, up to {@link #DISCARDED_AT_MOST}:
+     * a connection closed with unread bytes is reset, and a client still sending its body (a chunked
+     * one has no length to refuse before it is sent) would then lose the 413 for an empty answer. A
+     * body with a {@code Content-Length} over the limit is refused before it is read, as it was.
+     */
+    private static void discardTheRest(Context ctx) {
+        if (ctx.req().getContentLengthLong() >= 0) {
+            return;
+        }
+        try {
+            InputStream rest = ctx.req().getInputStream();
+            byte[] buffer = new byte[16 * 1024];
+            long left = DISCARDED_AT_MOST;
+            for (int read; left > 0 && (read = rest.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0; ) {
+                left -= read;
+            }
+        } catch (IOException | RuntimeException e) {
+            // The connection is closed after the answer anyway.
         }
     }
 
