@@ -176,7 +176,8 @@ measure_startups() {
 "$runsh" --help >/dev/null               # builds the jar if it is missing or stale
 
 if [ "$push" = loopback ]; then
-  java -cp "$JAR" bench/BenchTool.java receive "$push_port" "$EVENTS_WEBHOOK_SECRET" >"$work/receiver.log" 2>&1 &
+  # Sized as a small receiver would be (one GC thread, a small heap), not as a server JVM on this machine.
+  java -XX:+UseSerialGC -Xmx128m -cp "$JAR" bench/BenchTool.java receive "$push_port" "$EVENTS_WEBHOOK_SECRET" >"$work/receiver.log" 2>&1 &
   receiver_pid=$!
   until grep -qs listening "$work/receiver.log"; do
     kill -0 "$receiver_pid" 2>/dev/null || { cat "$work/receiver.log" >&2; exit 1; }
