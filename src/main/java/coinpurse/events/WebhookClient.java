@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and {@link #close} drops those in flight.
  */
 final class WebhookClient implements AutoCloseable {
+    private static final long REDROP_MILLIS = 50;
     private final URI url;
     private final URL target;
     private final StandardWebhooks signer;
@@ -95,7 +96,7 @@ final class WebhookClient implements AutoCloseable {
         try {
             deadline = watchdog.schedule(() -> {
                 late.set(true);
-                exchange.disconnect();
+                drop(exchange);
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             inFlight.remove(exchange);
@@ -120,6 +121,9 @@ final class WebhookClient implements AutoCloseable {
             exchange.setRequestProperty(StandardWebhooks.SIGNATURE, signer.signature(event.id(), timestamp, body));
             try (OutputStream out = exchange.getOutputStream()) {
                 out.write(bytes);
+            }
+            if (closed) {
+                throw new InterruptedException("the sender is closing");
             }
             int status = exchange.getResponseCode();
             readToTheEnd(exchange, status);
@@ -148,9 +152,33 @@ final class WebhookClient implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        watchdog.shutdownNow();
-        for (HttpURLConnection exchange : inFlight) {
-            exchange.disconnect();
+        inFlight.forEach(HttpURLConnection::disconnect);
+        try {
+            watchdog.scheduleWithFixedDelay(() -> {
+                if (inFlight.isEmpty()) {
+                    watchdog.shutdown();
+                } else {
+                    inFlight.forEach(HttpURLConnection::disconnect);
+                }
+            }, 0, REDROP_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed already
+        }
+    }
+
+    /**
+     * Closes the exchange's connection, again every {@value #REDROP_MILLIS} ms while its {@link #post}
+     * has not returned: a connection dropped between the request and the answer's first byte can be
+     * opened anew by {@link HttpURLConnection} itself, which then waits for an answer there.
+     */
+    private void drop(HttpURLConnection exchange) {
+        exchange.disconnect();
+        if (inFlight.contains(exchange)) {
+            try {
+                watchdog.schedule(() -> drop(exchange), REDROP_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // closed, and nothing is in flight any more
+            }
         }
     }
 
