@@ -123,6 +123,7 @@ final class WebhookClient implements AutoCloseable {
                 out.write(bytes);
             }
             if (closed) {
+                exchange.disconnect();
                 throw new InterruptedException("the sender is closing");
             }
             int status = exchange.getResponseCode();
