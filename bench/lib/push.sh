@@ -11,7 +11,8 @@ fi
 # With --push loopback: the web app's server, verifying each signature and answering 204.
 start_receiver() {
   [ "$push" = loopback ] || return 0
-  java -cp "$JAR" bench/BenchTool.java receive "$push_port" "$EVENTS_WEBHOOK_SECRET" >"$work/receiver.log" 2>&1 &
+  # Sized as a small receiver would be (one GC thread, a small heap), not as a server JVM on this machine.
+  java -XX:+UseSerialGC -Xmx128m -cp "$JAR" bench/BenchTool.java receive "$push_port" "$EVENTS_WEBHOOK_SECRET" >"$work/receiver.log" 2>&1 &
   receiver_pid=$!
   until grep -qs listening "$work/receiver.log"; do
     kill -0 "$receiver_pid" 2>/dev/null || { cat "$work/receiver.log" >&2; exit 1; }

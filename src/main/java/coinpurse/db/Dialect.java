@@ -36,6 +36,15 @@ public enum Dialect {
         return this == POSTGRES ? " AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint" : "";
     }
 
+    /**
+     * Whether readers of {@code app_events} follow {@code (txid, position)}: on PostgreSQL; on SQLite
+     * {@code txid} is always 0, so they follow {@code position}, its primary key (SQLite's V10
+     * dropped the {@code (txid, position)} index there).
+     */
+    public boolean eventsByTransaction() {
+        return this == POSTGRES;
+    }
+
     /** The folder of this backend's migrations under {@code db/migration}. */
     public String migrations() {
         return "classpath:db/migration/" + flywayVendor;

@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Reads events in the order they committed, for the web app's catch-up feed and for the streams:
- * by {@code (txid, position)}, and only those no running transaction can still come before
+ * by {@code (txid, position)} (on SQLite, where txid is 0, by {@code position}), and only those no
+ * running transaction can still come before
  * ({@link Dialect#eventsSettled}), so that a reader who goes on after the last event it read never
  * misses one, with two instances writing too.
  */
@@ -54,6 +55,14 @@ public final class EventFeed {
     }
 
     private List<Placed> after(Connection connection, Cursor cursor, int limit) throws SQLException {
+        if (!dialect.eventsByTransaction()) {
+            try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS + " FROM app_events"
+                    + " WHERE position > ? ORDER BY position LIMIT ?")) {
+                query.setLong(1, cursor.position());
+                query.setInt(2, limit);
+                return placed(query);
+            }
+        }
         try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS + " FROM app_events"
                 + " WHERE (txid > ? OR (txid = ? AND position > ?))" + dialect.eventsSettled()
                 + " ORDER BY txid, position LIMIT ?")) {
@@ -69,7 +78,9 @@ public final class EventFeed {
     public Cursor end() {
         return db.read(connection -> {
             try (PreparedStatement query = connection.prepareStatement("SELECT txid, position FROM app_events"
-                    + " WHERE 1 = 1" + dialect.eventsSettled() + " ORDER BY txid DESC, position DESC LIMIT 1")) {
+                    + " WHERE 1 = 1" + dialect.eventsSettled()
+                    + (dialect.eventsByTransaction() ? " ORDER BY txid DESC, position DESC" : " ORDER BY position DESC")
+                    + " LIMIT 1")) {
                 try (ResultSet row = query.executeQuery()) {
                     return row.next() ? new Cursor(row.getLong(1), row.getLong(2)) : Cursor.START;
                 }

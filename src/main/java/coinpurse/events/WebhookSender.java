@@ -257,5 +257,6 @@ public final class WebhookSender implements AutoCloseable {
             running.interrupt();
         }
         workers.shutdownNow();
+        client.close();
     }
 }

@@ -2,6 +2,7 @@ package coinpurse.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.support.CliRun;
@@ -24,6 +25,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -243,6 +248,31 @@ class WebhookDeliveryTest {
         String error = stored(eventId(refused, 1), "last_error");
         assertTrue(error.startsWith("cannot connect to 127.0.0.1:" + closedPort), error);
         assertEquals("1", stored(eventId(refused, 1), "attempts"));
+    }
+
+    /** The attempt blocks on its socket: closing the sender must drop it, not wait out the 10 s timeout. */
+    @Test
+    void closingTheSenderDropsTheAttemptInFlightAndRecordsNothing() throws Exception {
+        String held = user("held");
+        receiver.answer(event -> event.get("user_id").asText().equals(held) ? WebhookReceiver.HANG : 200);
+        grant(held, 1);
+        WebhookSender closing = WebhookSender.create(server.deps().db(), receiver.url(), WebhookReceiver.SECRET,
+                clock, new Random(), server.deps().meters().registry());
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> attempted = caller.submit(closing::deliverDue);
+            while (!receiver.awaitHeld(Duration.ofSeconds(20)).equals(eventId(held, 1))) {
+                Thread.onSpinWait();   // another test's held request, just released, is on its way out
+            }
+            closing.close();
+            assertTrue(attempted.get(5, TimeUnit.SECONDS) >= 1, "deliverDue returns once the sender closed");
+        } finally {
+            caller.shutdownNow();
+            receiver.release();
+        }
+        assertEquals("0", stored(eventId(held, 1), "attempts"));
+        assertNull(stored(eventId(held, 1), "last_error"));
+        assertEquals("pending", stored(eventId(held, 1), "delivery"));
     }
 
     @Test
