@@ -113,9 +113,14 @@ public final class OpenStream {
         return since != 0 && nowNanos - since > limitNanos;
     }
 
-    /** The client went away (a write failed, or the connection closed). */
+    /**
+     * The client went away (a write failed, or the connection closed). The connection is cut too: a
+     * write that failed (Jetty's idle timeout on a blocked write, say) may leave it open, and a
+     * client reading it again would wait there for events that never come.
+     */
     public void clientGone() {
         if (end()) {
+            sink.abort();
             onEnded.accept(this);
         }
     }
