@@ -117,14 +117,9 @@ public final class EventsCommand implements Callable<Integer> {
     private void printUndelivered(PrintWriter out, UndeliveredEvents.Page page) {
         String which = "undelivered " + (page.matching() == 1 ? "event" : "events")
                 + (userId == null ? "" : " of user " + userId);
-        if (page.events().isEmpty()) {
-            out.println("no " + which);
-            out.flush();
+        if (!printHeading(out, page.events().size(), page.matching(), which, "oldest")) {
             return;
         }
-        out.println(page.matching() > page.events().size()
-                ? "the oldest " + page.events().size() + " of " + page.matching() + " " + which + " (--limit):"
-                : page.matching() + " " + which + ", oldest first:");
         TextTable table = new TextTable().row("CREATED", "USER", "SEQ", "TYPE", "EVENT", "STATE", "ATTEMPTS",
                 "NEXT ATTEMPT", "LAST ERROR");
         for (UndeliveredEvents.Undelivered event : page.events()) {
@@ -140,14 +135,9 @@ public final class EventsCommand implements Callable<Integer> {
     private void print(PrintWriter out, Page page, String from) {
         String which = (outcome == null ? "" : outcome + " ") + (page.matching() == 1 ? "event" : "events")
                 + (userId == null ? "" : " about user " + userId) + " since " + from;
-        if (page.events().isEmpty()) {
-            out.println("no " + which);
-            out.flush();
+        if (!printHeading(out, page.events().size(), page.matching(), which, "newest")) {
             return;
         }
-        out.println(page.matching() > page.events().size()
-                ? "the newest " + page.events().size() + " of " + page.matching() + " " + which + " (--limit):"
-                : page.matching() + " " + which + ", newest first:");
         TextTable table = new TextTable().row("TIME", "OUTCOME", "TYPE", "EVENT", "USER", "DETAIL");
         for (Event event : page.events()) {
             table.row(event.processedAt(), event.outcome(), event.type(), event.eventId(),
@@ -155,5 +145,21 @@ public final class EventsCommand implements Callable<Integer> {
         }
         table.print(out, "");
         out.flush();
+    }
+
+    /**
+     * The line above a listing: "no …" (false: nothing to list), or how many of how many matching
+     * are listed, {@code end} ("oldest", "newest") first.
+     */
+    private static boolean printHeading(PrintWriter out, int listed, long matching, String which, String end) {
+        if (listed == 0) {
+            out.println("no " + which);
+            out.flush();
+            return false;
+        }
+        out.println(matching > listed
+                ? "the " + end + " " + listed + " of " + matching + " " + which + " (--limit):"
+                : matching + " " + which + ", " + end + " first:");
+        return true;
     }
 }
