@@ -8,7 +8,7 @@ non2xx() { awk '/Non-2xx/ {s += $NF} END {print s + 0}' "$@"; }
 webhook_result() {
   sed -n 's/^RESULT requests=\([0-9]*\) non2xx=\([0-9]*\) socket_errors=\([0-9]*\)$/\1 \2 \3/p' "$1"
 }
-ms_per() { awk -v ticks="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN {printf "%.2f", (n > 0 ? ticks * 1000 / hz / n : 0)}'; }
+ms_per() { awk -v ticks="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN {printf "%.3f", (n > 0 ? ticks * 1000 / hz / n : 0)}'; }
 per() { awk -v a="$1" -v n="$2" 'BEGIN {printf "%.2f", (n > 0 ? a / n : 0)}'; }
 sum_rates() { echo $(( $(rate "$1") + $(rate "$2") )); }
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }

@@ -61,6 +61,12 @@ public enum Dialect {
     }
 
     /**
+     * What {@link #lock}'s key starts with for the lock of one user, which every change of the
+     * user's coins, holds, purchases and events takes first ({@code wallet/Ledger#lockUser}).
+     */
+    public static final String USER_LOCK_PREFIX = "user:";
+
+    /**
      * Serialises this transaction with every other one that locks {@code key}, until it ends:
      * the money of one payment, one idempotency key. A no-op on SQLite, whose writers already
      * run one at a time.

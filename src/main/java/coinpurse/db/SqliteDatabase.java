@@ -29,10 +29,10 @@ public final class SqliteDatabase implements Database {
     private final SqliteWriter writer;
     private final GroupCommit groupCommit;
 
-    private SqliteDatabase(HikariDataSource pool, Path file, MeterRegistry meters) {
+    private SqliteDatabase(HikariDataSource pool, Path file, boolean readOnly, MeterRegistry meters) {
         this.pool = pool;
         this.file = file;
-        this.writer = new SqliteWriter(pool, new CommitMetrics(meters, Dialect.SQLITE));
+        this.writer = new SqliteWriter(pool, file, readOnly, new CommitMetrics(meters, Dialect.SQLITE));
         this.groupCommit = new GroupCommit(writer::runBatch, TURN_TIMEOUT);
     }
 
@@ -53,7 +53,7 @@ public final class SqliteDatabase implements Database {
             pool.close();
             throw e;
         }
-        return new SqliteDatabase(pool, file, meters);
+        return new SqliteDatabase(pool, file, mode.readOnly(), meters);
     }
 
     private static void createParentFolder(Path file) {
@@ -88,7 +88,7 @@ public final class SqliteDatabase implements Database {
         return groupCommit.submit(work);
     }
 
-    /** On a connection of the pool, holding out this process's writer meanwhile. */
+    /** On the writer's connection, holding out this process's writer meanwhile. */
     @Override
     public <T> T inRolledBackTransaction(SqlWork<T> work) {
         return writer.dryRun(work);
@@ -176,6 +176,7 @@ public final class SqliteDatabase implements Database {
     @Override
     public void close() {
         groupCommit.close();
+        writer.close();
         pool.close();
     }
 }

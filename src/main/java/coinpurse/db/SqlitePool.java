@@ -21,6 +21,11 @@ final class SqlitePool {
     private static final int POOL_SIZE = 8;
     private static final int STATEMENTS_PER_CONNECTION = 64;
     private static final int PAGE_CACHE_KIB = 1024;
+    /**
+     * The writer's: a batch of webhook events dirties a few pages in each of a dozen indexes, and a
+     * cache smaller than that spills them to the WAL before the commit (and writes them again).
+     */
+    private static final int WRITER_PAGE_CACHE_KIB = 8192;
 
     private SqlitePool() {}
 
@@ -54,6 +59,22 @@ final class SqlitePool {
     }
 
     /**
+     * The writer thread's own connection ({@link SqliteWriter}), outside the pool: a larger page
+     * cache, which stays warm because no other connection of this process writes (SQLite empties
+     * a connection's cache when another one wrote since its last transaction). Opened read-only,
+     * with the pool's cache, for a read-only database, which must refuse every write.
+     */
+    static Connection writerConnection(Path file, boolean readOnly) throws SQLException {
+        SQLiteConfig writer = settings(readOnly);
+        if (!readOnly) {
+            writer.setCacheSize(-WRITER_PAGE_CACHE_KIB);
+        }
+        SQLiteDataSource sqlite = new SQLiteDataSource(writer);
+        sqlite.setUrl(url(file));
+        return new StatementCache(sqlite, STATEMENTS_PER_CONNECTION).getConnection();
+    }
+
+    /**
      * A read-only connection of its own, outside the pool, whose transactions begin DEFERRED: a
      * read transaction that takes its snapshot at the first read and never takes the write lock.
      */
@@ -71,6 +92,12 @@ final class SqlitePool {
         // SQLite's own page cache, per connection (its default is 2 MiB): the OS caches the file too,
         // so a smaller one costs a read call on a miss, and saves memory on a small VPS.
         sqlite.setCacheSize(-PAGE_CACHE_KIB);
+        // sqlite-jdbc otherwise runs `SELECT last_insert_rowid()`, compiled anew, after every INSERT
+        // for getGeneratedKeys; coinpurse reads new keys with RETURNING instead.
+        sqlite.setGetGeneratedKeys(false);
+        // The statement journal of each caller's savepoint in a batch, and sorts, in memory rather
+        // than in temporary files opened and deleted for each.
+        sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);
         if (readOnly) {
             sqlite.setReadOnly(true);
             sqlite.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);

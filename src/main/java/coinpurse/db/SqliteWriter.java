@@ -1,9 +1,10 @@
 package coinpurse.db;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +15,9 @@ import org.sqlite.SQLiteException;
  * The writes of one SQLite database in this process: the writer thread's batches ({@link
  * GroupCommit}) and dry runs, one at a time under a fair lock (SQLite's busy handler sleeps in
  * growing steps, which left the database idle under contention); other processes ({@code
- * reconcile}, {@code backup}) meet SQLite's busy timeout. It also keeps whether storage refused
- * the last write, and retires the pool's connections when it does.
+ * reconcile}, {@code backup}) meet SQLite's busy timeout. They run on a connection of the writer's
+ * own, so that its page cache stays warm. It also keeps whether storage refused the last write, and
+ * retires its connection and the pool's when it does.
  */
 final class SqliteWriter {
     /** SQLite's primary result codes of a write that storage refused: READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB. */
@@ -23,13 +25,21 @@ final class SqliteWriter {
     private static final int PRIMARY_CODE_MASK = 0xff;
 
     private final HikariDataSource pool;
+    private final Path file;
+    private final boolean readOnly;
     private final CommitMetrics commitMetrics;
     private final ReentrantLock turn = new ReentrantLock(true);
     /** The last write failed for want of storage; cleared by the next commit, or by a health check's write. */
     private volatile boolean writesFailing;
+    /** Set when storage refused a write: the writer's connection is reopened before its next use. */
+    private volatile boolean retired;
+    /** The writer's own connection ({@link SqlitePool#writerConnection}), used only under {@link #turn}. */
+    private Connection connection;
 
-    SqliteWriter(HikariDataSource pool, CommitMetrics commitMetrics) {
+    SqliteWriter(HikariDataSource pool, Path file, boolean readOnly, CommitMetrics commitMetrics) {
         this.pool = pool;
+        this.file = file;
+        this.readOnly = readOnly;
         this.commitMetrics = commitMetrics;
     }
 
@@ -40,22 +50,23 @@ final class SqliteWriter {
      */
     void runBatch(List<GroupCommit.Pending<?>> batch) {
         lockTurn();
-        try (Connection connection = pool.getConnection()) {
+        try {
+            Connection connection = connection();
             connection.setAutoCommit(false);
             Object[] results = new Object[batch.size()];
             Exception[] failures = new Exception[batch.size()];
             try {
                 for (int i = 0; i < batch.size(); i++) {
-                    Savepoint savepoint = connection.setSavepoint();
+                    execute(connection, "SAVEPOINT caller");
                     try {
                         results[i] = batch.get(i).work.run(connection);
-                        connection.releaseSavepoint(savepoint);
+                        execute(connection, "RELEASE caller");
                     } catch (SQLException | RuntimeException e) {
                         if (e instanceof SQLException sql && isStorageFault(sql)) {
                             throw sql;
                         }
-                        connection.rollback(savepoint);
-                        connection.releaseSavepoint(savepoint);
+                        execute(connection, "ROLLBACK TO caller");
+                        execute(connection, "RELEASE caller");
                         failures[i] = e;
                     }
                 }
@@ -77,6 +88,7 @@ final class SqliteWriter {
                 }
             }
         } catch (SQLException e) {
+            closeConnection(); // whatever state the failure left it in: the next batch opens a fresh one
             if (isStorageFault(e)) {
                 writesFailing = true;
                 // A connection opened while the file could not be written is read-only for good
@@ -95,7 +107,8 @@ final class SqliteWriter {
     /** Runs work in a write transaction and rolls it back. */
     <T> T dryRun(SqlWork<T> work) {
         lockTurn();
-        try (Connection connection = pool.getConnection()) {
+        try {
+            Connection connection = connection();
             connection.setAutoCommit(false);
             try {
                 return work.run(connection);
@@ -104,6 +117,7 @@ final class SqliteWriter {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
+            closeConnection();
             throw new DatabaseException("database transaction failed", e);
         } finally {
             turn.unlock();
@@ -118,9 +132,46 @@ final class SqliteWriter {
         writesFailing = false;
     }
 
-    /** Closes every connection (those in use as they come back); fresh ones are opened on demand. */
+    /**
+     * Closes every connection (those in use as they come back, the writer's before its next use);
+     * fresh ones are opened on demand.
+     */
     void retireConnections() {
+        retired = true;
         pool.getHikariPoolMXBean().softEvictConnections();
+    }
+
+    /** Closes the writer's connection, once the writer thread has stopped. */
+    void close() {
+        lockTurn();
+        try {
+            closeConnection();
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (retired) {
+            retired = false;
+            closeConnection();
+        }
+        if (connection == null) {
+            connection = SqlitePool.writerConnection(file, readOnly);
+        }
+        return connection;
+    }
+
+    private void closeConnection() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Closing frees the connection; a failure leaves nothing else to undo.
+        }
+        connection = null;
     }
 
     private void lockTurn() {
@@ -132,6 +183,17 @@ final class SqliteWriter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DatabaseException("database transaction failed", new SQLException("interrupted", e));
+        }
+    }
+
+    /**
+     * Runs a savepoint's statement through the connection's compiled statements: JDBC's {@code
+     * setSavepoint} and {@code releaseSavepoint} make SQLite compile a new text (a numbered name) for
+     * each caller of a batch.
+     */
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.execute();
         }
     }
 

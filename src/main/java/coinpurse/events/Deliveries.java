@@ -173,16 +173,12 @@ final class Deliveries {
     }
 
     /**
-     * The user's row lock, which the outbox's writer holds from its sequence's UPDATE to its commit:
-     * so on PostgreSQL an event being written for the user either sees the head's end, and is due at
-     * once, or is committed before the head's end looks for the next one.
+     * The user's lock, which every transaction that writes an event of the user holds until it ends
+     * ({@link Outbox}): so on PostgreSQL an event being written for the user either sees the head's
+     * end, and is due at once, or is committed before the head's end looks for the next one.
      */
     private void lockUsersQueue(Connection connection, String userId) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement(
-                "SELECT last_event_sequence FROM users WHERE id = ?" + dialect.forUpdate())) {
-            lock.setString(1, userId);
-            lock.executeQuery().close();
-        }
+        dialect.lock(connection, Dialect.USER_LOCK_PREFIX + userId);
     }
 
     private static boolean finish(Connection connection, Claimed claimed, String set, String value)

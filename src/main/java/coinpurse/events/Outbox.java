@@ -4,7 +4,7 @@ import coinpurse.db.Deferred;
 import coinpurse.db.Timestamps;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.UUID;
+import java.time.Instant;
 
 /**
  * Writes each event in the transaction of the change it tells of (the outbox pattern), so an event
@@ -25,21 +25,21 @@ public final class Outbox {
 
     /**
      * Records the event of a change made now in this transaction; {@code data} becomes its JSON.
-     * Two statements that need no answer ({@link Deferred}): the event, numbered after the user's
-     * last, then the user's last number moved on.
+     * One statement that needs no answer ({@link Deferred}): the event, numbered after the user's
+     * last one, which the index on {@code (user_id, sequence)} finds at once (events are never
+     * deleted, so the highest number is the last one given).
      */
     public void record(Connection connection, String userId, EventType type, Object data) throws SQLException {
-        String now = timestamps.now();
+        Instant instant = timestamps.instant();
+        String now = Timestamps.format(instant);
         // Only the head of a user's queue has a time to be sent (see WebhookSender): a later event
         // waits for the one before it, which gives it its time once answered or given up.
         Deferred.execute(connection, """
                 INSERT INTO app_events (event_id, user_id, sequence, type, created_at, data, delivery, next_attempt_at)
-                VALUES (?, ?, (SELECT last_event_sequence + 1 FROM users WHERE id = ?), ?, ?, ?, ?,
+                VALUES (?, ?, (SELECT COALESCE(MAX(sequence), 0) + 1 FROM app_events WHERE user_id = ?), ?, ?, ?, ?,
                     CASE WHEN ? = 1 AND NOT EXISTS (SELECT 1 FROM app_events WHERE user_id = ? AND delivery = 'pending')
                         THEN ? END)""",
-                "evt_" + UUID.randomUUID().toString().replace("-", ""), userId, userId, type.value(), now,
+                EventIds.next(instant), userId, userId, type.value(), now,
                 EventJson.of(data), pushed ? "pending" : "off", pushed ? 1 : 0, userId, now);
-        Deferred.execute(connection, "UPDATE users SET last_event_sequence = last_event_sequence + 1 WHERE id = ?",
-                userId);
     }
 }

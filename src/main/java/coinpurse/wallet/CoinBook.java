@@ -114,14 +114,12 @@ public final class CoinBook {
             }
         }
         LedgerEntry entry = rows.append(connection, account, total, paid, bonus, reason, reference);
-        for (int i = 0; i < credited.size(); i++) {
-            if (repaid[i] > 0) {
-                Lot lot = lots.insert(connection, userId, credited.get(i), entry.id(), entry.createdAt());
-                lots.move(connection, lot, entry.id(), repaid[i], entry.createdAt());
-            } else {
-                lots.insertLater(connection, userId, credited.get(i), entry.id(), entry.createdAt());
-            }
+        int lot = 0;
+        for (; lot < credited.size() && repaid[lot] > 0; lot++) { // the debt was repaid from the first lots
+            Lot repaying = lots.insert(connection, userId, credited.get(lot), entry.id(), entry.createdAt());
+            lots.move(connection, repaying, entry.id(), repaid[lot], entry.createdAt());
         }
+        lots.insertLater(connection, userId, credited.subList(lot, credited.size()), entry.id(), entry.createdAt());
         return entry;
     }
 

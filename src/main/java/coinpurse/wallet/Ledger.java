@@ -51,7 +51,7 @@ public final class Ledger {
      * waiting transaction its id before it waits.) A no-op on SQLite, whose writes run one at a time.
      */
     public void lockUser(Connection connection, String userId) throws SQLException {
-        dialect.lock(connection, "user:" + userId);
+        dialect.lock(connection, Dialect.USER_LOCK_PREFIX + userId);
     }
 
     /**
@@ -59,7 +59,7 @@ public final class Ledger {
      * parameters}; none when it names none (null).
      */
     public void lockUserOf(Connection connection, String userIdSql, Object... parameters) throws SQLException {
-        dialect.lockOn(connection, "'user:' || " + userIdSql, parameters);
+        dialect.lockOn(connection, "'" + Dialect.USER_LOCK_PREFIX + "' || " + userIdSql, parameters);
     }
 
     /** A user's account, locked, and whether any of their lots is due to expire by then. */

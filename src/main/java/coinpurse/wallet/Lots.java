@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -48,13 +50,25 @@ final class Lots {
         }
     }
 
-    /** As {@link #insert}, sent with the next statement ({@link Deferred}): for a lot whose id no one needs. */
-    void insertLater(Connection connection, String userId, NewLot lot, long entryId, String now) throws SQLException {
+    /**
+     * As {@link #insert} for each of {@code lots}, in that order, in one statement sent with the next
+     * ({@link Deferred}): for lots whose ids no one needs.
+     */
+    void insertLater(Connection connection, String userId, List<NewLot> lots, long entryId, String now)
+            throws SQLException {
+        if (lots.isEmpty()) {
+            return;
+        }
+        List<Object> values = new ArrayList<>(lots.size() * 10);
+        for (NewLot lot : lots) {
+            values.addAll(Arrays.asList(userId, lot.kind().value(), lot.sessionId(), entryId, lot.coins(), lot.coins(),
+                    lot.amountCents(), lot.currency(), lot.expiresAt(), now));
+        }
         Deferred.execute(connection, """
                 INSERT INTO coin_lots (user_id, kind, session_id, entry_id, coins, remaining, amount_cents, currency,
                     expires_at, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", userId, lot.kind().value(), lot.sessionId(), entryId,
-                lot.coins(), lot.coins(), lot.amountCents(), lot.currency(), lot.expiresAt(), now);
+                VALUES """ + String.join(", ", Collections.nCopies(lots.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
+                values.toArray());
     }
 
     /** The user's lots with coins left that have not expired by {@code now}, in the order a spend takes them. */
