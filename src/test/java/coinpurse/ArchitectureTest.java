@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     /** Packages that features build on; none of them may import a feature or the wiring. */
     private static final String[] LOWER = {"coinpurse.catalog..", "coinpurse.config..", "coinpurse.db..",
-        "coinpurse.stripe..", "coinpurse.metrics.."};
+        "coinpurse.stripe..", "coinpurse.metrics..", "coinpurse.threads.."};
     private static final String[] FEATURES = {"coinpurse.auth..", "coinpurse.checkout..", "coinpurse.purchases..",
         "coinpurse.settlement..", "coinpurse.wallet..", "coinpurse.http..", "coinpurse.app..", "coinpurse.cli..",
         "coinpurse.audit..", "coinpurse.demo..", "coinpurse.sandbox..", "coinpurse.liability.."};

@@ -28,6 +28,7 @@ import coinpurse.settlement.StripePollThrottle;
 import coinpurse.settlement.WebhookController;
 import coinpurse.stripe.WebhookVerifier;
 import coinpurse.auth.InternalAuth;
+import coinpurse.threads.DaemonThreads;
 import coinpurse.wallet.InternalWalletController;
 import coinpurse.wallet.WalletController;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,7 +42,6 @@ import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import kotlin.LazyKt;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -75,13 +75,8 @@ public final class App {
      * the hub and returns, so a few threads serve every opening.
      */
     private static ThreadPoolExecutor asyncPool() {
-        AtomicInteger count = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(ASYNC_THREADS, ASYNC_THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "coinpurse-async-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                new LinkedBlockingQueue<>(), DaemonThreads.numbered("coinpurse-async"));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }

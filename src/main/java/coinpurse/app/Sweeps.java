@@ -3,6 +3,7 @@ package coinpurse.app;
 import coinpurse.checkout.CheckoutRateLimiter;
 import coinpurse.db.Database;
 import coinpurse.holds.HoldService;
+import coinpurse.threads.DaemonThreads;
 import coinpurse.wallet.CoinBook;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,11 +53,7 @@ public final class Sweeps implements AutoCloseable {
         if (scheduler != null) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "coinpurse-sweeps");
-            thread.setDaemon(true);
-            return thread;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("coinpurse-sweeps"));
         scheduler.scheduleWithFixedDelay(this::sweepQuietly, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
     }

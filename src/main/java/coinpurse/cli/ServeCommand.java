@@ -9,6 +9,7 @@ import coinpurse.config.JdbcUrls;
 import coinpurse.demo.DemoStartWarnings;
 import coinpurse.sandbox.Sandbox;
 import coinpurse.stripe.StripeFailureException;
+import coinpurse.threads.DaemonThreads;
 import io.javalin.Javalin;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -98,14 +99,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Asks Stripe after the server listens, so that a slow Stripe never delays the start. */
     private static void checkPricesInBackground(PriceCheck check) {
-        Thread thread = new Thread(() -> {
+        DaemonThreads.of(() -> {
             try {
                 check.problems().forEach(problem -> log.error("{}", problem));
             } catch (StripeFailureException e) {
                 log.warn("could not check the packages' Stripe Prices: {}", e.getMessage());
             }
-        }, "coinpurse-price-check");
-        thread.setDaemon(true);
-        thread.start();
+        }, "coinpurse-price-check").start();
     }
 }

@@ -1,5 +1,6 @@
 package coinpurse.db;
 
+import coinpurse.threads.DaemonThreads;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,8 +73,7 @@ final class GroupCommit implements AutoCloseable {
      */
     GroupCommit(Consumer<List<Pending<?>>> runBatch, Duration turnTimeout) {
         this.turnTimeout = turnTimeout;
-        writer = new Thread(() -> loop(runBatch), "coinpurse-db-writer");
-        writer.setDaemon(true);
+        writer = DaemonThreads.of(() -> loop(runBatch), "coinpurse-db-writer");
         writer.start();
     }
 

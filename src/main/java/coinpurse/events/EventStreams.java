@@ -1,5 +1,6 @@
 package coinpurse.events;
 
+import coinpurse.threads.DaemonThreads;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,9 +97,9 @@ public final class EventStreams implements AutoCloseable {
             return;
         }
         writers = new ThreadPoolExecutor(WRITERS, WRITERS, WRITER_IDLE_SECONDS, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemons("coinpurse-stream-writer"));
+                new LinkedBlockingQueue<>(), DaemonThreads.numbered("coinpurse-stream-writer"));
         writers.allowCoreThreadTimeOut(true);
-        scheduler = Executors.newSingleThreadScheduledExecutor(daemons("coinpurse-streams"));
+        scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("coinpurse-streams"));
         long poll = timings.poll().toNanos();
         scheduler.scheduleWithFixedDelay(this::pollQuietly, poll, poll, TimeUnit.NANOSECONDS);
         long heartbeat = timings.heartbeat().toNanos();
@@ -193,12 +193,4 @@ public final class EventStreams implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory daemons(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 }

@@ -1,5 +1,6 @@
 package coinpurse.events;
 
+import coinpurse.threads.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,11 +54,8 @@ final class WebhookClient implements AutoCloseable {
         }
         this.signer = signer;
         this.timeout = timeout;
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "coinpurse-webhooks-timeout");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                DaemonThreads.named("coinpurse-webhooks-timeout"));
         timer.setRemoveOnCancelPolicy(true);
         this.watchdog = Executors.unconfigurableScheduledExecutorService(timer);
     }

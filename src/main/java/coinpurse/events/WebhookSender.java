@@ -1,6 +1,7 @@
 package coinpurse.events;
 
 import coinpurse.db.Database;
+import coinpurse.threads.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
@@ -15,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,12 +71,7 @@ public final class WebhookSender implements AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         this.target = target;
-        AtomicInteger number = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(WORKERS, runnable -> {
-            Thread thread = new Thread(runnable, "coinpurse-webhooks-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.workers = Executors.newFixedThreadPool(WORKERS, DaemonThreads.numbered("coinpurse-webhooks"));
     }
 
     /** A sender to {@code url} with {@code secret}, on {@code clock}, its retries jittered by {@code random}. */
@@ -100,8 +95,7 @@ public final class WebhookSender implements AutoCloseable {
         if (loop != null || closed) {
             return;
         }
-        loop = new Thread(this::run, "coinpurse-webhooks");
-        loop.setDaemon(true);
+        loop = DaemonThreads.of(this::run, "coinpurse-webhooks");
         loop.start();
         log.info("pushing events to {} (events.webhook_url), signed with events.webhook_secret", target);
     }

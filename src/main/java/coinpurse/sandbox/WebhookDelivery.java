@@ -1,5 +1,6 @@
 package coinpurse.sandbox;
 
+import coinpurse.threads.DaemonThreads;
 import com.stripe.net.Webhook;
 import java.io.IOException;
 import java.net.URI;
@@ -33,11 +34,8 @@ final class WebhookDelivery implements AutoCloseable {
 
     private final String secret;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "coinpurse-sandbox-webhook");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(
+            DaemonThreads.named("coinpurse-sandbox-webhook"));
     /** The webhook's HTTP status for each event it answered. */
     private final ConcurrentMap<String, Integer> answers = new ConcurrentHashMap<>();
     private volatile URI webhook;

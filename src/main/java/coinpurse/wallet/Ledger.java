@@ -18,6 +18,12 @@ import java.util.OptionalLong;
  * does. Which lots a row moved is {@link CoinBook}'s part; every change goes through it.
  */
 public final class Ledger {
+    /** The user's balance and debt, and whether any of their lots is due to expire by then (?, the time). */
+    static final String ACCOUNT = """
+            SELECT balance, debt, EXISTS (SELECT 1 FROM coin_lots l WHERE l.user_id = users.id
+                AND l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at <= ?)
+            FROM users WHERE id = ?""";
+
     private final Timestamps timestamps;
     private final Dialect dialect;
 
@@ -83,10 +89,7 @@ public final class Ledger {
     }
 
     private Optional<Locked> locked(Connection connection, String userId, String now) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT balance, debt, EXISTS (SELECT 1 FROM coin_lots l WHERE l.user_id = users.id
-                    AND l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at <= ?)
-                FROM users WHERE id = ?""" + dialect.forUpdate())) {
+        try (PreparedStatement query = connection.prepareStatement(ACCOUNT + dialect.forUpdate())) {
             query.setString(1, now);
             query.setString(2, userId);
             try (ResultSet row = query.executeQuery()) {

@@ -20,6 +20,12 @@ final class Lots {
     /** Bonus before paid; bonus that expires, soonest first, before bonus that never does; then oldest first. */
     private static final String SPEND_ORDER = " ORDER BY CASE WHEN kind = 'bonus' THEN 0 ELSE 1 END,"
             + " CASE WHEN expires_at IS NULL THEN 1 ELSE 0 END, expires_at, id";
+    /** {@link #spendable}'s look-up (?, ?: the user, the time). */
+    static final String SPENDABLE = "SELECT " + COLUMNS + " FROM coin_lots WHERE user_id = ? AND remaining > 0"
+            + " AND (expires_at IS NULL OR expires_at > ?)" + SPEND_ORDER;
+    /** {@link #due}'s look-up (?, ?: the user, the time). */
+    static final String DUE = "SELECT " + COLUMNS + " FROM coin_lots WHERE user_id = ? AND remaining > 0"
+            + " AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id";
     private static final String REVERSAL_REASONS = "'" + String.join("', '", Reasons.REVERSALS) + "'";
 
     /** A lot to create: what kind, of which purchase, how many coins, what they cost, until when. */
@@ -73,14 +79,12 @@ final class Lots {
 
     /** The user's lots with coins left that have not expired by {@code now}, in the order a spend takes them. */
     List<Lot> spendable(Connection connection, String userId, String now) throws SQLException {
-        return query(connection, "SELECT " + COLUMNS + " FROM coin_lots WHERE user_id = ? AND remaining > 0"
-                + " AND (expires_at IS NULL OR expires_at > ?)" + SPEND_ORDER, userId, now);
+        return query(connection, SPENDABLE, userId, now);
     }
 
     /** The user's lots whose coins are left but whose {@code expires_at} has come. */
     List<Lot> due(Connection connection, String userId, String now) throws SQLException {
-        return query(connection, "SELECT " + COLUMNS + " FROM coin_lots WHERE user_id = ? AND remaining > 0"
-                + " AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id", userId, now);
+        return query(connection, DUE, userId, now);
     }
 
     /** Users with such lots, at most {@code limit}: what the expiry sweep visits. */
