@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import coinpurse.support.ChildServer;
 import coinpurse.support.Concurrently;
 import coinpurse.support.FakeStripe;
+import coinpurse.support.HoldStatusChanges;
 import coinpurse.support.StripeEvents;
 import coinpurse.support.TestPostgres;
 import coinpurse.support.TestServer;
@@ -23,7 +24,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -185,7 +185,7 @@ class TwoInstancesIT {
         String db = TestPostgres.server().newDatabase();
         try (ChildServer a = start("a", db, Map.of()); ChildServer b = start("b", db, Map.of());
                 Connection sql = DriverManager.getConnection(db)) {
-            recordHoldStatusChanges(sql);
+            HoldStatusChanges.record(sql, true);
 
             // Creates past what is available, spread over both: floor(850 / 100) of them are made.
             assertEquals(200, send(internal(a, "grant", "holder", 1000, "holder-grant")).statusCode());
@@ -228,7 +228,7 @@ class TwoInstancesIT {
                         assertEquals("hold_closed", TestServer.parse(answer.body()).get("error").asText());
                     }
                 }
-                assertEquals(List.of(status), statusChanges(sql, holdId), "resolved once");
+                assertEquals(List.of(status), HoldStatusChanges.of(sql, holdId), "resolved once");
                 long rows = count(sql, "SELECT COUNT(*) FROM coin_ledger WHERE reason = 'capture' AND reference = ?",
                         holdId);
                 assertEquals(status.equals("captured") ? 1 : 0, rows, holdId);
@@ -261,7 +261,7 @@ class TwoInstancesIT {
             }
             awaitExpired(sql, due);
             for (String holdId : due) {
-                assertEquals(List.of("expired"), statusChanges(sql, holdId), "expired once, by one instance");
+                assertEquals(List.of("expired"), HoldStatusChanges.of(sql, holdId), "expired once, by one instance");
             }
             for (int u = 0; u < 4; u++) {
                 assertEquals(100, balance(sql, "swept-" + u), "an expired hold spends nothing");
@@ -442,39 +442,6 @@ class TwoInstancesIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{}"))
                 .timeout(REQUEST_TIMEOUT)
                 .build();
-    }
-
-    /**
-     * A trigger of the test's own on the instances' database that writes down every update of a
-     * hold's status, by whichever instance: "resolved once" is one row here.
-     */
-    private static void recordHoldStatusChanges(Connection sql) throws SQLException {
-        try (Statement ddl = sql.createStatement()) {
-            ddl.execute("CREATE TABLE hold_status_changes (seq BIGINT GENERATED ALWAYS AS IDENTITY,"
-                    + " hold_id TEXT NOT NULL, status TEXT NOT NULL)");
-            ddl.execute("""
-                    CREATE FUNCTION record_hold_status() RETURNS trigger LANGUAGE plpgsql AS $$
-                    BEGIN
-                        INSERT INTO hold_status_changes (hold_id, status) VALUES (NEW.hold_id, NEW.status);
-                        RETURN NULL;
-                    END $$""");
-            ddl.execute("CREATE TRIGGER hold_status_changed AFTER UPDATE OF status ON holds"
-                    + " FOR EACH ROW EXECUTE FUNCTION record_hold_status()");
-        }
-    }
-
-    private static List<String> statusChanges(Connection sql, String holdId) throws SQLException {
-        try (PreparedStatement query = sql.prepareStatement(
-                "SELECT status FROM hold_status_changes WHERE hold_id = ? ORDER BY seq")) {
-            query.setString(1, holdId);
-            try (ResultSet rows = query.executeQuery()) {
-                List<String> statuses = new ArrayList<>();
-                while (rows.next()) {
-                    statuses.add(rows.getString(1));
-                }
-                return statuses;
-            }
-        }
     }
 
     private static String statusOf(Connection sql, String holdId) throws SQLException {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coinpurse.support.Concurrently;
+import coinpurse.support.HoldStatusChanges;
 import coinpurse.support.MovableClock;
 import coinpurse.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,9 +15,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -519,47 +517,13 @@ class HoldsTest {
 
     /** The statuses the hold's row was given, in order, as the trigger {@link #recordStatusChanges} saw them. */
     private static List<String> statusChanges(String holdId) {
-        return server.deps().db().read(connection -> {
-            try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT status FROM hold_status_changes WHERE hold_id = ? ORDER BY seq")) {
-                query.setString(1, holdId);
-                try (ResultSet rows = query.executeQuery()) {
-                    List<String> statuses = new java.util.ArrayList<>();
-                    while (rows.next()) {
-                        statuses.add(rows.getString(1));
-                    }
-                    return statuses;
-                }
-            }
-        });
+        return server.deps().db().read(connection -> HoldStatusChanges.of(connection, holdId));
     }
 
-    /**
-     * A trigger of the test's own that writes down every update of a hold's status, however many
-     * transactions make one: "resolved exactly once" is one row here, whatever the answers said.
-     */
+    /** {@link HoldStatusChanges}' trigger on the server's database. */
     private static void recordStatusChanges(TestServer on) {
         on.deps().db().inTransaction(connection -> {
-            try (Statement sql = connection.createStatement()) {
-                if (TestServer.onPostgres()) {
-                    sql.execute("CREATE TABLE hold_status_changes (seq BIGINT GENERATED ALWAYS AS IDENTITY,"
-                            + " hold_id TEXT NOT NULL, status TEXT NOT NULL)");
-                    sql.execute("""
-                            CREATE FUNCTION record_hold_status() RETURNS trigger LANGUAGE plpgsql AS $$
-                            BEGIN
-                                INSERT INTO hold_status_changes (hold_id, status) VALUES (NEW.hold_id, NEW.status);
-                                RETURN NULL;
-                            END $$""");
-                    sql.execute("CREATE TRIGGER hold_status_changed AFTER UPDATE OF status ON holds"
-                            + " FOR EACH ROW EXECUTE FUNCTION record_hold_status()");
-                } else {
-                    sql.execute("CREATE TABLE hold_status_changes (seq INTEGER PRIMARY KEY,"
-                            + " hold_id TEXT NOT NULL, status TEXT NOT NULL)");
-                    sql.execute("""
-                            CREATE TRIGGER hold_status_changed AFTER UPDATE OF status ON holds
-                            BEGIN INSERT INTO hold_status_changes (hold_id, status) VALUES (NEW.hold_id, NEW.status); END""");
-                }
-            }
+            HoldStatusChanges.record(connection, TestServer.onPostgres());
             return null;
         });
     }
