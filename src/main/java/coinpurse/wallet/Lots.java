@@ -20,6 +20,10 @@ final class Lots {
     /** Bonus before paid; bonus that expires, soonest first, before bonus that never does; then oldest first. */
     private static final String SPEND_ORDER = " ORDER BY CASE WHEN kind = 'bonus' THEN 0 ELSE 1 END,"
             + " CASE WHEN expires_at IS NULL THEN 1 ELSE 0 END, expires_at, id";
+    private static final String INSERT = "INSERT INTO coin_lots (user_id, kind, session_id, entry_id, coins,"
+            + " remaining, amount_cents, currency, expires_at, created_at) VALUES ";
+    /** One lot's values in {@link #INSERT}: its columns' order. */
+    private static final String A_LOT = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /** {@link #spendable}'s look-up (?, ?: the user, the time). */
     static final String SPENDABLE = "SELECT " + COLUMNS + " FROM coin_lots WHERE user_id = ? AND remaining > 0"
             + " AND (expires_at IS NULL OR expires_at > ?)" + SPEND_ORDER;
@@ -32,11 +36,7 @@ final class Lots {
     record NewLot(LotKind kind, String sessionId, long coins, long amountCents, String currency, String expiresAt) {}
 
     Lot insert(Connection connection, String userId, NewLot lot, long entryId, String now) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO coin_lots (user_id, kind, session_id, entry_id, coins, remaining, amount_cents, currency,
-                    expires_at, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                RETURNING id""")) {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT + A_LOT + " RETURNING id")) {
             insert.setString(1, userId);
             insert.setString(2, lot.kind().value());
             insert.setString(3, lot.sessionId());
@@ -70,10 +70,7 @@ final class Lots {
             values.addAll(Arrays.asList(userId, lot.kind().value(), lot.sessionId(), entryId, lot.coins(), lot.coins(),
                     lot.amountCents(), lot.currency(), lot.expiresAt(), now));
         }
-        Deferred.execute(connection, """
-                INSERT INTO coin_lots (user_id, kind, session_id, entry_id, coins, remaining, amount_cents, currency,
-                    expires_at, created_at)
-                VALUES """ + String.join(", ", Collections.nCopies(lots.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
+        Deferred.execute(connection, INSERT + String.join(", ", Collections.nCopies(lots.size(), A_LOT)),
                 values.toArray());
     }
 
